@@ -1,0 +1,46 @@
+# jixiao — the two commands: `make report` and `make test`. Both set up whatever is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.jixiao-installed
+KERNEL := $(VENV)/share/jupyter/kernels/jixiao/kernel.json
+PARAMS ?= params/fy2021.yaml
+
+.PHONY: report test lab setup system-deps test-system-deps lint bench clean
+
+report: setup  ## render the FY2021 report (HTML + PDF) from the shipped seed data
+	$(BIN)/jixiao report $(PARAMS)
+
+test: setup test-system-deps  ## install what is missing and run every test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lab: setup  ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+setup: $(STAMP) $(KERNEL) system-deps
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+$(KERNEL): $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name jixiao --display-name "Python (jixiao)" >/dev/null
+
+system-deps:
+	@scripts/install-system-deps.sh report
+
+test-system-deps:
+	@scripts/install-system-deps.sh test
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check src tests bench
+
+bench: setup  ## print the benchmark figures
+	$(BIN)/python bench/score_bench.py
+	$(BIN)/python bench/report_bench.py
+
+clean:
+	rm -rf reports/ .pytest_cache .ruff_cache

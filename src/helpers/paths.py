@@ -1,0 +1,62 @@
+"""The one place that knows where things live.
+
+Every path the package uses is derived here, from the repository root. Environment variables
+let a user point jixiao elsewhere without editing code:
+
+- ``JIXIAO_DATA_DIR``: the folder holding ``<fiscal year>/<department>/`` datasets.
+- ``JIXIAO_REPORTS_DIR``: where rendered reports go (gitignored by default).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR: Path = Path(__file__).resolve().parent
+"""The installed ``helpers`` package folder."""
+
+REPO_ROOT: Path = PACKAGE_DIR.parent.parent
+"""The repository root (the package is installed editable from ``src/``)."""
+
+TEMPLATES_DIR: Path = PACKAGE_DIR / "templates"
+"""nbconvert templates shipped with the package."""
+
+NOTEBOOKS_DIR: Path = REPO_ROOT / "notebooks"
+PARAMS_DIR: Path = REPO_ROOT / "params"
+
+KERNEL_NAME: str = "jixiao"
+"""The Jupyter kernel registered by set-up (``make setup``) and used by the runner."""
+
+DEPARTMENT_FILE = "department.yaml"
+PROJECTS_FILE = "projects.csv"
+INDICATORS_FILE = "indicators.csv"
+
+
+def get_data_dir() -> Path:
+    """Return the data root (``data/`` unless ``JIXIAO_DATA_DIR`` is set)."""
+    return Path(os.environ.get("JIXIAO_DATA_DIR", REPO_ROOT / "data"))
+
+
+def get_reports_dir() -> Path:
+    """Return the reports root (``reports/`` unless ``JIXIAO_REPORTS_DIR`` is set)."""
+    return Path(os.environ.get("JIXIAO_REPORTS_DIR", REPO_ROOT / "reports"))
+
+
+def get_dataset_dir(fiscal_year: int, department: str, data_dir: Path | None = None) -> Path:
+    """Return the folder of one department's fiscal-year dataset.
+
+    Example:
+        >>> get_dataset_dir(2021, "高新区科技局", Path("data")).as_posix()
+        'data/2021/高新区科技局'
+    """
+    return Path(data_dir or get_data_dir()) / str(fiscal_year) / department
+
+
+def list_departments(fiscal_year: int, data_dir: Path | None = None) -> list[str]:
+    """List the departments that have a dataset (folder or ``.xlsx``) for a fiscal year."""
+    year_dir = Path(data_dir or get_data_dir()) / str(fiscal_year)
+    if not year_dir.is_dir():
+        return []
+    names = {p.name for p in year_dir.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    names |= {p.stem for p in year_dir.glob("*.xlsx") if not p.name.startswith("~$")}
+    return sorted(names)
