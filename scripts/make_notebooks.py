@@ -1,0 +1,99 @@
+"""Write notebooks/report.ipynb and notebooks/explore.ipynb (without outputs).
+
+The notebooks are committed; this script is how they are (re)generated so that their structure
+stays reviewable as code. Run: .venv/bin/python scripts/make_notebooks.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+KERNEL = {"name": "jixiao", "display_name": "Python (jixiao)", "language": "python"}
+HIDE = {"tags": ["hide-in-report"]}
+
+
+def parameters(text: str):
+    return new_code_cell(text.strip(), metadata={"tags": ["parameters"]})
+
+
+def report_notebook():
+    cells = [
+        new_markdown_cell(
+            "# 部门年度绩效自评报告\n\n"
+            "本 notebook 生成一个部门一个年度的绩效自评报告。`jixiao report params/fy2021.yaml` "
+            "通过 papermill 按参数运行它并导出 HTML 和 PDF；在 JupyterLab 中也可以直接运行全部单元格预览。"
+            "报告中的文字、图表和表格都由 `helpers` 包根据 `data/<年度>/<部门>/` 中的数据生成。\n\n"
+            "*This cell is not part of the exported report (tag `hide-in-report`).*",
+            metadata=HIDE,
+        ),
+        parameters(
+            '''
+fiscal_year: int = 2021  # 预算年度 / fiscal year
+department: str = "高新区科技局"  # 部门：data/<年度>/<部门>/ 文件夹或 .xlsx 工作簿
+data_dir: str = ""  # 数据根目录；留空即项目的 data/
+charts_dir: str = ""  # 图表另存为 PNG 和 SVG 的目录；留空则不另存
+'''
+        ),
+        new_code_cell(
+            "from helpers.report import build_report\n\n"
+            "report = build_report(fiscal_year, department, data_dir=data_dir, charts_dir=charts_dir)"
+        ),
+        new_code_cell("report.show_title()"),
+        new_code_cell("report.show_overview()"),
+        new_code_cell("report.show_organization()"),
+        new_code_cell("report.show_progress()"),
+        new_code_cell("report.show_problems()"),
+        new_code_cell("report.show_next_steps()"),
+        new_code_cell("report.show_risks()"),
+        new_code_cell("report.show_project_tables()"),
+    ]
+    return new_notebook(cells=cells, metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}})
+
+
+def explore_notebook():
+    cells = [
+        new_markdown_cell(
+            "# 绩效指标探索\n\n"
+            "在 JupyterLab 中交互查看任一部门、任一年度的项目与指标：按类别、完成情况或风险提示筛选，"
+            "排序的指标表，以及选择项目查看其目标与实际对比图。修改下方参数单元格后重新运行即可；"
+            "无界面运行（papermill）时控件取参数中的默认值。"
+        ),
+        parameters(
+            '''
+fiscal_year: int = 2021  # 预算年度 / fiscal year
+department: str = "高新区科技局"  # 部门：data/<年度>/<部门>/
+data_dir: str = ""  # 数据根目录；留空即项目的 data/
+category: str = ""  # 只看此类别；留空即全部
+status: str = ""  # 只看此完成情况（达成、基本达成、未达成、未评价）；留空即全部
+flagged_only: bool = False  # 只看有风险提示的项目
+sort_by: str = "completion_pct"  # 指标表排序列
+'''
+        ),
+        new_code_cell(
+            "from helpers import explore\n\n"
+            "data = explore.load(fiscal_year, department, data_dir=data_dir)\n"
+            "explore.show_summary(data)"
+        ),
+        new_markdown_cell("## 项目一览"),
+        new_code_cell("explore.project_table(data, category=category, flagged_only=flagged_only)"),
+        new_markdown_cell("## 指标明细（可排序、可筛选）"),
+        new_code_cell(
+            "explore.indicator_browser(data, category=category, status=status, sort_by=sort_by)"
+        ),
+        new_markdown_cell("## 单个项目：目标与实际"),
+        new_code_cell("explore.project_picker(data, category=category)"),
+    ]
+    return new_notebook(cells=cells, metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}})
+
+
+if __name__ == "__main__":
+    NOTEBOOKS.mkdir(exist_ok=True)
+    for name, nb in (("report.ipynb", report_notebook()), ("explore.ipynb", explore_notebook())):
+        for i, cell in enumerate(nb.cells):
+            cell["id"] = f"{name.split('.')[0]}-{i:02d}"
+        nbformat.write(nb, NOTEBOOKS / name)
+        print("wrote", NOTEBOOKS / name)

@@ -1,0 +1,240 @@
+"""The report's charts, in one readable style.
+
+Colours come from the Okabe–Ito palette (safe for colour-blind readers); sizes are chosen for an
+A4 page (16 cm of text width); labels are wrapped, never rotated into illegibility. Every function
+returns a :class:`matplotlib.figure.Figure` and leaves showing or saving to the caller.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from helpers.format import format_pct, format_score, format_wan
+from helpers.scoring import GRADE_BANDS, STATUS_MET, STATUS_NEAR, STATUS_UNMET
+
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "vermilion": "#D55E00",
+    "green": "#009E73",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+}
+STATUS_COLOURS = {
+    STATUS_MET: OKABE_ITO["blue"],
+    STATUS_NEAR: OKABE_ITO["orange"],
+    STATUS_UNMET: OKABE_ITO["vermilion"],
+}
+OVER_COLOUR = OKABE_ITO["green"]
+BAND_COLOURS = {"优": "#e8f3fa", "良": "#f2f7ee", "中": "#fdf6e3", "差": "#fbeae5"}
+PAGE_WIDTH_IN = 6.3  # 16 cm of A4 text width
+COMPLETION_AXIS_CAP = 200.0
+
+
+def wrap_label(text: str, width: int = 14, max_lines: int = 3) -> str:
+    """Wrap a (Chinese) label to ``width`` characters a line, shortening past ``max_lines``.
+
+    Example:
+        >>> wrap_label("长期对企业发展生态环境的影响", width=8)
+        '长期对企业发展生\\n态环境的影响'
+    """
+    lines = textwrap.wrap(str(text), width=width, break_long_words=True) or [""]
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], lines[max_lines - 1][: width - 1] + "…"]
+    return "\n".join(lines)
+
+
+def short_project_name(name: str, width: int = 12) -> str:
+    """A project name short enough for an axis label (drops the trailing 项目).
+
+    Example:
+        >>> short_project_name("2021年新一代电子信息产业和生物医药产业科技型中小企业贷款补助项目")
+        '2021年新一代电子信息…'
+    """
+    text = str(name).removesuffix("项目")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _new_figure(n_rows: int, row_height: float = 0.42, min_height: float = 2.2) -> Figure:
+    height = max(min_height, 0.9 + row_height * n_rows)
+    return Figure(figsize=(PAGE_WIDTH_IN, height), layout="constrained")
+
+
+def plot_target_vs_actual(indicators: pd.DataFrame, title: str = "") -> Figure:
+    """Completion (%) of each scored indicator against the 100 % line.
+
+    Unmet indicators are drawn in vermilion, nearly met in orange, over-achieved (≥ 130 %) in
+    green and marked; bars beyond 200 % are cut and labelled with their value.
+
+    Args:
+        indicators: scored indicator rows (``ScoreResult.indicators``), possibly filtered;
+            needs ``name``, ``project_name``, ``completion_pct``, ``status``, ``is_over_achieved``.
+        title: the chart title.
+
+    Returns:
+        The figure.
+    """
+    rows = indicators[indicators["completion_pct"].notna()].copy()
+    fig = _new_figure(len(rows), row_height=0.5)
+    ax = fig.subplots()
+    if rows.empty:
+        ax.text(0.5, 0.5, "无可比较的定量指标", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    labels = [
+        f"{wrap_label(n, 14, 2)}\n（{short_project_name(p)}）"
+        for n, p in zip(rows["name"], rows["project_name"], strict=True)
+    ]
+    completion = rows["completion_pct"].to_numpy(float)
+    shown = np.clip(completion, 0, COMPLETION_AXIS_CAP)
+    colours = [
+        OVER_COLOUR if over else STATUS_COLOURS.get(status, OKABE_ITO["grey"])
+        for status, over in zip(rows["status"], rows["is_over_achieved"], strict=True)
+    ]
+    y = np.arange(len(rows))
+    ax.barh(y, shown, color=colours, height=0.6)
+    ax.axvline(100, color="#333333", linewidth=1.2, linestyle="--")
+    for yi, value, bar_end, status in zip(y, completion, shown, rows["status"], strict=True):
+        is_unmet = status == STATUS_UNMET
+        ax.text(
+            bar_end + 2,
+            yi,
+            format_pct(value, 1) + ("  未达成" if is_unmet else ""),
+            va="center",
+            fontsize=8,
+            color=STATUS_COLOURS[STATUS_UNMET] if is_unmet else "#333333",
+            fontweight="bold" if is_unmet else "normal",
+        )
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, COMPLETION_AXIS_CAP + 25)
+    ax.set_xlabel("完成率（实际值 / 目标值，%）；虚线为目标 100%")
+    ax.grid(axis="y", visible=False)
+    ax.legend(
+        handles=[
+            Patch(color=STATUS_COLOURS[STATUS_MET], label="达成"),
+            Patch(color=OVER_COLOUR, label="超额 ≥130%"),
+            Patch(color=STATUS_COLOURS[STATUS_NEAR], label="基本达成"),
+            Patch(color=STATUS_COLOURS[STATUS_UNMET], label="未达成"),
+        ],
+        loc="lower right",
+        ncols=4,
+        bbox_to_anchor=(1.0, 1.0),
+    )
+    if title:
+        ax.set_title(title, loc="left", pad=22)
+    return fig
+
+
+def plot_execution_rates(projects: pd.DataFrame, threshold_pct: float = 90.0) -> Figure:
+    """Budget execution rate of every project, with the 90 % threshold and 100 % lines.
+
+    Args:
+        projects: ``ScoreResult.projects`` (needs ``name``, ``execution_rate_pct``).
+        threshold_pct: rates below it are highlighted.
+
+    Returns:
+        The figure.
+    """
+    rows = projects.copy()
+    fig = _new_figure(len(rows), row_height=0.24)
+    ax = fig.subplots()
+    rate = rows["execution_rate_pct"].to_numpy(float)
+    y = np.arange(len(rows))
+    colours = np.where(
+        np.isnan(rate),
+        OKABE_ITO["grey"],
+        np.where(rate < threshold_pct, OKABE_ITO["vermilion"], OKABE_ITO["blue"]),
+    )
+    ax.barh(y, np.nan_to_num(rate), color=colours, height=0.6)
+    for yi, value in zip(y, rate, strict=True):
+        text = "无执行数据" if np.isnan(value) else format_pct(value)
+        ax.text((0 if np.isnan(value) else value) + 1, yi, text, va="center", fontsize=8)
+    ax.axvline(threshold_pct, color=OKABE_ITO["vermilion"], linestyle=":", linewidth=1)
+    ax.axvline(100, color="#333333", linestyle="--", linewidth=1)
+    ax.set_yticks(y, [wrap_label(short_project_name(n, 24), 24, 1) for n in rows["name"]])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 118)
+    ax.set_xlabel(f"预算执行率（%）；虚线 100%，点线 {threshold_pct:g}%")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def plot_budget_by_category(categories: pd.DataFrame) -> Figure:
+    """Project budget per category in 万元, with exact amounts as labels.
+
+    Args:
+        categories: ``ScoreResult.categories`` (needs ``category``, ``budget_wan``, ``n_projects``).
+
+    Returns:
+        The figure.
+    """
+    fig = _new_figure(len(categories), row_height=0.5)
+    ax = fig.subplots()
+    values = categories["budget_wan"].to_numpy(float)
+    y = np.arange(len(categories))
+    ax.barh(y, values, color=OKABE_ITO["blue"], height=0.6)
+    top = np.nanmax(values) if len(values) else 1.0
+    for yi, value, count in zip(y, values, categories["n_projects"], strict=True):
+        ax.text(
+            value + top * 0.01,
+            yi,
+            f"{format_wan(value)} 万元（{count} 个项目）",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_yticks(y, categories["category"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.45)
+    ax.set_xlabel("预算（万元）")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def plot_scores(projects: pd.DataFrame) -> Figure:
+    """Every project's score against the 优 / 良 / 中 / 差 bands.
+
+    Args:
+        projects: ``ScoreResult.projects`` (needs ``name``, ``score``).
+
+    Returns:
+        The figure.
+    """
+    fig = _new_figure(len(projects), row_height=0.24)
+    ax = fig.subplots()
+    bands = [(low, label) for low, label in GRADE_BANDS]
+    upper = 100.0
+    for low, label in bands:
+        start = max(low, 40.0)
+        ax.axvspan(start, upper, color=BAND_COLOURS[label], zorder=0)
+        ax.text(
+            (start + upper) / 2, -0.9, label, ha="center", va="bottom", fontsize=9, color="#555555"
+        )
+        upper = low
+    scores = projects["score"].to_numpy(float)
+    y = np.arange(len(projects))
+    ax.scatter(
+        np.nan_to_num(scores, nan=40.0),
+        y,
+        color=np.where(np.isnan(scores), OKABE_ITO["grey"], OKABE_ITO["blue"]),
+        zorder=3,
+        s=28,
+    )
+    for yi, value in zip(y, scores, strict=True):
+        label = "未评分" if np.isnan(value) else format_score(value)
+        ax.text(
+            (40.0 if np.isnan(value) else value) - 1, yi, label, ha="right", va="center", fontsize=8
+        )
+    ax.set_yticks(y, [short_project_name(n, 24) for n in projects["name"]])
+    ax.invert_yaxis()
+    ax.set_xlim(40, 101)
+    ax.set_xlabel("自评得分（满分 100）")
+    ax.grid(axis="y", visible=False)
+    return fig
