@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from pathlib import Path
 from typing import Any
 
 from nbconvert.exporters import HTMLExporter
@@ -22,6 +21,7 @@ from traitlets import Bool, List, Unicode, default
 from helpers import paths
 from helpers.fonts import CSS_FONT_STACK
 from helpers.markup import HIDE_CELL_TAG, TOC_SLOT
+from helpers.pdf import html_to_pdf
 
 _HEADING_RE = re.compile(r"<h([23])(?P<attrs>[^>]*)>(?P<body>.*?)</h\1>", re.S)
 _CAPTION_RE = re.compile(
@@ -153,31 +153,6 @@ class ReportHTMLExporter(HTMLExporter):
         )
         document = add_table_of_contents(_remove_slot_duplicates(document), self.toc_title)
         return document, resources
-
-
-def html_to_pdf(
-    document: str, target: str | Path | None = None, base_url: str | None = None
-) -> bytes:
-    """Lay out report HTML on A4 pages with WeasyPrint.
-
-    Args:
-        document: HTML from :class:`ReportHTMLExporter`.
-        target: also write the PDF here when given.
-        base_url: for relative links (none in our reports).
-
-    Returns:
-        The PDF bytes.
-    """
-    import logging
-
-    from weasyprint import HTML
-
-    # WeasyPrint logs every CSS property it ignores (JupyterLab's variables); keep real errors.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    pdf = HTML(string=document, base_url=base_url or str(paths.REPO_ROOT)).write_pdf()
-    if target is not None:
-        Path(target).write_bytes(pdf)
-    return pdf
 
 
 class ReportPDFExporter(ReportHTMLExporter):

@@ -123,9 +123,10 @@ def configure_charts(dpi: int = 150) -> str:
             "font.family": "sans-serif",
             "font.sans-serif": [family, *matplotlib.rcParams["font.sans-serif"]],
             "axes.unicode_minus": False,
+            "text.parse_math": False,  # "$" in a project name is text, not mathtext
             "figure.dpi": dpi,
             "savefig.dpi": dpi,
-            "savefig.bbox": "tight",
+            "savefig.bbox": None,  # constrained layout already fits; "tight" would draw twice
             "svg.fonttype": "none",
             "axes.spines.top": False,
             "axes.spines.right": False,

@@ -153,20 +153,25 @@ def write_project_paragraph(project: pd.Series, indicators: pd.DataFrame, number
     Returns:
         The paragraph text (plain, unescaped).
     """
+    is_satisfaction = indicators["level1"].eq("满意度")
     names = list(dict.fromkeys(indicators["name"]))
-    listed = "、".join([*names, "预算执行率"])
+    listed = "、".join(
+        dict.fromkeys([*indicators.loc[~is_satisfaction, "name"], "预算执行率",
+                       *indicators.loc[is_satisfaction, "name"]])
+    )
     budget = format_wan(project["budget_wan"])
     parts = [
         f"{number}. {project['name']}。资金预算{budget}万元，包括{listed}等{len(names) + 1}项指标。"
     ]
-    described = [describe_indicator(r) for _, r in indicators.iterrows()]
-    described = [d for d in described if d]
+    # The seed's order: outputs and effects, then the execution rate, then satisfaction.
+    described = [describe_indicator(r) for _, r in indicators[~is_satisfaction].iterrows()]
     rate = project["execution_rate_pct"]
     rate_text = f"预算执行率达到{format_pct(rate)}" if pd.notna(rate) else "预算执行率未提供"
     if pd.notna(project.get("spent_wan")):
         rate_text = f"实际支出{format_wan(project['spent_wan'])}万元，{rate_text}"
     described.append(rate_text)
-    parts.append("；".join(described) + "；")
+    described += [describe_indicator(r) for _, r in indicators[is_satisfaction].iterrows()]
+    parts.append("；".join(d for d in described if d) + "；")
     unmet = indicators[indicators["status"] == STATUS_UNMET]
     near = indicators[indicators["status"] == STATUS_NEAR]
     if unmet.empty and near.empty:
@@ -210,9 +215,10 @@ def write_problem_items(result: ScoreResult) -> list[str]:
             f"{p['name']}：预算执行率{format_pct(p['execution_rate_pct'])}，低于"
             f"{result.config.low_execution_pct:g}%。"
         )
+    over_pct = result.config.over_achievement_pct
     for _, r in ind[ind["is_over_achieved"]].iterrows():
         items.append(
             f"{names[r['project_id']]}：{r['name']}目标{tidy(r['target'])}，实际{tidy(r['actual'])}，"
-            f"完成{format_pct(r['completion_pct'], 0)}，超出目标30%以上，目标设定可能偏低。"
+            f"完成{format_pct(r['completion_pct'], 0)}，超出目标{over_pct - 100:g}%以上，目标设定可能偏低。"
         )
     return items

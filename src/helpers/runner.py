@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -279,93 +280,267 @@ def _ipc_kernel_manager_class() -> type:
         def _transport_default(self) -> str:
             return "ipc"
 
+        @trait_default("ip")
+        def _ip_default(self) -> str:
+            # An absolute socket path: the kernel runs in the report's folder, the client here.
+            return str(Path(tempfile.gettempdir()) / f"jixiao-kernel-{uuid.uuid4().hex[:12]}")
+
     return IPCKernelManager
 
 
-class _Exporters:
-    """nbconvert exporters created once per run (their set-up is not free)."""
-
-    def __init__(self) -> None:
-        from helpers.export import ReportHTMLExporter
-
-        self.html = ReportHTMLExporter()
+WARM_UP_CODE = "import helpers.report, helpers.explore  # jixiao: warm-up before parameters arrive"
 
 
-def render_department(
-    params: RunParams, department: str, exporters: _Exporters | None = None, step: Any = None
-) -> DepartmentOutcome:
-    """Validate, execute and export one department's report.
+class WarmKernel:
+    """A ``jixiao`` kernel started ahead of time in a report's folder, imports already done.
 
-    Args:
-        params: the run parameters.
-        department: the department to render.
-        exporters: shared exporters (created when omitted).
-        step: a callable taking a short Chinese description of the current step, for progress.
-
-    Returns:
-        The outcome; files are in place only when ``ok`` is True.
+    Starting a kernel and importing pandas, matplotlib and the helpers takes about two seconds;
+    the runner does it in a background thread while it validates data or exports the previous
+    department, so the notebook itself starts at once. The warm-up runs with
+    ``store_history=False``: the executed notebook's cells still count from 1.
     """
-    import nbformat
-    import papermill
 
-    from helpers.dataset import DatasetError, load_dataset
-    from helpers.export import html_to_pdf
+    def __init__(self, cwd: Path):
+        import threading
 
-    started = time.perf_counter()
-    step = step or (lambda _text: None)
-    exporters = exporters or _Exporters()
-    folder = paths.get_dataset_dir(params.fiscal_year, department, params.data_dir)
-    source = folder if folder.exists() else folder.with_suffix(".xlsx")
-    step("校验数据")
-    try:
-        load_dataset(source)
-    except DatasetError as exc:
-        return DepartmentOutcome(department, False, "invalid", str(exc))
+        self.cwd = cwd
+        self.manager: Any = None
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, name="jixiao-warm-kernel", daemon=True)
+        self._thread.start()
 
-    final = params.output_dir / str(params.fiscal_year) / department
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{department}.partial-", dir=final.parent))
-    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; reports are for sharing
-    executed = staging / REPORT_NOTEBOOK
-    try:
-        step("执行 notebook")
-        papermill.execute_notebook(
-            str(params.notebook),
-            str(executed),
-            parameters={
-                **params.notebook_parameters,
-                "fiscal_year": params.fiscal_year,
-                "department": department,
-                "data_dir": str(params.data_dir),
-                "charts_dir": "charts",
-            },
-            kernel_name=paths.KERNEL_NAME,
-            cwd=str(staging),
-            progress_bar=False,
-            log_output=False,
-            kernel_manager_class=_ipc_kernel_manager_class(),
-        )
+    def _start(self) -> None:
+        import asyncio
+
+        from jupyter_client.blocking import BlockingKernelClient
+
+        try:
+            manager = _ipc_kernel_manager_class()(kernel_name=paths.KERNEL_NAME)
+            asyncio.run(manager.start_kernel(cwd=str(self.cwd)))
+            self.manager = manager
+            client = BlockingKernelClient()
+            client.load_connection_info(manager.get_connection_info())
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=120)
+                client.execute_interactive(
+                    WARM_UP_CODE, store_history=False, timeout=120, output_hook=lambda _msg: None
+                )
+            finally:
+                client.stop_channels()
+        except BaseException as exc:  # reported when the kernel is taken
+            self.error = exc
+
+    def take(self) -> Any:
+        """Wait for the kernel and return its manager (raises what start-up raised)."""
+        self._thread.join()
+        if self.error is not None:
+            self.shutdown()
+            raise self.error
+        return self.manager
+
+    def shutdown(self) -> None:
+        """Stop the kernel (safe to call more than once)."""
+        import asyncio
+
+        self._thread.join()
+        manager, self.manager = self.manager, None
+        if manager is not None:
+            with contextlib.suppress(Exception):
+                asyncio.run(manager.shutdown_kernel(now=True))
+
+
+def _pdf_worker_start() -> None:
+    """Import WeasyPrint in the PDF worker while the first notebook runs."""
+    import weasyprint  # noqa: F401
+
+    import helpers.pdf  # noqa: F401
+
+
+@dataclass
+class _Job:
+    """One department on its way through the pipeline."""
+
+    department: str
+    final: Path
+    staging: Path
+    kernel: WarmKernel
+    started: float
+    pdf: Any = None  # a Future while the PDF renders
+
+
+class ReportPipeline:
+    """Render departments one after another with the slow parts overlapped.
+
+    While department *n*'s PDF is laid out in a worker process, department *n + 1*'s kernel is
+    already warm and its notebook runs; nbconvert and WeasyPrint are imported once per run.
+    """
+
+    def __init__(self, params: RunParams, step: Any = None):
+        self.params = params
+        self.step = step or (lambda _department, _text: None)
+        self._html_exporter: Any = None
+        self._pool: Any = None
+        self.pdf_pool()  # start the worker now: its imports overlap the first notebook
+
+    # -- resources shared by all departments
+    def html_exporter(self) -> Any:
+        if self._html_exporter is None:
+            from helpers.export import ReportHTMLExporter
+
+            self._html_exporter = ReportHTMLExporter()
+        return self._html_exporter
+
+    def pdf_pool(self) -> Any:
+        if self._pool is None and "pdf" in self.params.formats:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_pdf_worker_start,
+            )
+            self._pool.submit(int)  # spawn the worker (and run its initializer) right away
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    # -- stages
+    def prepare(self, department: str) -> _Job:
+        """Make the staging folder and start warming a kernel in it."""
+        final = self.params.output_dir / str(self.params.fiscal_year) / department
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{department}.partial-", dir=final.parent))
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; reports are for sharing
+        return _Job(department, final, staging, WarmKernel(staging), time.perf_counter())
+
+    def execute(self, job: _Job) -> None:
+        """Run the notebook and write the HTML; start the PDF in the worker."""
+        import nbformat
+        import papermill
+
+        executed = job.staging / REPORT_NOTEBOOK
+        self.step(job.department, "执行 notebook")
+        try:
+            manager = job.kernel.take()
+            papermill.execute_notebook(
+                str(self.params.notebook),
+                str(executed),
+                parameters={
+                    **self.params.notebook_parameters,
+                    "fiscal_year": self.params.fiscal_year,
+                    "department": job.department,
+                    "data_dir": str(self.params.data_dir),
+                    "charts_dir": "charts",
+                },
+                kernel_name=paths.KERNEL_NAME,
+                km=manager,
+                cwd=str(job.staging),
+                progress_bar=False,
+                log_output=False,
+            )
+        finally:
+            job.kernel.shutdown()
         nb = nbformat.read(executed, as_version=4)
-        step("导出 HTML")
-        document, _ = exporters.html.from_notebook_node(nb)
-        if "html" in params.formats:
-            (staging / "report.html").write_text(document, "utf-8")
-        if "pdf" in params.formats:
-            step("导出 PDF")
-            html_to_pdf(document, staging / "report.pdf")
-    except Exception as exc:  # any failure: keep the evidence, not a half report
-        message = _describe_failure(exc, executed)
-        final.mkdir(parents=True, exist_ok=True)
-        if executed.exists():
-            shutil.copyfile(executed, final / "report.failed.ipynb")
-        (final / "report.error.txt").write_text(message + "\n", "utf-8")
-        shutil.rmtree(staging, ignore_errors=True)
+        self.step(job.department, "导出 HTML")
+        document, _ = self.html_exporter().from_notebook_node(nb)
+        if "html" in self.params.formats:
+            (job.staging / "report.html").write_text(document, "utf-8")
+        if "pdf" in self.params.formats:
+            from helpers.pdf import html_to_pdf
+
+            self.step(job.department, "导出 PDF")
+            job.pdf = self.pdf_pool().submit(html_to_pdf, document, job.staging / "report.pdf")
+
+    def finish(self, job: _Job) -> DepartmentOutcome:
+        """Wait for the PDF and publish the folder."""
+        if job.pdf is not None:
+            job.pdf.result()
+        _publish(job.staging, job.final)
+        files = sorted(p for p in job.final.rglob("*") if p.is_file())
         return DepartmentOutcome(
-            department, False, "failed", message, seconds=time.perf_counter() - started
+            job.department, True, files=files, seconds=time.perf_counter() - job.started
         )
-    _publish(staging, final)
-    files = sorted(p for p in final.rglob("*") if p.is_file())
-    return DepartmentOutcome(department, True, files=files, seconds=time.perf_counter() - started)
+
+    def fail(self, job: _Job, exc: BaseException) -> DepartmentOutcome:
+        """Keep the evidence beside the previous report, which stays untouched."""
+        job.kernel.shutdown()
+        executed = job.staging / REPORT_NOTEBOOK
+        message = _describe_failure(exc, executed)
+        job.final.mkdir(parents=True, exist_ok=True)
+        if executed.exists():
+            shutil.copyfile(executed, job.final / "report.failed.ipynb")
+        (job.final / "report.error.txt").write_text(message + "\n", "utf-8")
+        shutil.rmtree(job.staging, ignore_errors=True)
+        return DepartmentOutcome(
+            job.department, False, "failed", message, seconds=time.perf_counter() - job.started
+        )
+
+    def run(
+        self, departments: list[str], report: Any = None, first_job: _Job | None = None
+    ) -> list[DepartmentOutcome]:
+        """Render ``departments`` in order; ``report(outcome)`` is called as each finishes.
+
+        ``first_job`` is an already prepared job for ``departments[0]`` (kernel warming).
+        """
+        report = report or (lambda _outcome: None)
+        outcomes: list[DepartmentOutcome] = []
+        pending: _Job | None = None
+        upcoming = first_job or (self.prepare(departments[0]) if departments else None)
+        try:
+            for index in range(len(departments)):
+                job = upcoming
+                assert job is not None
+                upcoming = None
+                try:
+                    self.execute(job)
+                except Exception as exc:
+                    outcome = self.fail(job, exc)
+                    outcomes.append(outcome)
+                    report(outcome)
+                    job = None
+                if index + 1 < len(departments):
+                    upcoming = self.prepare(departments[index + 1])
+                if pending is not None:
+                    outcomes.append(self._finish_or_fail(pending))
+                    report(outcomes[-1])
+                pending = job
+            if pending is not None:
+                outcomes.append(self._finish_or_fail(pending))
+                report(outcomes[-1])
+        finally:
+            if upcoming is not None:
+                upcoming.kernel.shutdown()
+                shutil.rmtree(upcoming.staging, ignore_errors=True)
+            self.close()
+        return outcomes
+
+    def _finish_or_fail(self, job: _Job) -> DepartmentOutcome:
+        try:
+            return self.finish(job)
+        except Exception as exc:
+            return self.fail(job, exc)
+
+
+def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentOutcome]]:
+    """Validate every dataset first: (valid departments, outcomes of the invalid ones)."""
+    from helpers.dataset import DatasetError, load_dataset
+
+    valid, invalid = [], []
+    for department in params.departments:
+        folder = paths.get_dataset_dir(params.fiscal_year, department, params.data_dir)
+        source = folder if folder.exists() else folder.with_suffix(".xlsx")
+        try:
+            load_dataset(source)
+        except DatasetError as exc:
+            invalid.append(DepartmentOutcome(department, False, "invalid", str(exc)))
+        else:
+            valid.append(department)
+    return valid, invalid
 
 
 def run_reports(params: RunParams, console: Any = None) -> RunOutcome:
@@ -374,24 +549,35 @@ def run_reports(params: RunParams, console: Any = None) -> RunOutcome:
 
     console = console or Console(stderr=True, highlight=False)
     ensure_kernel()
-    exporters = _Exporters()
-    outcomes: list[DepartmentOutcome] = []
     total = len(params.departments)
-    for n, department in enumerate(params.departments, start=1):
-        prefix = f"[{n}/{total}] {params.fiscal_year} {department}"
+    position = {d: n for n, d in enumerate(params.departments, start=1)}
 
-        def step(text: str, prefix: str = prefix) -> None:
-            console.print(f"{prefix}：{text}…")
+    def prefix(department: str) -> str:
+        return f"[{position[department]}/{total}] {params.fiscal_year} {department}"
 
-        outcome = render_department(params, department, exporters, step)
-        outcomes.append(outcome)
+    def step(department: str, text: str) -> None:
+        console.print(f"{prefix(department)}：{text}…")
+
+    def report(outcome: DepartmentOutcome) -> None:
         if outcome.ok:
-            report = next((f for f in outcome.files if f.suffix in {".html", ".pdf"}), None)
-            console.print(
-                f"{prefix}：完成（{outcome.seconds:.1f} 秒）→ {report.parent if report else ''}"
-            )
+            console.print(f"{prefix(outcome.department)}：完成（{outcome.seconds:.1f} 秒）")
         else:
-            console.print(f"[red]{prefix}：失败[/red] — {outcome.message}")
+            console.print(f"[red]{prefix(outcome.department)}：失败[/red] — {outcome.message}")
+
+    pipeline = ReportPipeline(params, step)
+    # Warm the first kernel while the data are validated.
+    first = pipeline.prepare(params.departments[0]) if params.departments else None
+    console.print(f"校验 {total} 个部门的数据…")
+    valid, invalid = validate_departments(params)
+    for outcome in invalid:
+        report(outcome)
+    if first is not None and (not valid or valid[0] != first.department):
+        first.kernel.shutdown()
+        shutil.rmtree(first.staging, ignore_errors=True)
+        first = None
+    outcomes = list(invalid)
+    if valid:
+        outcomes += pipeline.run(valid, report, first_job=first)
     ok = [o for o in outcomes if o.ok]
     failed = [o for o in outcomes if not o.ok]
     console.print(
@@ -399,9 +585,12 @@ def run_reports(params: RunParams, console: Any = None) -> RunOutcome:
     )
     for o in failed:
         kind = "数据校验失败" if o.kind == "invalid" else "运行失败"
-        console.print(f"  - {o.department}：{kind}")
+        console.print(
+            f"  - {o.department}：{kind}：{o.message.splitlines()[0] if o.message else ''}"
+        )
     for o in ok:
         for f in o.files:
             if f.suffix in {".html", ".pdf"}:
                 print(f)
-    return RunOutcome(outcomes)
+    order = {d: n for n, d in enumerate(params.departments)}
+    return RunOutcome(sorted(outcomes, key=lambda o: order[o.department]))
