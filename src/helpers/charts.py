@@ -56,7 +56,7 @@ def short_project_name(name: str, width: int = 12) -> str:
 
     Example:
         >>> short_project_name("2021年新一代电子信息产业和生物医药产业科技型中小企业贷款补助项目")
-        '2021年新一代电子信息…'
+        '2021年新一代电子信…'
     """
     text = str(name).removesuffix("项目")
     return text if len(text) <= width else text[: width - 1] + "…"

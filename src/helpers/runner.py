@@ -288,7 +288,10 @@ def _ipc_kernel_manager_class() -> type:
     return IPCKernelManager
 
 
-WARM_UP_CODE = "import helpers.report, helpers.explore  # jixiao: warm-up before parameters arrive"
+WARM_UP_CODE = (
+    "import helpers.report, helpers.explore, helpers.fonts\n"
+    "helpers.fonts.configure_charts()  # jixiao: warm-up before the parameters arrive"
+)
 
 
 class WarmKernel:

@@ -105,10 +105,17 @@ def test_problems_list_low_targets_and_low_execution(report: Report) -> None:
     projects = report.result.projects.copy()
     projects.loc[projects["project_id"] == "SW02", "is_low_execution"] = True
     low = narrative.write_problem_items(
-        type(report.result)(report.result.indicators, projects, report.result.department,
-                            report.result.categories, report.result.config)
+        type(report.result)(
+            report.result.indicators,
+            projects,
+            report.result.department,
+            report.result.categories,
+            report.result.config,
+        )
     )
-    assert any(i.startswith("创新型产业集群高质量发展培训班项目：预算执行率91%，低于90%") for i in low)
+    assert any(
+        i.startswith("创新型产业集群高质量发展培训班项目：预算执行率91%，低于90%") for i in low
+    )
 
 
 def test_title_opening_and_totals(report: Report) -> None:
@@ -125,4 +132,6 @@ def test_title_opening_and_totals(report: Report) -> None:
 
 def test_amounts_keep_their_written_precision() -> None:
     row = pd.Series({"name": "实现企业融资金额", "target": "不低于1.5亿元", "actual": "1.5084亿元"})
-    assert narrative.describe_indicator(row) == "实现企业融资金额预期不低于1.5亿元，实际完成1.5084亿元"
+    assert (
+        narrative.describe_indicator(row) == "实现企业融资金额预期不低于1.5亿元，实际完成1.5084亿元"
+    )

@@ -77,17 +77,35 @@ def test_table_of_contents_lists_sections_figures_and_tables(rendered) -> None:
     document = add_table_of_contents(f"<main>{html}</main>")
     assert TOC_SLOT not in document
     toc = document[document.index('<nav class="toc">') : document.index("</nav>")]
-    for entry in ("一、组织开展情况", "二、工作进展成效", "三、存在问题及原因", "附件1 风险提示",
-                  "图7 生物医药类项目指标完成情况（实际/目标）", "表21 "):
+    for entry in (
+        "一、组织开展情况",
+        "二、工作进展成效",
+        "三、存在问题及原因",
+        "附件1 风险提示",
+        "图7 生物医药类项目指标完成情况（实际/目标）",
+        "表21 ",
+    ):
         assert entry in toc
 
 
 def test_sections_follow_the_official_structure(rendered) -> None:
     _, html = rendered
-    order = ["<h1>科技局2021年度绩效自评工作报告</h1>", "绩效概览", "一、组织开展情况", "二、工作进展成效",
-             "（一）科技创新发展方面", "（二）科技金融工作方面", "（三）金融监管工作方面",
-             "（四）扶持生物医药产业发展方面", "三、存在问题及原因", "四、下步工作思路和工作建议",
-             "高新区科技局", "2021年4月29日", "附件1 风险提示", "附件2 项目支出绩效自评表"]
+    order = [
+        "<h1>科技局2021年度绩效自评工作报告</h1>",
+        "绩效概览",
+        "一、组织开展情况",
+        "二、工作进展成效",
+        "（一）科技创新发展方面",
+        "（二）科技金融工作方面",
+        "（三）金融监管工作方面",
+        "（四）扶持生物医药产业发展方面",
+        "三、存在问题及原因",
+        "四、下步工作思路和工作建议",
+        "高新区科技局",
+        "2021年4月29日",
+        "附件1 风险提示",
+        "附件2 项目支出绩效自评表",
+    ]
     positions = [html.index(marker) for marker in order]
     assert positions == sorted(positions)
 
