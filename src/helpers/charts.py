@@ -38,6 +38,22 @@ PAGE_WIDTH_IN = 6.3  # 16 cm of A4 text width
 COMPLETION_AXIS_CAP = 200.0
 
 
+def figure_to_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes (at the configured ``savefig.dpi``)."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def display_figure(fig: Figure) -> None:
+    """Show a figure in a notebook as a PNG (works headless, with or without pyplot)."""
+    from IPython.display import Image, display
+
+    display(Image(data=figure_to_png(fig), format="png"))
+
+
 def wrap_label(text: str, width: int = 14, max_lines: int = 3) -> str:
     """Wrap a (Chinese) label to ``width`` characters a line, shortening past ``max_lines``.
 

@@ -191,7 +191,7 @@ def project_picker(data: ExploreData, category: str = "") -> None:
 
     def draw(project_id: str) -> None:
         rows = data.indicators[data.indicators["project_id"] == project_id]
-        display(charts.plot_target_vs_actual(rows, title=names[project_id]))
+        charts.display_figure(charts.plot_target_vs_actual(rows, title=names[project_id]))
 
     def refresh(change: dict) -> None:
         out.clear_output(wait=True)

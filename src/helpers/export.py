@@ -97,6 +97,24 @@ def add_table_of_contents(document: str, title: str = "目录") -> str:
     return document.replace("<main>", "<main>" + nav, 1)
 
 
+_H1_RE = re.compile(r"<h1[^>]*>(?P<body>.*?)</h1>", re.S)
+_TITLE_RE = re.compile(r"<title>.*?</title>", re.S)
+
+
+def set_document_title(document: str) -> str:
+    """Use the report's heading (``<h1>``) as the page title (also the PDF's Title).
+
+    Example:
+        >>> set_document_title("<title>Notebook</title><h1>科技局2021年度绩效自评工作报告</h1>")
+        '<title>科技局2021年度绩效自评工作报告</title><h1>科技局2021年度绩效自评工作报告</h1>'
+    """
+    heading = _H1_RE.search(document)
+    if heading is None:
+        return document
+    title = html_lib.escape(_plain(heading["body"]))
+    return _TITLE_RE.sub(lambda _m: f"<title>{title}</title>", document, count=1)
+
+
 def _remove_slot_duplicates(document: str) -> str:
     """Keep only the first TOC slot (the template puts one at the top as a fallback)."""
     first = document.find(TOC_SLOT)
@@ -152,7 +170,7 @@ class ReportHTMLExporter(HTMLExporter):
             self._drop_hidden_cells(nb), resources, **kw
         )
         document = add_table_of_contents(_remove_slot_duplicates(document), self.toc_title)
-        return document, resources
+        return set_document_title(document), resources
 
 
 class ReportPDFExporter(ReportHTMLExporter):
@@ -164,6 +182,10 @@ class ReportPDFExporter(ReportHTMLExporter):
     @default("file_extension")
     def _file_extension_default(self) -> str:
         return ".pdf"
+
+    @default("template_extension")
+    def _template_extension_default(self) -> str:
+        return ".html.j2"  # the PDF is laid out from the HTML template
 
     def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any):  # type: ignore[override]
         """Render the HTML report, then the PDF from it."""

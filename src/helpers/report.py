@@ -8,7 +8,6 @@ becomes HTML, so a project named ``<img src=x onerror=alert(1)>`` is shown, neve
 from __future__ import annotations
 
 import base64
-import io
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -55,9 +54,7 @@ class Report:
         """Number a figure, save it as PNG and SVG (when ``charts_dir`` is set), embed it."""
         self.figure_count += 1
         label = f"图{self.figure_count} {caption}"
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        png = buffer.getvalue()
+        png = charts.figure_to_png(fig)
         if self.charts_dir is not None:
             self.charts_dir.mkdir(parents=True, exist_ok=True)
             stem = self.charts_dir / _slug(label)

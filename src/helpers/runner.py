@@ -240,7 +240,9 @@ def _describe_failure(exc: BaseException, notebook: Path) -> str:
             import nbformat
 
             nb = nbformat.read(notebook, as_version=4)
-            source = nb.cells[exc.cell_index].source.strip().splitlines()[0]
+            # Not nb.cells[exc.cell_index]: the saved notebook has papermill's error cells.
+            failing = next(c for c in nb.cells if c.get("execution_count") == exc.exec_count)
+            source = failing.source.strip().splitlines()[0]
         return (
             f"第 {exc.cell_index + 1} 个单元格（执行序号 {exc.exec_count}，代码：{source}）出错："
             f"{exc.ename}: {exc.evalue} / cell {exc.cell_index + 1} failed: {exc.ename}: {exc.evalue}"
@@ -547,16 +549,20 @@ def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentO
 
 
 def run_reports(params: RunParams, console: Any = None) -> RunOutcome:
-    """Render every department of the run, showing progress, and print a summary."""
+    """Render every department of the run, showing progress, and print a summary.
+
+    All datasets are validated before anything is written: when none is valid, the output
+    folder is left exactly as it was.
+    """
     from rich.console import Console
+    from rich.markup import escape
 
     console = console or Console(stderr=True, highlight=False)
-    ensure_kernel()
     total = len(params.departments)
     position = {d: n for n, d in enumerate(params.departments, start=1)}
 
     def prefix(department: str) -> str:
-        return f"[{position[department]}/{total}] {params.fiscal_year} {department}"
+        return escape(f"[{position[department]}/{total}] {params.fiscal_year} {department}")
 
     def step(department: str, text: str) -> None:
         console.print(f"{prefix(department)}：{text}…")
@@ -565,22 +571,18 @@ def run_reports(params: RunParams, console: Any = None) -> RunOutcome:
         if outcome.ok:
             console.print(f"{prefix(outcome.department)}：完成（{outcome.seconds:.1f} 秒）")
         else:
-            console.print(f"[red]{prefix(outcome.department)}：失败[/red] — {outcome.message}")
+            console.print(
+                f"[red]{prefix(outcome.department)}：失败[/red]\n{escape(outcome.message)}"
+            )
 
-    pipeline = ReportPipeline(params, step)
-    # Warm the first kernel while the data are validated.
-    first = pipeline.prepare(params.departments[0]) if params.departments else None
     console.print(f"校验 {total} 个部门的数据…")
     valid, invalid = validate_departments(params)
     for outcome in invalid:
         report(outcome)
-    if first is not None and (not valid or valid[0] != first.department):
-        first.kernel.shutdown()
-        shutil.rmtree(first.staging, ignore_errors=True)
-        first = None
     outcomes = list(invalid)
     if valid:
-        outcomes += pipeline.run(valid, report, first_job=first)
+        ensure_kernel()
+        outcomes += ReportPipeline(params, step).run(valid, report)
     ok = [o for o in outcomes if o.ok]
     failed = [o for o in outcomes if not o.ok]
     console.print(
@@ -588,9 +590,8 @@ def run_reports(params: RunParams, console: Any = None) -> RunOutcome:
     )
     for o in failed:
         kind = "数据校验失败" if o.kind == "invalid" else "运行失败"
-        console.print(
-            f"  - {o.department}：{kind}：{o.message.splitlines()[0] if o.message else ''}"
-        )
+        first_line = o.message.splitlines()[0] if o.message else ""
+        console.print(f"  - {escape(o.department)}：{kind}：{escape(first_line)}")
     for o in ok:
         for f in o.files:
             if f.suffix in {".html", ".pdf"}:
