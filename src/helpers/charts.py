@@ -225,32 +225,37 @@ def plot_scores(projects: pd.DataFrame) -> Figure:
     """
     fig = _new_figure(len(projects), row_height=0.24)
     ax = fig.subplots()
-    bands = [(low, label) for low, label in GRADE_BANDS]
+    scores = projects["score"].to_numpy(float)
+    low_edge = (
+        40.0 if np.all(np.isnan(scores)) else min(40.0, np.floor(np.nanmin(scores) / 10) * 10)
+    )
     upper = 100.0
-    for low, label in bands:
-        start = max(low, 40.0)
+    for low, label in GRADE_BANDS:
+        start = max(low, low_edge)
         ax.axvspan(start, upper, color=BAND_COLOURS[label], zorder=0)
         ax.text(
             (start + upper) / 2, -0.9, label, ha="center", va="bottom", fontsize=9, color="#555555"
         )
         upper = low
-    scores = projects["score"].to_numpy(float)
     y = np.arange(len(projects))
-    ax.scatter(
-        np.nan_to_num(scores, nan=40.0),
-        y,
-        color=np.where(np.isnan(scores), OKABE_ITO["grey"], OKABE_ITO["blue"]),
-        zorder=3,
-        s=28,
-    )
+    scored = ~np.isnan(scores)
+    ax.scatter(scores[scored], y[scored], color=OKABE_ITO["blue"], zorder=3, s=28)
     for yi, value in zip(y, scores, strict=True):
-        label = "未评分" if np.isnan(value) else format_score(value)
-        ax.text(
-            (40.0 if np.isnan(value) else value) - 1, yi, label, ha="right", va="center", fontsize=8
-        )
+        if np.isnan(value):  # no score: say why there is no dot, inside the plot area
+            ax.text(
+                low_edge + 1,
+                yi,
+                "未评分（缺少执行率或可评分指标）",
+                ha="left",
+                va="center",
+                fontsize=8,
+                color="#555555",
+            )
+        else:
+            ax.text(value - 1, yi, format_score(value), ha="right", va="center", fontsize=8)
     ax.set_yticks(y, [short_project_name(n, 24) for n in projects["name"]])
     ax.invert_yaxis()
-    ax.set_xlim(40, 101)
+    ax.set_xlim(low_edge, 101)
     ax.set_xlabel("自评得分（满分 100）")
     ax.grid(axis="y", visible=False)
     return fig
