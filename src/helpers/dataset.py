@@ -21,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from helpers import paths
+from helpers.format import format_wan
 from helpers.parse import KIND_QUALITATIVE, parse_indicator_values
 from helpers.schema import (
     AMOUNT_COLUMNS,
@@ -345,13 +346,19 @@ def _weight_problems(indicators: pd.DataFrame, file: str, execution_weight: floa
     budget = 100.0 - execution_weight
     by_project = indicators.groupby("project_id", sort=False)
     explicit_sum = by_project["weight"].sum(min_count=1)
-    is_all_explicit = by_project["weight"].apply(lambda w: w.notna().all())
+    is_all_explicit = by_project["weight"].count() == by_project["weight"].size()
     first_line = by_project["line"].min()
     problems = []
-    for pid, total in explicit_sum.dropna().items():
+    has_explicit = explicit_sum.notna().to_numpy()
+    for pid, total, all_explicit in zip(
+        explicit_sum.index[has_explicit],
+        explicit_sum.to_numpy()[has_explicit].tolist(),
+        is_all_explicit.to_numpy()[has_explicit].tolist(),
+        strict=True,
+    ):
         total = round(float(total), 4)
         if (
-            is_all_explicit[pid] and not math.isclose(total, budget, abs_tol=0.01)
+            all_explicit and not math.isclose(total, budget, abs_tol=0.01)
         ) or total > budget + 0.01:
             problems.append(
                 Problem(
@@ -376,14 +383,14 @@ def _collect_warnings(
     warnings: list[str] = []
     if department.spent_wan > department.budget_wan:
         warnings.append(
-            f"[{names['department']}] 全年支出 {department.spent_wan:g} 万元超过预算 "
-            f"{department.budget_wan:g} 万元。 / spending exceeds the budget."
+            f"[{names['department']}] 全年支出 {format_wan(department.spent_wan)} 万元超过预算 "
+            f"{format_wan(department.budget_wan)} 万元。 / spending exceeds the budget."
         )
     over = projects["spent_wan"] > projects["budget_wan"]
     for row in projects[over].itertuples():
         warnings.append(
-            f"[{names['projects']} 第 {row.line} 行] 项目“{row.name}”执行数 {row.spent_wan:g} 万元超过预算 "
-            f"{row.budget_wan:g} 万元。 / row {row.line}: spending exceeds the budget."
+            f"[{names['projects']} 第 {row.line} 行] 项目“{row.name}”执行数 {format_wan(row.spent_wan)} 万元超过预算 "
+            f"{format_wan(row.budget_wan)} 万元。 / row {row.line}: spending exceeds the budget."
         )
     for column in ("target", "actual"):
         parsed = parse_indicator_values(indicators[column], department.fiscal_year)

@@ -156,8 +156,13 @@ def write_project_paragraph(project: pd.Series, indicators: pd.DataFrame, number
     is_satisfaction = indicators["level1"].eq("满意度")
     names = list(dict.fromkeys(indicators["name"]))
     listed = "、".join(
-        dict.fromkeys([*indicators.loc[~is_satisfaction, "name"], "预算执行率",
-                       *indicators.loc[is_satisfaction, "name"]])
+        dict.fromkeys(
+            [
+                *indicators.loc[~is_satisfaction, "name"],
+                "预算执行率",
+                *indicators.loc[is_satisfaction, "name"],
+            ]
+        )
     )
     budget = format_wan(project["budget_wan"])
     parts = [

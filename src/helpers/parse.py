@@ -2,9 +2,10 @@
 
 Targets and actual values arrive as free text (``≥20场``, ``不低于 90%``, ``2021 年 12 月前``,
 ``6000 余人``, ``1.5 亿元``, ``显著改善``, ``未超预算``). :func:`parse_indicator_values` turns a
-whole column of them into typed fields in one vectorised pass: each distinct text is parsed once
-with pandas' regex engine and the results are mapped back, so a province-scale table with many
-repeated phrasings costs little more than its distinct values.
+whole column of them into typed fields in one vectorised pass: each distinct text is read once
+by compiled regular expressions and the results are mapped back to the rows with one ``take`` per
+column, so a province-scale table with many repeated phrasings costs little more than its
+distinct values.
 
 Nothing here raises on odd text: what fits no pattern becomes ``qualitative`` with an empty
 ``grade`` and ``is_parsed = False``, and the loader turns that into a warning naming the row.
@@ -12,7 +13,11 @@ Nothing here raises on odd text: what fits no pattern becomes ``qualitative`` wi
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -53,6 +58,8 @@ _FOLD = str.maketrans(
         "⩽": "≤",
         "，": ",",
         "～": "~",
+        "－": "-",
+        "−": "-",
     }
 )
 
@@ -62,7 +69,7 @@ _GT_WORDS = "大于|高于|超过|多于|>"
 _LT_WORDS = "小于|低于|少于|<"
 _EQ_WORDS = "等于|=|约为|约|达到|为"
 _PREFIX = f"(?P<pre>{_GE_WORDS}|{_LE_WORDS}|{_GT_WORDS}|{_LT_WORDS}|{_EQ_WORDS})?"
-_NUMBER = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
+_NUMBER = r"(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)"  # signed: 增长率 -3.5%
 _APPROX_MID = "(?P<mid>余|多)?"
 _UNIT = (
     "(?P<unit>亿元|万元|千元|元|万人次|人次|万人|个百分点|百分点|%|‰|个工作日|工作日|个月|"
@@ -123,6 +130,56 @@ _CN_COUNT_RE = re.compile(
 )
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (also as a decorator).
+
+    Building hundreds of thousands of small tuples and lists, none of them cyclic, otherwise
+    triggers repeated full collections that cost more than the work itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _literal_first_chars(pattern: str) -> frozenset[str] | None:
+    """The first characters of an alternation of plain words (``^word$`` allowed), else None.
+
+    A text can only match such a pattern if it contains one of these characters, so a search for
+    any of them (one character class) can skip the full search without changing its result.
+    """
+    firsts = set()
+    for word in pattern.split("|"):
+        bare = word.removeprefix("^").removesuffix("$")
+        if not bare or re.escape(bare) != bare:
+            return None
+        firsts.add(bare[0])
+    return frozenset(firsts)
+
+
+_WHITESPACE_RE = re.compile(r"\s+")
+# Text with none of these characters is already normal (str.translate is slow on CJK text).
+_NEEDS_NORMALIZING_RE = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in _FOLD) + r"\s" + "".join(_CN_DIGITS) + "]"
+)
+
+
+def _cn_digit(match: re.Match[str]) -> str:
+    return _CN_DIGITS[match.group(1)]
+
+
+def _normalize_one(text: object) -> str | None:
+    folded = str(text)
+    if _NEEDS_NORMALIZING_RE.search(folded):
+        folded = _WHITESPACE_RE.sub("", folded.translate(_FOLD))
+        folded = _CN_COUNT_RE.sub(_cn_digit, folded)
+    return folded or None
+
+
 def normalize_text(texts: pd.Series) -> pd.Series:
     """Fold full-width characters, drop white space and read 一 … 十 before a classifier.
 
@@ -130,13 +187,7 @@ def normalize_text(texts: pd.Series) -> pd.Series:
         >>> normalize_text(pd.Series(["不低于 90％", " 2021 年 12 月前", "举办一场", None])).tolist()
         ['不低于90%', '2021年12月前', '举办1场', nan]
     """
-
-    def normalize_one(text: object) -> str | None:
-        folded = re.sub(r"\s+", "", str(text).translate(_FOLD))
-        folded = _CN_COUNT_RE.sub(lambda m: _CN_DIGITS[m.group(1)], folded)
-        return folded or None
-
-    s = pd.Series(texts, dtype="object").map(normalize_one, na_action="ignore")
+    s = pd.Series(texts, dtype="object").map(_normalize_one, na_action="ignore")
     return s.where(s.notna(), np.nan)
 
 
@@ -159,72 +210,157 @@ def _month_end(years: pd.Series, months: pd.Series, days: pd.Series) -> pd.Serie
     return out
 
 
+_APPROX_RE = "余|约|多|左右|以上|近"
+_DATE_PATTERN = re.compile(_DATE_RE)
+_MONTH_PATTERN = re.compile(_MONTH_RE)
+_NUMERIC_PATTERN = re.compile(_NUMERIC_RE)
+_QUARTER_PATTERN = re.compile(r"([一二三四1-4])季度")
+_YEAR_END_PARTS = frozenset(["年底", "底", "末", "年内", "下半年"])
+
+
+def _word_search(pattern: str):  # type: ignore[no-untyped-def]
+    """``search`` for an alternation of words, skipping texts with none of their first characters."""
+    search = re.compile(pattern).search
+    firsts = _literal_first_chars(pattern)
+    if firsts is None:
+        return lambda text: search(text) is not None
+    hint = re.compile("[" + "".join(re.escape(c) for c in sorted(firsts)) + "]").search
+    return lambda text: hint(text) is not None and search(text) is not None
+
+
+_HAS_APPROX = _word_search(_APPROX_RE)
+_HAS_PARTIAL = _word_search(_PARTIAL_RE)
+_HAS_UNMET = _word_search(_UNMET_RE)
+_HAS_MET = _word_search(_MET_RE)
+_WORD_PATTERNS = (_APPROX_RE, _PARTIAL_RE, _UNMET_RE, _MET_RE)
+_WORD_FIRSTS = [_literal_first_chars(pattern) for pattern in _WORD_PATTERNS]
+# A text with none of the words' first characters has none of the four flags (most numbers).
+_MAY_HAVE_WORDS = (
+    re.compile("[" + "".join(re.escape(c) for c in sorted(set().union(*_WORD_FIRSTS))) + "]").search
+    if all(firsts is not None for firsts in _WORD_FIRSTS)
+    else lambda text: True
+)
+
+
+_SUFFIX_OP = {"以上": "≥", "以下": "≤", "以内": "≤", "之内": "≤"}
+# The groups pre, num, unit and suf out of Match.groups() (quicker than by name).
+_NUMBER_PARTS = itemgetter(
+    *(_NUMERIC_PATTERN.groupindex[g] - 1 for g in ("pre", "num", "unit", "suf"))
+)
+
+
+def _scan_text(text: str, fiscal_year: int | None) -> tuple[object, ...]:
+    """The regex groups of one normalised text, read as the whole-column rules read them.
+
+    Returns year, month and day of a deadline (None when there is none); the number (None when
+    there is none), its normalised unit (NaN when empty), scale and operator; ``is_approx``; the
+    grade the words give.
+    """
+    year = month = day = None
+    # Every _DATE_RE match contains 年 and every _MONTH_RE match 月: skip the others.
+    date = _DATE_PATTERN.search(text) if "年" in text else None
+    if date is not None:
+        year, month, day, part = date.group("y", "m", "d", "part")
+        if part in _YEAR_END_PARTS:
+            month = "12"
+        elif part == "上半年":
+            month = "6"
+        elif month is None and part and (quarter := _QUARTER_PATTERN.search(part)):
+            month = _QUARTER_END[quarter.group(1)]
+    elif "月" in text and (bare := _MONTH_PATTERN.search(text)) is not None:
+        # 12月前: the fiscal year is assumed.
+        year = None if fiscal_year is None else str(fiscal_year)
+        month, day = bare.group("m2", "d2")
+    num = _NUMERIC_PATTERN.search(text)
+    if num is None:
+        number = unit = op = None
+        scale = 1.0
+    else:
+        pre, number, unit, suffix = _NUMBER_PARTS(num.groups())
+        number = number.replace(",", "")
+        unit, scale = _UNIT_SCALE.get(unit, (unit or np.nan, 1.0))
+        op = _OP_BY_WORD.get(pre) or _SUFFIX_OP.get(suffix, "=")  # type: ignore[arg-type]
+    if _MAY_HAVE_WORDS(text):
+        is_approx = _HAS_APPROX(text)
+        grade = (
+            GRADE_PARTIAL
+            if _HAS_PARTIAL(text)
+            else GRADE_UNMET
+            if _HAS_UNMET(text)
+            else GRADE_MET
+            if _HAS_MET(text)
+            else None
+        )
+    else:
+        is_approx, grade = False, None
+    return year, month, day, number, unit, scale, op, is_approx, grade
+
+
 def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
     """Parse a Series of distinct, normalised, non-missing texts."""
     n = len(texts)
-    out = pd.DataFrame(
-        {
-            "kind": np.full(n, KIND_QUALITATIVE, dtype=object),
-            "op": np.full(n, None, dtype=object),
-            "value": np.full(n, np.nan),
-            "unit": np.full(n, None, dtype=object),
-            "deadline": pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]"),
-            "grade": np.full(n, None, dtype=object),
-            "is_approx": texts.str.contains("余|约|多|左右|以上|近", regex=True).to_numpy(bool),
-        },
-        index=texts.index,
+    # One pass of compiled regexes over the distinct texts; all the rest is whole-column.
+    scans = [_scan_text(text, fiscal_year) for text in texts.tolist()]
+    year, month, day, number, unit, scale, op, approx, grade = (
+        np.array(col, dtype=object) for col in (zip(*scans, strict=True) if n else [()] * 9)
     )
 
     # 1. Calendar deadlines: 2021年12月前, 2022年底之前, 2021年上半年, 12月前.
-    dates = texts.str.extract(_DATE_RE)
-    months = texts.str.extract(_MONTH_RE)
-    part = dates["part"].fillna("")
-    month = dates["m"].copy()
-    month = month.mask(part.isin(["年底", "底", "末", "年内", "下半年"]), "12")
-    month = month.mask(part.eq("上半年"), "6")
-    quarter = part.str.extract(r"([一二三四1-4])季度")[0]
-    month = month.fillna(quarter.map(_QUARTER_END).astype("object"))
-    year = dates["y"]
-    no_year = year.isna() & months["m2"].notna()
-    if fiscal_year is not None:
-        year = year.mask(no_year, str(fiscal_year))
-    month = month.mask(no_year, months["m2"])
-    day = dates["d"].mask(no_year, months["d2"])
-    deadline = _month_end(year, month, day)
-    is_deadline = deadline.notna()
-    out.loc[is_deadline, "kind"] = KIND_DEADLINE
-    out.loc[is_deadline, "op"] = "≤"
-    out["deadline"] = deadline
+    deadline = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    dated = np.flatnonzero(np.not_equal(month, None))  # only these can have a deadline
+    if len(dated):
+        deadline[dated] = _month_end(
+            pd.Series(year[dated], dtype=object),
+            pd.Series(month[dated], dtype=object),
+            pd.Series(day[dated], dtype=object),
+        ).to_numpy()
+    is_deadline = ~np.isnat(deadline)
 
     # 2. Numbers with operator words and units (also durations such as 不超过360天).
-    num = texts.str.extract(_NUMERIC_RE)
-    has_num = num["num"].notna() & ~is_deadline
-    value = pd.to_numeric(num["num"].str.replace(",", "", regex=False), errors="coerce")
-    unit = num["unit"].replace("", np.nan)
-    scale = unit.map({k: v[1] for k, v in _UNIT_SCALE.items()}).fillna(1.0)
-    unit = unit.map(lambda u: _UNIT_SCALE[u][0] if u in _UNIT_SCALE else u, na_action="ignore")
-    op = num["pre"].map(_OP_BY_WORD).astype("object")
-    suffix = num["suf"]
-    op = op.mask(op.isna() & suffix.eq("以上"), "≥")
-    op = op.mask(op.isna() & suffix.isin(["以下", "以内", "之内"]), "≤")
-    op = op.fillna("=")
-    out.loc[has_num, "value"] = (value * scale)[has_num]
-    out.loc[has_num, "unit"] = unit[has_num]
-    out.loc[has_num, "op"] = op[has_num]
-    is_duration = has_num & unit.isin(_DURATION_UNITS)
-    out.loc[has_num, "kind"] = np.where(is_duration[has_num], KIND_DEADLINE, KIND_NUMERIC)
+    numbers = pd.Series(number, index=texts.index, dtype="str")
+    has_num = numbers.notna().to_numpy() & ~is_deadline
+    value = pd.to_numeric(numbers, errors="coerce").to_numpy(float) * scale.astype(float)
+    is_duration = has_num & np.array([u in _DURATION_UNITS for u in unit.tolist()], dtype=bool)
+    kind = np.full(n, KIND_QUALITATIVE, dtype=object)
+    kind[is_deadline] = KIND_DEADLINE
+    kind[has_num] = np.where(is_duration[has_num], KIND_DEADLINE, KIND_NUMERIC)
+    out_op = np.full(n, None, dtype=object)
+    out_op[is_deadline] = "≤"
+    out_op[has_num] = op[has_num]
+    out_unit = np.full(n, None, dtype=object)
+    out_unit[has_num] = unit[has_num]
 
     # 3. Grades, from the words of the text (used for qualitative and deadline rows).
-    is_partial = texts.str.contains(_PARTIAL_RE, regex=True)
-    is_unmet = texts.str.contains(_UNMET_RE, regex=True)
-    is_met = texts.str.contains(_MET_RE, regex=True)
-    out["grade"] = np.select(
-        [is_partial, is_unmet, is_met], [GRADE_PARTIAL, GRADE_UNMET, GRADE_MET], default=None
+    out = pd.DataFrame(
+        {
+            "kind": kind,
+            "op": pd.Series(out_op, index=texts.index, dtype=object),
+            "value": np.where(has_num, value, np.nan),
+            "unit": pd.Series(out_unit, index=texts.index, dtype=object),
+            "deadline": pd.Series(deadline, index=texts.index),
+            "grade": grade,
+            "is_approx": approx.astype(bool),
+        },
+        index=texts.index,
     )
     out["is_parsed"] = out["kind"].ne(KIND_QUALITATIVE) | out["grade"].notna()
     return out
 
 
+# Values of a row whose text is missing.
+_MISSING_ROW = {
+    "kind": KIND_MISSING,
+    "op": None,
+    "value": np.nan,
+    "unit": None,
+    "deadline": pd.NaT,
+    "grade": None,
+    "is_approx": False,
+    "is_parsed": True,
+}
+
+
+@_gc_paused()
 def parse_indicator_values(texts: pd.Series, fiscal_year: int | None = None) -> pd.DataFrame:
     """Parse written target or actual values into operator, number, unit, deadline and grade.
 
@@ -254,26 +390,40 @@ def parse_indicator_values(texts: pd.Series, fiscal_year: int | None = None) -> 
         >>> str(parsed.loc[4, "deadline"].date()), parsed.loc[5, "grade"]
         ('2022-12-31', '达成')
     """
+    return _parse_coded(texts, fiscal_year)[0]
+
+
+@_gc_paused()
+def _parse_coded(
+    texts: pd.Series, fiscal_year: int | None, columns: tuple[str, ...] = PARSED_COLUMNS
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """:func:`parse_indicator_values` (only ``columns`` of it), each row's position in a table
+    of the distinct parsed values, and that table (all columns; its last row: a missing text)."""
     # Factorise twice: the written texts, then their normalised forms, so that the Python-level
     # normalisation and the regex passes each see every distinct text only once.
     raw_codes, raw_uniques = pd.factorize(pd.Series(texts, dtype="object"), use_na_sentinel=True)
-    norm_codes, uniques = pd.factorize(normalize_text(pd.Series(raw_uniques, dtype="object")))
+    normalized = np.array([_normalize_one(text) for text in raw_uniques.tolist()], dtype=object)
+    norm_codes, uniques = pd.factorize(normalized)
     codes = np.where(
         raw_codes < 0, -1, norm_codes[np.maximum(raw_codes, 0)] if len(norm_codes) else -1
     )
     parsed_unique = _parse_unique(pd.Series(uniques, dtype="object").astype(str), fiscal_year)
-    missing = codes < 0
-    take = np.where(missing, 0, codes)
     if len(parsed_unique) == 0:
         parsed_unique = _parse_unique(pd.Series(["-"], dtype="object"), fiscal_year)
-    out = parsed_unique.iloc[take].reset_index(drop=True)
-    out.index = texts.index
-    out.loc[missing, ["op", "unit", "grade"]] = None
-    out.loc[missing, "value"] = np.nan
-    out.loc[missing, "deadline"] = pd.NaT
-    out.loc[missing, "kind"] = KIND_MISSING
-    out.loc[missing, "is_approx"] = False
-    out.loc[missing, "is_parsed"] = True
-    out["is_approx"] = out["is_approx"].astype(bool)
-    out["is_parsed"] = out["is_parsed"].astype(bool)
-    return out
+    # Map back to the rows with one take per column; missing texts take an extra last row.
+    table = pd.DataFrame(
+        {
+            col: pd.concat(
+                [values, pd.Series([_MISSING_ROW[col]], dtype=values.dtype)], ignore_index=True
+            )
+            for col, values in parsed_unique.items()
+        }
+    )
+    take = np.where(codes < 0, len(parsed_unique), codes)
+    rows = {
+        col: pd.Series(
+            table[col].array.take(take), index=texts.index, dtype=table[col].dtype, copy=False
+        )
+        for col in columns
+    }
+    return pd.DataFrame(rows, index=texts.index, copy=False), take, table

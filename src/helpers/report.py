@@ -162,6 +162,7 @@ class Report:
             "项目预算、执行率与自评得分",
             numeric_columns=frozenset({2, 3, 4}),
             footer=footer,
+            table_class="data summary",
         )
 
     def overview_html(self) -> str:
@@ -173,12 +174,13 @@ class Report:
             + self.figure_html(
                 charts.plot_budget_by_category(r.categories), "各类别项目预算（万元）"
             )
+            # The table flows across pages and fills the space the tall charts would leave.
+            + self.project_summary_table_html()
             + self.figure_html(charts.plot_scores(r.projects), "各项目自评得分与等级区间")
             + self.figure_html(
                 charts.plot_execution_rates(r.projects, r.config.low_execution_pct),
                 "各项目预算执行率",
             )
-            + self.project_summary_table_html()
         )
 
     def organization_html(self) -> str:

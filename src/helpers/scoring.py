@@ -1,6 +1,7 @@
 """The scoring engine of 项目支出绩效自评 (财预〔2020〕10号 and budget-system practice).
 
-All rules run as whole-column pandas operations; there is no per-row Python in the hot path.
+All rules run as whole-column pandas / numpy operations; there is no per-row Python in the hot
+path (the parser reads each distinct text once; per-project lists are filled by C-level ``map``).
 
 Rules, as implemented (defaults in :class:`ScoringConfig`):
 
@@ -24,7 +25,10 @@ Rules, as implemented (defaults in :class:`ScoringConfig`):
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from typing import Literal
 
 import numpy as np
@@ -32,12 +36,14 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from helpers.dataset import Dataset
+from helpers.format import format_wan
 from helpers.parse import (
     GRADE_MET,
     GRADE_PARTIAL,
     GRADE_UNMET,
     KIND_MISSING,
-    parse_indicator_values,
+    _gc_paused,
+    _parse_coded,
 )
 
 GRADE_BANDS: tuple[tuple[float, str], ...] = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (0.0, "差"))
@@ -124,18 +130,73 @@ def grade_for(scores: pd.Series) -> pd.Series:
     return out.where(scores.notna(), np.nan)
 
 
-def _unit_family(units: pd.Series) -> pd.Series:
-    family = np.select(
-        [
-            units.isin(_MONEY_UNITS),
-            units.isin(_PERCENT_UNITS),
-            units.isin(_TIME_UNITS),
-            units.notna(),
-        ],
-        ["money", "percent", "time", "count"],
-        default="",
+def _factorize(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes in order of first appearance (-1 for a missing value) and the distinct values.
+
+    The same result as ``pd.factorize``, but neighbours are compared first, so that a column whose
+    equal values come in runs (indicator rows grouped by project) hashes one value per run.
+    """
+    arr = np.asarray(values, dtype=object)
+    if len(arr) < 2:
+        return pd.factorize(arr)
+    try:
+        starts = np.flatnonzero(np.concatenate(([True], arr[1:] != arr[:-1])))
+    except (TypeError, ValueError):  # values without a plain truth value (pd.NA)
+        return pd.factorize(arr)
+    head_codes, uniques = pd.factorize(arr[starts])
+    return np.repeat(head_codes, np.diff(np.append(starts, len(arr)))), uniques
+
+
+def _map_codes(
+    codes: np.ndarray, uniques: np.ndarray, mapping: dict, default: object, dtype: object
+) -> np.ndarray:
+    """``Series.map(mapping)`` from factorised codes: each distinct value is looked up once."""
+    table = np.array([mapping.get(u, default) for u in uniques] + [default], dtype=dtype)
+    return table[codes]  # code -1 (a missing value) takes the last entry
+
+
+Coded = tuple[np.ndarray, list]
+"""A column as codes into a list of its distinct values (a missing value may be among them)."""
+
+
+def _coded(values: pd.Series) -> Coded:
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    return np.where(codes < 0, len(uniques), codes), [*uniques, None]
+
+
+def _per_row(coded: Coded, rule, dtype: object) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """``rule`` of every row's value (None when missing), evaluated once per distinct value."""
+    codes, values = coded
+    value_codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+    table = np.array([*map(rule, distinct), rule(None)], dtype=dtype)
+    return table[value_codes][codes]  # value code -1 (a missing value) takes the last entry
+
+
+def _group_key(codes: np.ndarray) -> np.ndarray:
+    """A groupby key from codes; -1 becomes NaN so that, as with a missing key, its rows drop."""
+    return codes if codes.min(initial=0) >= 0 else np.where(codes >= 0, codes, np.nan)
+
+
+def _clip(values: np.ndarray, lower: float, upper: float) -> np.ndarray:
+    """``Series.clip(lower, upper)`` on an array (NaN stays NaN)."""
+    missing = np.isnan(values)
+    out = np.where(missing | (values >= lower), values, lower)
+    return np.where(missing | (values <= upper), out, upper)
+
+
+def _unit_family(unit: str | None) -> int:
+    """0 no unit, 1 money, 2 percent, 3 time, 4 any other (count) unit."""
+    if unit is None:
+        return 0
+    return (
+        1
+        if unit in _MONEY_UNITS
+        else 2
+        if unit in _PERCENT_UNITS
+        else 3
+        if unit in _TIME_UNITS
+        else 4
     )
-    return pd.Series(family, index=units.index)
 
 
 def score_rows(
@@ -161,57 +222,87 @@ def score_rows(
         [0.25, 0.5, 0.0, 1.0, 0.7]
     """
     config = config or ScoringConfig()
-    t_val, a_val = target["value"], actual["value"]
-    op = target["op"].fillna("=")
-    is_missing_target = target["kind"].eq(KIND_MISSING)
-    is_missing_actual = actual["kind"].eq(KIND_MISSING)
-    is_numeric = t_val.notna() & a_val.notna()
-    is_dated = target["deadline"].notna() & actual["deadline"].notna() & ~is_numeric
-    grade_fraction = actual["grade"].map(config.grade_fractions).astype("float64")
-    is_graded = ~is_numeric & ~is_dated & grade_fraction.notna()
+    if not actual.index.equals(target.index):
+        actual = actual.reindex(target.index)
+    coded = {f"target_{c}": _coded(target[c]) for c in ("op", "kind", "unit")}
+    coded |= {f"actual_{c}": _coded(actual[c]) for c in ("kind", "unit", "grade")}
+    return _score_rows(target, actual, config, coded)
+
+
+def _score_rows(
+    target: pd.DataFrame, actual: pd.DataFrame, config: ScoringConfig, coded: dict[str, Coded]
+) -> pd.DataFrame:
+    """:func:`score_rows`, given the text columns it reads as codes into their distinct values.
+
+    Whole-column numpy; the few distinct operators, kinds, units and grades are looked up once
+    each (``score_dataset`` passes the codes the parser already has).
+    """
+    index = target.index
+    t_val = target["value"].to_numpy(dtype=float)
+    a_val = actual["value"].to_numpy(dtype=float)
+    op = coded["target_op"]  # a missing operator reads as =
+    is_upper_bound = _per_row(op, lambda v: v in ("≤", "<"), bool)
+    is_eq_op = _per_row(op, lambda v: v is None or v == "=", bool)
+    is_missing_target = _per_row(coded["target_kind"], lambda v: v == KIND_MISSING, bool)
+    is_missing_actual = _per_row(coded["actual_kind"], lambda v: v == KIND_MISSING, bool)
+    is_numeric = ~np.isnan(t_val) & ~np.isnan(a_val)
+    t_deadline, a_deadline = target["deadline"], actual["deadline"]
+    is_dated = (t_deadline.notna() & a_deadline.notna()).to_numpy() & ~is_numeric
+    fractions = config.grade_fractions
+    grade_fraction = _per_row(
+        coded["actual_grade"], lambda v: np.nan if v is None else fractions.get(v, np.nan), float
+    )
+    is_graded = ~is_numeric & ~is_dated & ~np.isnan(grade_fraction)
 
     # Numeric rules.
-    ratio = a_val / t_val.where(t_val != 0)
-    is_upper_bound = op.isin(["≤", "<"])
-    zero_target = t_val.eq(0)
-    ge_fraction = np.where(
-        zero_target,
-        np.where(op.eq("="), (a_val <= 0).astype(float), (a_val >= 0).astype(float)),
-        ratio.clip(lower=0, upper=1),
-    )
-    over = (a_val - t_val) / t_val.where(t_val != 0)
-    le_fraction = np.where(
-        zero_target,
-        (a_val <= 0).astype(float),
-        np.where(a_val <= t_val, 1.0, (1 - over).clip(lower=0, upper=1)),
-    )
-    numeric_fraction = np.where(is_upper_bound, le_fraction, ge_fraction)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        nonzero_target = np.where(t_val != 0, t_val, np.nan)
+        ratio = a_val / nonzero_target
+        zero_target = t_val == 0
+        ge_fraction = np.where(
+            zero_target,
+            np.where(is_eq_op, (a_val <= 0).astype(float), (a_val >= 0).astype(float)),
+            _clip(ratio, 0, 1),
+        )
+        over = (a_val - t_val) / nonzero_target
+        le_fraction = np.where(
+            zero_target,
+            (a_val <= 0).astype(float),
+            np.where(a_val <= t_val, 1.0, _clip(1 - over, 0, 1)),
+        )
+        numeric_fraction = np.where(is_upper_bound, le_fraction, ge_fraction)
+        completion_ratio = ratio * 100
     date_fraction = np.where(
-        actual["deadline"] <= target["deadline"], 1.0, config.grade_fractions[GRADE_UNMET]
+        (a_deadline <= t_deadline).to_numpy(), 1.0, config.grade_fractions[GRADE_UNMET]
     )
-    fraction = pd.Series(np.nan, index=target.index)
-    fraction = fraction.mask(is_numeric, pd.Series(numeric_fraction, index=target.index))
-    fraction = fraction.mask(is_dated, pd.Series(date_fraction, index=target.index))
-    fraction = fraction.mask(is_graded, grade_fraction)
-    fraction = fraction.where(~is_missing_target & ~is_missing_actual)
+    fraction = np.full(len(index), np.nan)
+    fraction = np.where(is_numeric, numeric_fraction, fraction)
+    fraction = np.where(is_dated, date_fraction, fraction)
+    fraction = np.where(is_graded, grade_fraction, fraction)
+    has_both = ~is_missing_target & ~is_missing_actual
+    fraction = np.where(has_both, fraction, np.nan)
 
-    is_unjudgeable = fraction.isna() & ~is_missing_target & ~is_missing_actual
+    is_unjudgeable = np.isnan(fraction) & has_both
     if config.missing_value_policy == "zero":
-        fraction = fraction.fillna(0.0)
-    completion = np.where(is_numeric & ~is_upper_bound & ~zero_target, ratio * 100, fraction * 100)
-    t_family, a_family = _unit_family(target["unit"]), _unit_family(actual["unit"])
-    has_unit_mismatch = is_numeric & t_family.ne("") & a_family.ne("") & t_family.ne(a_family)
+        fraction = np.where(np.isnan(fraction), 0.0, fraction)
+    completion = np.where(
+        is_numeric & ~is_upper_bound & ~zero_target, completion_ratio, fraction * 100
+    )
+    t_family = _per_row(coded["target_unit"], _unit_family, np.int8)
+    a_family = _per_row(coded["actual_unit"], _unit_family, np.int8)
+    has_unit_mismatch = is_numeric & (t_family != 0) & (a_family != 0) & (t_family != a_family)
     return pd.DataFrame(
         {
             "fraction": fraction,
-            "completion_pct": pd.Series(completion, index=target.index).astype("float64"),
-            "is_scorable": fraction.notna(),
+            "completion_pct": completion.astype("float64"),
+            "is_scorable": ~np.isnan(fraction),
             "is_missing_target": is_missing_target,
             "is_missing_actual": is_missing_actual,
             "is_unjudgeable": is_unjudgeable,
             "has_unit_mismatch": has_unit_mismatch,
             "is_ge_rule": is_numeric & ~is_upper_bound,
-        }
+        },
+        index=index,
     )
 
 
@@ -235,62 +326,158 @@ def assign_weights(rows: pd.DataFrame, config: ScoringConfig | None = None) -> p
     """
     config = config or ScoringConfig()
     out = rows.copy()
-    out["pool"] = out["level1"].replace(config.level_pool)
-    pid, pool = out["project_id"], out["pool"]
-    is_scorable = out["is_scorable"].astype(bool)
-    explicit = out["weight"]
-    has_explicit = explicit.notna()
-    by_project = out.groupby(pid, sort=False)
-    is_all_explicit = (
-        by_project["weight"].transform("count").eq(by_project["weight"].transform("size"))
-    )
-    by_level = out.groupby([pid, pool], sort=False)
-
-    configured = pool.map(config.level_weights).astype("float64").fillna(0.0)
-    level_base = configured.where(~is_all_explicit, by_level["weight"].transform("sum"))
-    level_present = by_level["is_scorable"].transform("any").astype(bool)
-    # One value per (project, pool) to sum over present levels.
-    first_of_level = ~out[["project_id", "pool"]].duplicated()
-    present_base = (
-        (level_base * (first_of_level & level_present)).groupby(pid, sort=False).transform("sum")
-    )
-    indicator_points = 100.0 - config.execution_weight
-    level_weight = (level_base * indicator_points / present_base.where(present_base > 0)).where(
-        level_present, 0.0
-    )
-
-    scorable_explicit = explicit.where(is_scorable & has_explicit, 0.0)
-    explicit_sum = scorable_explicit.groupby([pid, pool], sort=False).transform("sum")
-    free_count = (is_scorable & ~has_explicit).groupby([pid, pool], sort=False).transform("sum")
-    remainder = level_weight - explicit_sum
-    scale = level_weight / explicit_sum.where(explicit_sum > 0)
-    needs_scaling = (free_count == 0) | (remainder < 0)
-    weight_used = np.where(
-        has_explicit,
-        np.where(needs_scaling, explicit * scale, explicit),
-        np.where(needs_scaling, 0.0, remainder / free_count.where(free_count > 0)),
-    )
-    out["level_weight"] = level_weight
-    out["weight_used"] = pd.Series(weight_used, index=out.index).where(is_scorable, 0.0)
+    out["pool"], pool_codes, pools = _pools(out["level1"], config)
+    _add_weights(out, config, _factorize(out["project_id"])[0], pool_codes, pools)
     return out
 
 
-def _level_notes(scored: pd.DataFrame, config: ScoringConfig) -> pd.Series:
-    """Per project, a sentence for every level that handed its weight to the others."""
-    levels = scored.groupby(["project_id", "pool"], sort=False)["level_weight"].first().unstack()
-    notes: dict[str, list[str]] = {}
-    for pid, weights in levels.iterrows():  # one row per project, not per indicator
-        present = weights[weights > 0]
-        missing = [lvl for lvl in config.level_weights if lvl not in present.index]
-        lines = []
-        if missing and len(present):
-            gave = "、".join(f"{lvl}（{config.level_weights[lvl]:g} 分）" for lvl in missing)
-            got = "、".join(f"{lvl} {w:.4g} 分" for lvl, w in present.items())
-            lines.append(f"无可评分的{gave}指标，其分值按比例并入其他一级指标：{got}。")
-        notes[pid] = lines
-    return pd.Series(notes, dtype=object)
+def _pools(level1: pd.Series, config: ScoringConfig) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """``level1.replace(config.level_pool)``, with its codes and distinct values."""
+    if not isinstance(level1.dtype, pd.StringDtype):
+        pool = level1.replace(config.level_pool)
+        return (pool, *_factorize(pool))
+    level_codes, levels = _factorize(level1)
+    pooled = [config.level_pool.get(level, level) for level in levels]
+    remap, pools = pd.factorize(np.array(pooled, dtype=object))
+    values = pd.array([*pooled, np.nan], dtype=level1.dtype)
+    pool = pd.Series(
+        values.take(np.where(level_codes < 0, len(levels), level_codes)), index=level1.index
+    )
+    return pool, np.append(remap, -1)[level_codes], pools
 
 
+def _add_weights(
+    out: pd.DataFrame,
+    config: ScoringConfig,
+    pid: np.ndarray,
+    pool: np.ndarray,
+    pools: np.ndarray,
+) -> np.ndarray:
+    """Add ``level_weight`` and ``weight_used`` to ``out`` (see :func:`assign_weights`).
+
+    ``pid`` and ``pool`` are the factorised ``project_id`` and ``pool`` columns. Counts are
+    bincounts; float sums stay pandas group sums so that they add up exactly as before.
+    Returns which rows are the first of their (project, pool).
+    """
+    in_project = pid >= 0
+    in_level = in_project & (pool >= 0)
+    n_codes = max(int(pid.max(initial=-1)) + 1, 1)
+    level = np.where(in_level, pid * len(pools) + pool, -1)  # one code per (project, pool)
+    n_levels = max(n_codes * len(pools), 1)
+    project_key, level_key = _group_key(pid), _group_key(level)
+    safe_pid, safe_level = np.where(in_project, pid, 0), np.where(in_level, level, 0)
+
+    is_scorable = out["is_scorable"].to_numpy(dtype=bool)
+    explicit = out["weight"]
+    has_explicit = explicit.notna().to_numpy()
+    explicit_values = explicit.to_numpy(dtype=float)
+    n_explicit = np.bincount(pid[in_project & has_explicit], minlength=n_codes)
+    n_rows = np.bincount(pid[in_project], minlength=n_codes)
+    is_all_explicit = in_project & (n_explicit[safe_pid] == n_rows[safe_pid])
+
+    configured = _map_codes(pool, pools, config.level_weights, np.nan, float)
+    configured = np.where(np.isnan(configured), 0.0, configured)
+    scorable_explicit = np.where(is_scorable & has_explicit, explicit_values, 0.0)
+    # Column by column, as Series sums (a frame-wide sum may add in another order).
+    by_level = pd.DataFrame({"weight": explicit_values, "scorable": scorable_explicit}).groupby(
+        level_key, sort=False
+    )
+    level_sums = {col: by_level[col].transform("sum") for col in ("weight", "scorable")}
+    level_base = np.where(is_all_explicit, level_sums["weight"].to_numpy(), configured)
+    any_scorable = np.bincount(level[in_level & is_scorable], minlength=n_levels) > 0
+    level_present = np.where(in_level, any_scorable[safe_level], True)  # NaN key: NaN → True
+    # One value per (project, pool) to sum over present levels.
+    pair = (pid + 1) * (len(pools) + 1) + (pool + 1)
+    first_of_level = ~pd.Series(pair).duplicated().to_numpy()
+    present_base = (
+        pd.Series(level_base * (first_of_level & level_present))
+        .groupby(project_key, sort=False)
+        .transform("sum")
+        .to_numpy()
+    )
+    indicator_points = 100.0 - config.execution_weight
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level_weight = np.where(
+            level_present,
+            level_base * indicator_points / np.where(present_base > 0, present_base, np.nan),
+            0.0,
+        )
+        explicit_sum = level_sums["scorable"].to_numpy()
+        n_free = np.bincount(level[in_level & is_scorable & ~has_explicit], minlength=n_levels)
+        free_count = np.where(in_level, n_free[safe_level], np.nan)
+        remainder = level_weight - explicit_sum
+        scale = level_weight / np.where(explicit_sum > 0, explicit_sum, np.nan)
+        needs_scaling = (free_count == 0) | (remainder < 0)
+        weight_used = np.where(
+            has_explicit,
+            np.where(needs_scaling, explicit_values * scale, explicit_values),
+            np.where(needs_scaling, 0.0, remainder / np.where(free_count > 0, free_count, np.nan)),
+        )
+    out["level_weight"] = pd.Series(level_weight, index=out.index)
+    out["weight_used"] = pd.Series(np.where(is_scorable, weight_used, 0.0), index=out.index)
+    return first_of_level
+
+
+def _level_notes(
+    level_weight: np.ndarray,
+    pid: np.ndarray,
+    pool: np.ndarray,
+    pools: np.ndarray,
+    first_of_level: np.ndarray,
+    n_codes: int,
+    config: ScoringConfig,
+) -> list[list[str]]:
+    """Per project code, a sentence for every level that handed its weight to the others.
+
+    ``first_of_level`` marks the first row of every (project, pool); level_weight is the same
+    on all rows of one.
+    """
+    first = np.flatnonzero(first_of_level & (pid >= 0) & (pool >= 0))
+    # Columns as the (project, pool) table would have them: pools in order of appearance.
+    columns = pd.unique(pool[first])
+    col_of_pool = np.full(len(pools), -1)
+    col_of_pool[columns] = np.arange(len(columns))
+    weights = np.full((n_codes, len(columns)), np.nan)
+    weights[pid[first], col_of_pool[pool[first]]] = level_weight[first]
+    has_rows = np.zeros(n_codes, dtype=bool)
+    has_rows[pid[first]] = True
+    present = weights > 0
+    names = [pools[c] for c in columns]
+    missing = np.column_stack(
+        [
+            ~present[:, names.index(lvl)] if lvl in names else np.ones(n_codes, dtype=bool)
+            for lvl in config.level_weights
+        ]
+        or [np.zeros(n_codes, dtype=bool)]
+    )
+    noted = np.flatnonzero(has_rows & missing.any(axis=1) & present.any(axis=1))
+    notes: list[list[str]] = [[] for _ in range(n_codes)]
+    if not len(noted):
+        return notes
+    # One sentence per distinct (missing levels, weights of the others); most projects share one.
+    levels = list(config.level_weights)
+    combo = missing[noted] @ (1 << np.arange(missing.shape[1]))
+    pattern = np.column_stack([combo, np.where(present[noted], weights[noted], -1.0)])
+    inverse = np.zeros(len(noted), dtype=np.int64)
+    for column in pattern.T:  # each row's pattern as one dense code, in order of appearance
+        codes, values = pd.factorize(column)
+        inverse = pd.factorize(inverse * (len(values) + 1) + codes)[0]
+    _, first = np.unique(inverse, return_index=True)
+    sentences = []
+    for c, *row in pattern[first].tolist():
+        gave = "、".join(
+            f"{lvl}（{config.level_weights[lvl]:g} 分）"
+            for i, lvl in enumerate(levels)
+            if int(c) >> i & 1
+        )
+        got = "、".join(f"{name} {w:.4g} 分" for name, w in zip(names, row, strict=True) if w > 0)
+        sentences.append(f"无可评分的{gave}指标，其分值按比例并入其他一级指标：{got}。")
+    texts = np.array(sentences, dtype=object)[inverse].tolist()
+    deque(map(list.append, map(notes.__getitem__, noted.tolist()), texts), maxlen=0)
+    return notes
+
+
+@_gc_paused()
 def score_dataset(dataset: Dataset, config: ScoringConfig | None = None) -> ScoreResult:
     """Score every indicator and project of a dataset and summarise the department.
 
@@ -305,46 +492,72 @@ def score_dataset(dataset: Dataset, config: ScoringConfig | None = None) -> Scor
     config = config or ScoringConfig()
     year = dataset.fiscal_year
     ind = dataset.indicators.reset_index(drop=True)
-    target = parse_indicator_values(ind["target"], year)
-    actual = parse_indicator_values(ind["actual"], year)
-    rows = score_rows(target, actual, config)
+    used = ("kind", "op", "value", "unit", "deadline")  # the columns scored keeps and reads
+    target, t_codes, t_table = _parse_coded(ind["target"], year, used)
+    actual, a_codes, a_table = _parse_coded(ind["actual"], year, used)
+    coded = {f"target_{c}": (t_codes, t_table[c].tolist()) for c in ("op", "kind", "unit")}
+    coded |= {f"actual_{c}": (a_codes, a_table[c].tolist()) for c in ("kind", "unit", "grade")}
+    rows = _score_rows(target, actual, config, coded)
     scored = pd.concat([ind, rows], axis=1)
     for col in ("op", "value", "unit", "kind", "deadline"):
         scored[f"target_{col}"] = target[col]
         scored[f"actual_{col}"] = actual[col]
-    scored = assign_weights(scored, config)
+    # As assign_weights, with the project and pool codes kept for the project summaries.
+    pid, pid_uniques = _factorize(scored["project_id"])
+    scored["pool"], pool, pools = _pools(scored["level1"], config)
+    first_of_level = _add_weights(scored, config, pid, pool, pools)
     scored["score"] = round_half_up(scored["fraction"].fillna(0.0) * scored["weight_used"], 2)
     scored["score"] = scored["score"].where(scored["is_scorable"])
     completion = scored["completion_pct"]
-    status = np.select(
-        [
-            ~scored["is_scorable"],
-            scored["fraction"] >= 1 - 1e-12,
-            completion >= config.near_met_pct,
-        ],
-        [STATUS_NOT_SCORED, STATUS_MET, STATUS_NEAR],
-        default=STATUS_UNMET,
-    )
-    scored["status"] = status
-    scored["is_unmet"] = scored["status"].eq(STATUS_UNMET)
-    scored["is_near_met"] = scored["status"].eq(STATUS_NEAR)
+    is_not_scored = ~scored["is_scorable"].to_numpy(dtype=bool)
+    is_met = ~is_not_scored & (scored["fraction"] >= 1 - 1e-12).to_numpy()
+    is_near = ~is_not_scored & ~is_met & (completion >= config.near_met_pct).to_numpy()
+    status = np.select([is_not_scored, is_met, is_near], [0, 1, 2], default=3)
+    statuses = pd.array([STATUS_NOT_SCORED, STATUS_MET, STATUS_NEAR, STATUS_UNMET], dtype="str")
+    scored["status"] = pd.Series(statuses.take(status), index=scored.index, copy=False)
+    scored["is_unmet"] = ~is_not_scored & ~is_met & ~is_near
+    scored["is_near_met"] = is_near
     scored["is_over_achieved"] = scored["is_ge_rule"] & (completion >= config.over_achievement_pct)
-    has_reason = scored["deviation_reason"].fillna("").str.strip().ne("")
+    reason = scored["deviation_reason"]
+    written = reason.notna().to_numpy()  # a missing reason reads as "", as does a blank one
+    has_reason = np.zeros(len(scored), dtype=bool)
+    if written.any():  # each distinct reason once; only text that strips to "" says nothing
+        codes, reasons = pd.factorize(np.asarray(reason, dtype=object)[written])
+        says = [not (isinstance(r, str) and r.strip() == "") for r in reasons]
+        has_reason[written] = np.array([*says, False], dtype=bool)[codes]
     scored["lacks_deviation_reason"] = (
         scored["is_scorable"] & (scored["fraction"] < 1) & ~has_reason
     )
 
-    projects = _score_projects(dataset, scored, config)
+    codes = _ProjectCodes(pid, pid_uniques, pool, pools, first_of_level, is_met)
+    projects = _score_projects(dataset, scored, config, codes)
     categories = _summarise_categories(dataset, projects)
     department = _summarise_department(dataset, projects, scored)
     return ScoreResult(scored, projects, department, categories, config, list(dataset.warnings))
 
 
-def _names_where(scored: pd.DataFrame, mask: pd.Series) -> pd.Series:
-    return scored.loc[mask].groupby("project_id", sort=False)["name"].agg(list)
+@dataclass
+class _ProjectCodes:
+    """Factorised ``project_id`` and ``pool`` of the scored rows, and which rows are met."""
+
+    pid: np.ndarray
+    pid_uniques: np.ndarray
+    pool: np.ndarray
+    pools: np.ndarray
+    first_of_level: np.ndarray
+    is_met: np.ndarray
 
 
-def _score_projects(dataset: Dataset, scored: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
+def _lists_by_group(groups: np.ndarray, values: list, n_groups: int) -> list[list]:
+    """``values`` gathered into one list per group 0 … n_groups − 1, in their order."""
+    lists: list[list] = [[] for _ in range(n_groups)]
+    deque(map(list.append, map(lists.__getitem__, groups.tolist()), values), maxlen=0)
+    return lists
+
+
+def _score_projects(
+    dataset: Dataset, scored: pd.DataFrame, config: ScoringConfig, codes: _ProjectCodes
+) -> pd.DataFrame:
     proj = dataset.projects.reset_index(drop=True).copy()
     computed_rate = proj["spent_wan"] / proj["budget_wan"].where(proj["budget_wan"] > 0) * 100
     proj["execution_rate_pct"] = round_half_up(
@@ -354,20 +567,31 @@ def _score_projects(dataset: Dataset, scored: pd.DataFrame, config: ScoringConfi
     proj["execution_score"] = round_half_up(
         (proj["execution_rate_pct"] / 100).clip(upper=1) * config.execution_weight, 2
     )
-    by_project = scored.groupby("project_id", sort=False)
-    agg = pd.DataFrame(
-        {
-            "indicator_score": by_project["score"].sum(min_count=1),
-            "n_indicators": by_project.size(),
-            "n_scored": by_project["is_scorable"].sum(),
-            "n_met": by_project["status"].agg(lambda s: int((s == STATUS_MET).sum())),
-            "n_near_met": by_project["is_near_met"].sum(),
-            "n_unmet": by_project["is_unmet"].sum(),
-        }
+    # Per project code (rows without a project id belong to none), then per project row.
+    pid = codes.pid
+    in_project = pid >= 0
+    n_codes = len(codes.pid_uniques)
+    code_of_project = pd.Index(codes.pid_uniques).get_indexer(proj["project_id"])
+    has_code = code_of_project >= 0
+    safe_code = np.where(has_code, code_of_project, 0)
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        per_code = np.bincount(pid[in_project & mask], minlength=n_codes)
+        return np.where(has_code, per_code[safe_code] if n_codes else 0, 0).astype(int)
+
+    score_sum = (
+        scored["score"]
+        .groupby(_group_key(pid), sort=False)
+        .sum(min_count=1)
+        .reindex(range(n_codes))
+        .to_numpy()
     )
-    proj = proj.join(agg, on="project_id")
-    for col in ("n_indicators", "n_scored", "n_met", "n_near_met", "n_unmet"):
-        proj[col] = proj[col].fillna(0).astype(int)
+    proj["indicator_score"] = np.where(has_code, score_sum[safe_code] if n_codes else 0, np.nan)
+    proj["n_indicators"] = count(np.ones(len(pid), dtype=bool))
+    proj["n_scored"] = count(scored["is_scorable"].to_numpy(dtype=bool))
+    proj["n_met"] = count(codes.is_met)
+    proj["n_near_met"] = count(scored["is_near_met"].to_numpy(dtype=bool))
+    proj["n_unmet"] = count(scored["is_unmet"].to_numpy(dtype=bool))
     proj["score"] = round_half_up(proj["indicator_score"] + proj["execution_score"], 2)
     proj["score"] = proj["score"].where(proj["n_scored"] > 0)
     proj["grade"] = grade_for(proj["score"])
@@ -379,6 +603,28 @@ def _score_projects(dataset: Dataset, scored: pd.DataFrame, config: ScoringConfi
     proj["is_low_execution"] = proj["execution_rate_pct"] < config.low_execution_pct
     proj["has_score_mismatch"] = (proj["score"] - proj["stated_score"]).abs() > 0.005
 
+    def per_project(by_code: list[list]) -> pd.Series:
+        if has_code.all():
+            lists = list(map(by_code.__getitem__, code_of_project.tolist()))
+        else:
+            lists = [by_code[c] if c >= 0 else [] for c in code_of_project.tolist()]
+        return pd.Series(lists, index=proj.index, dtype=object)
+
+    # With unique project ids, rows are gathered straight into project order.
+    n_projects = len(proj)
+    is_unique = np.bincount(code_of_project[has_code], minlength=n_codes).max(initial=0) <= 1
+    project_of_code = np.full(n_codes + 1, -1)
+    project_of_code[code_of_project[has_code]] = np.flatnonzero(has_code)
+    row_project = project_of_code[pid]  # pid -1 (no project id) takes the last entry, -1
+
+    def names_per_project(mask: np.ndarray) -> pd.Series:
+        if is_unique:
+            rows = np.flatnonzero(mask & (row_project >= 0))
+            lists = _lists_by_group(row_project[rows], names[rows].tolist(), n_projects)
+            return pd.Series(lists, index=proj.index, dtype=object)
+        rows = np.flatnonzero(mask & in_project)
+        return per_project(_lists_by_group(pid[rows], names[rows].tolist(), n_codes))
+
     lists = {
         "unmet": scored["is_unmet"],
         "near_met": scored["is_near_met"],
@@ -389,64 +635,87 @@ def _score_projects(dataset: Dataset, scored: pd.DataFrame, config: ScoringConfi
         "no_reason": scored["lacks_deviation_reason"],
         "unit_mismatch": scored["has_unit_mismatch"],
     }
+    names = np.asarray(scored["name"], dtype=object)
     for key, mask in lists.items():
-        names = _names_where(scored, mask)
-        proj[key] = proj["project_id"].map(names).map(lambda v: v if isinstance(v, list) else [])
-    proj["level_notes"] = (
-        proj["project_id"]
-        .map(_level_notes(scored, config))
-        .map(lambda v: v if isinstance(v, list) else [])
+        proj[key] = names_per_project(mask.to_numpy(dtype=bool))
+    level_weight = scored["level_weight"].to_numpy(dtype=float)
+    notes = _level_notes(
+        level_weight, pid, codes.pool, codes.pools, codes.first_of_level, n_codes, config
     )
+    proj["level_notes"] = per_project(notes)
     proj["flags"] = _project_flags(proj, config)
     return proj
 
 
 def _project_flags(proj: pd.DataFrame, config: ScoringConfig) -> pd.Series:
-    """Human-readable red flags, one list per project (Chinese, for the report)."""
+    """Human-readable red flags, one list per project (Chinese, for the report).
 
-    def joined(names: list[str]) -> str:
-        return "、".join(names)
+    Built column-wise: every kind of flag is a masked column of texts, appended in the order
+    below to the lists of the projects it concerns.
+    """
+    flags: list[list[str]] = [[] for _ in range(len(proj))]
 
-    def flags_of(row: pd.Series) -> list[str]:
-        out = []
-        if row["unmet"]:
-            out.append(f"未完成指标：{joined(row['unmet'])}")
-        if row["near_met"]:
-            out.append(f"接近但未完全达到目标：{joined(row['near_met'])}")
-        if row["is_low_execution"]:
-            out.append(
-                f"预算执行率 {row['execution_rate_pct']:g}% 低于 {config.low_execution_pct:g}%"
-            )
-        if pd.isna(row["execution_rate_pct"]):
-            out.append("缺少执行数据，无法计算预算执行率，未计算总分")
-        if row["is_budget_adjusted"]:
-            out.append(
-                f"年中预算调整：年初 {row['initial_budget_wan']:g} 万元，全年 {row['budget_wan']:g} 万元"
-            )
-        if row["over_achieved"]:
-            out.append(
-                f"超额完成 {config.over_achievement_pct:g}% 以上（目标设定偏低？）：{joined(row['over_achieved'])}"
-            )
-        if row["no_reason"]:
-            out.append(f"扣分但未说明偏差原因：{joined(row['no_reason'])}")
-        if row["missing_target"]:
-            out.append(f"缺少目标值：{joined(row['missing_target'])}")
-        if row["missing_actual"]:
-            out.append(f"缺少实际完成值：{joined(row['missing_actual'])}")
-        if row["unjudgeable"]:
-            out.append(f"无法判断完成情况：{joined(row['unjudgeable'])}")
-        if row["unit_mismatch"]:
-            out.append(f"目标与实际单位不一致：{joined(row['unit_mismatch'])}")
-        if row["has_rate_mismatch"]:
-            out.append(f"计算执行率与所述执行率 {row['stated_execution_rate_pct']:g}% 不一致")
-        if row["has_score_mismatch"]:
-            out.append(f"计算得分 {row['score']:g} 与所述得分 {row['stated_score']:g} 不一致")
-        if row["n_scored"] == 0:
-            out.append("无可评分指标，未计算得分")
-        return out
+    def put(at: Iterable[int], texts: Iterable[str]) -> None:
+        deque(map(list.append, map(flags.__getitem__, at), texts), maxlen=0)
 
-    # Flags are built per project (tens to thousands of rows), outside the indicator hot path.
-    return proj.apply(flags_of, axis=1).astype(object)
+    def add(mask: pd.Series, make, *columns: str) -> None:  # type: ignore[no-untyped-def]
+        """Flag the projects in ``mask`` with ``make`` of their values in ``columns``."""
+        at = np.flatnonzero(mask.to_numpy(dtype=bool))
+        values = [proj[c].to_numpy()[at].tolist() for c in columns]
+        put(at.tolist(), map(make, *values) if values else repeat(make(), len(at)))
+
+    def add_names(column: str, prefix: str) -> None:
+        """Flag the projects whose list ``column`` has names, naming them."""
+        lists = proj[column].tolist()
+        nonempty = list(map(bool, lists))
+        put(
+            compress(range(len(lists)), nonempty),
+            map(prefix.__add__, map("、".join, compress(lists, nonempty))),
+        )
+
+    def same(text: str):  # type: ignore[no-untyped-def]
+        return lambda: text
+
+    add_names("unmet", "未完成指标：")
+    add_names("near_met", "接近但未完全达到目标：")
+    add(
+        proj["is_low_execution"],
+        lambda rate: f"预算执行率 {rate:g}% 低于 {config.low_execution_pct:g}%",
+        "execution_rate_pct",
+    )
+    add(
+        proj["execution_rate_pct"].isna(),
+        same("缺少执行数据，无法计算预算执行率，未计算总分"),
+    )
+    add(
+        proj["is_budget_adjusted"],
+        lambda initial, budget: (
+            f"年中预算调整：年初 {format_wan(initial)} 万元，全年 {format_wan(budget)} 万元"
+        ),
+        "initial_budget_wan",
+        "budget_wan",
+    )
+    add_names(
+        "over_achieved", f"超额完成 {config.over_achievement_pct:g}% 以上（目标设定偏低？）："
+    )
+    add_names("no_reason", "扣分但未说明偏差原因：")
+    add_names("missing_target", "缺少目标值：")
+    add_names("missing_actual", "缺少实际完成值：")
+    add_names("unjudgeable", "无法判断完成情况：")
+    add_names("unit_mismatch", "目标与实际单位不一致：")
+    add(
+        proj["has_rate_mismatch"],
+        lambda stated: f"计算执行率与所述执行率 {stated:g}% 不一致",
+        "stated_execution_rate_pct",
+    )
+    add(
+        proj["has_score_mismatch"],
+        lambda score, stated: f"计算得分 {score:g} 与所述得分 {stated:g} 不一致",
+        "score",
+        "stated_score",
+    )
+    add(proj["n_scored"].eq(0), same("无可评分指标，未计算得分"))
+    return pd.Series(flags, index=proj.index, dtype=object)
 
 
 def _summarise_categories(dataset: Dataset, projects: pd.DataFrame) -> pd.DataFrame:
@@ -476,7 +745,9 @@ def _summarise_department(
         float(round_half_up(dept.spent_wan / dept.budget_wan * 100, 2)) if dept.budget_wan else None
     )
     mean_score = projects["score"].mean()
-    grades = grade_for(projects["score"]).value_counts()
+    scores = projects["score"].to_numpy(dtype=float)
+    band = np.select([scores >= low for low, _ in GRADE_BANDS], range(len(GRADE_BANDS)), -1)
+    status = np.asarray(scored["status"], dtype=object)
     return {
         "name": dept.name,
         "fiscal_year": dept.fiscal_year,
@@ -488,13 +759,13 @@ def _summarise_department(
         "n_projects": len(projects),
         "n_categories": projects["category"].nunique(),
         "n_indicators": len(scored),
-        "n_met": int(scored["status"].eq(STATUS_MET).sum()),
+        "n_met": int((status == STATUS_MET).sum()),
         "n_near_met": int(scored["is_near_met"].sum()),
         "n_unmet": int(scored["is_unmet"].sum()),
-        "n_not_scored": int(scored["status"].eq(STATUS_NOT_SCORED).sum()),
+        "n_not_scored": int((status == STATUS_NOT_SCORED).sum()),
         "n_scored_projects": int(projects["score"].notna().sum()),
         "mean_score": None if pd.isna(mean_score) else float(round_half_up(mean_score, 2)),
         "mean_grade": None if pd.isna(mean_score) else grade_for(pd.Series([mean_score]))[0],
-        "grade_counts": {label: int(grades.get(label, 0)) for _, label in GRADE_BANDS},
-        "n_flagged_projects": int(projects["flags"].map(bool).sum()),
+        "grade_counts": {label: int((band == i).sum()) for i, (_, label) in enumerate(GRADE_BANDS)},
+        "n_flagged_projects": sum(map(bool, projects["flags"].tolist())),
     }

@@ -1,0 +1,319 @@
+"""helpers.dataset: loading, validation problems, warnings and the workbook layout."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from helpers.dataset import DatasetError, Problem, load_dataset, write_workbook
+
+
+def problems_of(folder) -> list[Problem]:
+    with pytest.raises(DatasetError) as info:
+        load_dataset(folder)
+    assert str(info.value) == "\n".join(str(p) for p in info.value.problems)
+    return info.value.problems
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+# --- the loaded tables ------------------------------------------------------------------------
+
+
+def test_seed_loads_typed(seed_dataset):
+    ds = seed_dataset
+    assert ds.fiscal_year == 2021
+    assert ds.department.name == "高新区科技局"
+    assert ds.department.display_name == "科技局"
+    assert ds.department.budget_wan == 39732.0
+    for col in ("initial_budget_wan", "budget_wan", "spent_wan", "stated_execution_rate_pct"):
+        assert ds.projects[col].dtype == "float64", col
+    assert ds.indicators["weight"].dtype == "float64"
+    assert ds.warnings == []
+    kj10 = ds.projects.set_index("project_id").loc["KJ10"]
+    assert kj10["budget_wan"] == 681.5307
+    assert kj10["spent_wan"] == 681.5307
+
+
+def test_line_column_is_the_csv_line_number(seed_dataset):
+    assert seed_dataset.projects["line"].tolist() == list(range(2, 22))
+    assert seed_dataset.indicators["line"].tolist() == list(range(2, 86))
+    jg04_reason = seed_dataset.indicators.set_index("line").loc[71]
+    assert jg04_reason["project_id"] == "JG04"
+    assert jg04_reason["deviation_reason"] == "受疫情影响"
+
+
+def test_department_heading_defaults(seed_dataset):
+    assert seed_dataset.department.heading_for("科技金融") == "科技金融工作方面"
+    assert seed_dataset.department.heading_for("其他") == "其他方面"
+
+
+# --- problems ---------------------------------------------------------------------------------
+
+
+def test_problem_text_is_chinese_then_english():
+    problem = Problem("projects.csv", 3, "budget_wan", "-3", "应为金额", "expected an amount")
+    assert str(problem) == (
+        "[projects.csv 第 3 行，列 budget_wan] 值 “-3”：应为金额。 / "
+        '[projects.csv row 3, column budget_wan] value "-3": expected an amount.'
+    )
+    bare = Problem("x.csv", None, None, None, "找不到文件", "file not found")
+    assert str(bare) == "[x.csv] 找不到文件。 / [x.csv] file not found."
+
+
+def test_dataset_not_found(tmp_path):
+    (problem,) = problems_of(tmp_path / "nothing")
+    assert problem.expected_en == "dataset not found"
+
+
+def test_every_missing_file_is_listed(tmp_path):
+    (tmp_path / "empty").mkdir()
+    problems = problems_of(tmp_path / "empty")
+    assert sorted(p.file.rsplit("/", 1)[-1] for p in problems) == [
+        "department.yaml",
+        "indicators.csv",
+        "projects.csv",
+    ]
+    assert {p.expected_zh for p in problems} == {"找不到文件"}
+
+
+def test_all_table_problems_are_collected_and_sorted(seed_copy):
+    edit(seed_copy / "projects.csv", ",,3270,", ",,3270.12345,")
+    edit(seed_copy / "projects.csv", ",,310,", ",,-310,")
+    edit(
+        seed_copy / "projects.csv",
+        "KJ05,科技创新发展,科技创新平台资助项目",
+        "KJ05,,科技创新平台资助项目",
+    )
+    problems = problems_of(seed_copy)
+    assert [(p.row, p.column, p.value) for p in problems] == [
+        (2, "budget_wan", "-310"),
+        (4, "budget_wan", "3270.12345"),
+        (6, "category", None),
+    ]
+    assert all(p.file.endswith("projects.csv") for p in problems)
+
+
+@pytest.mark.parametrize("amount", ["0", "310", "2.0083", "681.5307", "12432.6782"])
+def test_valid_amounts(make_dataset, amount):
+    ds = make_dataset([{"budget_wan": amount, "spent_wan": amount}], [{"target": "1个"}])
+    assert ds.projects["budget_wan"].iloc[0] == float(amount)
+
+
+@pytest.mark.parametrize(
+    "amount", ["-3", "1,234.5", "12.34567", "三百", "1e3", "12.", ".5", "100万元", "NaN"]
+)
+def test_invalid_amounts_name_the_exact_text(write_folder, amount):
+    folder = write_folder([{"initial_budget_wan": amount}], [{"target": "1个"}])
+    (problem,) = problems_of(folder)
+    assert (problem.row, problem.column, problem.value) == (2, "initial_budget_wan", amount)
+    assert "最多 4 位小数" in problem.expected_zh
+    assert "at most 4 decimals" in problem.expected_en
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected_en"),
+    [
+        ("stated_execution_rate_pct", "101", "expected a number from 0 to 100"),
+        ("stated_score", "-1", "expected a score from 0 to 100"),
+    ],
+)
+def test_project_number_ranges(write_folder, column, value, expected_en):
+    folder = write_folder([{column: value}], [{"target": "1个"}])
+    (problem,) = problems_of(folder)
+    assert (problem.row, problem.column, problem.value) == (2, column, value)
+    assert problem.expected_en == expected_en
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "value", "expected_en"),
+    [
+        ({"level1": "产出", "level2": "效率"}, "level2", "效率", "expected one of 数量"),
+        ({"weight": "120"}, "weight", "120", "expected a weight from 0 to 100"),
+        ({"weight": "十"}, "weight", "十", "expected a weight from 0 to 100"),
+        ({"name": " "}, "name", " ", "must not be empty"),
+    ],
+)
+def test_indicator_cell_problems(write_folder, row, column, value, expected_en):
+    folder = write_folder([{}], [{"target": "1个", **row}])
+    problems = problems_of(folder)
+    assert any(
+        (p.row, p.column, p.value) == (2, column, value) and p.expected_en.startswith(expected_en)
+        for p in problems
+    ), [str(p) for p in problems]
+
+
+def test_invalid_level1(write_folder):
+    folder = write_folder([{}], [{"level1": "产出指标", "target": "1个"}])
+    (problem,) = problems_of(folder)
+    assert (problem.row, problem.column, problem.value) == (2, "level1", "产出指标")
+    assert problem.expected_zh == "应为 产出 / 效益 / 满意度 / 成本 之一"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "value", "expected_zh"),
+    [
+        (
+            "budget_wan: 39732",
+            "budget_wan: 39732.12345",
+            "budget_wan",
+            39732.12345,
+            "最多 4 位小数",
+        ),
+        ("budget_wan: 39732", "budget_wan: -1", "budget_wan", -1, "不小于 0"),
+        ("fiscal_year: 2021", "fiscal_year: 1999", "fiscal_year", 1999, "不符合要求"),
+        ("name: 高新区科技局\n", "", "name", None, "缺少此字段"),
+        (
+            "signer: 高新区科技局\n",
+            "signer: 高新区科技局\nsigner2: x\n",
+            "signer2",
+            "x",
+            "未知字段",
+        ),
+    ],
+)
+def test_department_problems(seed_copy, old, new, column, value, expected_zh):
+    edit(seed_copy / "department.yaml", old, new)
+    (problem,) = problems_of(seed_copy)
+    assert problem.file.endswith("department.yaml")
+    assert problem.column == column
+    assert problem.value == value
+    assert expected_zh in problem.expected_zh
+
+
+def test_invalid_yaml(seed_copy):
+    (seed_copy / "department.yaml").write_text("name: [unclosed\n", "utf-8")
+    (problem,) = problems_of(seed_copy)
+    assert problem.expected_en == "invalid YAML"
+
+
+# --- weights ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("weights", "ok"), [(("60", "30"), True), (("60", "20"), False)])
+def test_all_explicit_weights_must_total_90(make_dataset, weights, ok):
+    indicators = [
+        {"target": "1个", "actual": "1个", "weight": weights[0]},
+        {"level1": "满意度", "target": "90%", "actual": "95%", "weight": weights[1]},
+    ]
+    if ok:
+        make_dataset([{}], indicators)
+        return
+    with pytest.raises(DatasetError) as info:
+        make_dataset([{}], indicators)
+    (problem,) = info.value.problems
+    assert (problem.row, problem.column, problem.value) == (2, "weight", "P1: 80")
+    assert "现为 90 分" in problem.expected_zh
+
+
+def test_partial_explicit_weights_may_not_exceed_90(make_dataset):
+    with pytest.raises(DatasetError) as info:
+        make_dataset(
+            [{}],
+            [
+                {"target": "1个", "actual": "1个", "weight": "95"},
+                {"level1": "满意度", "target": "90%", "actual": "95%"},
+            ],
+        )
+    assert info.value.problems[0].value == "P1: 95"
+
+
+def test_weight_check_follows_the_execution_weight(write_folder):
+    folder = write_folder([{}], [{"target": "1个", "actual": "1个", "weight": "80"}])
+    assert load_dataset(folder, execution_weight=20.0).indicators["weight"].tolist() == [80.0]
+    with pytest.raises(DatasetError):
+        load_dataset(folder)
+
+
+# --- warnings ---------------------------------------------------------------------------------
+
+
+def test_spending_above_budget_is_a_warning_with_exact_amounts(seed_copy):
+    edit(seed_copy / "projects.csv", "681.5307,681.5307,", "681.5307,700.0001,")
+    ds = load_dataset(seed_copy)
+    (warning,) = ds.warnings
+    assert "projects.csv 第 11 行" in warning
+    assert "创新型孵化器建设扶持资金项目" in warning
+    assert "700.0001 万元超过预算 681.5307 万元" in warning
+    assert "spending exceeds the budget" in warning
+
+
+def test_department_spending_above_budget_is_a_warning(seed_copy):
+    edit(seed_copy / "department.yaml", "spent_wan: 39720", "spent_wan: 39732.5")
+    (warning,) = load_dataset(seed_copy).warnings
+    assert "department.yaml" in warning
+    assert "39732.5 万元超过预算 39732 万元" in warning
+
+
+def test_unparseable_value_is_a_warning_naming_file_row_and_column(seed_copy):
+    edit(
+        seed_copy / "indicators.csv",
+        "KJ03,产出,数量,认定高新技术企业数量,300家,381家",
+        "KJ03,产出,数量,认定高新技术企业数量,300家,高质量",
+    )
+    (warning,) = load_dataset(seed_copy).warnings
+    assert "indicators.csv 第 7 行，列 actual" in warning
+    assert "“高质量”" in warning
+    assert "row 7, column actual" in warning
+
+
+# --- workbook ---------------------------------------------------------------------------------
+
+
+def test_workbook_round_trip_gives_identical_tables(seed_dataset, seed_workbook):
+    again = load_dataset(seed_workbook)
+    assert again.department == seed_dataset.department
+    pd.testing.assert_frame_equal(again.projects, seed_dataset.projects)
+    pd.testing.assert_frame_equal(again.indicators, seed_dataset.indicators)
+    assert again.warnings == []
+
+
+def test_workbook_keeps_amounts_as_written_text(seed_workbook):
+    sheet = openpyxl.load_workbook(seed_workbook, read_only=True)["projects"]
+    header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    budgets = [row[header.index("budget_wan")] for row in rows]
+    assert "681.5307" in budgets
+    assert "2.0083" in budgets
+    assert "310" in budgets
+    assert all(isinstance(b, str) for b in budgets)
+
+
+def test_workbook_department_sheet_uses_dotted_fields(seed_workbook):
+    sheet = openpyxl.load_workbook(seed_workbook, read_only=True)["department"]
+    fields = dict(sheet.iter_rows(min_row=2, values_only=True))
+    assert fields["name"] == "高新区科技局"
+    assert fields["categories.1.name"] == "科技金融"
+    assert fields["basis_documents.1.number"] == "石高财绩〔2022〕1号"
+    assert fields["sections.conclusion"] == "年初既定绩效目标基本完成"
+
+
+def test_workbook_without_field_value_columns(seed_workbook, tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    book = openpyxl.load_workbook(seed_workbook)
+    book["department"]["A1"] = "key"
+    book.save(broken)
+    (problem,) = problems_of(broken)
+    assert problem.file == "broken.xlsx[department]"
+    assert problem.expected_en == "expected the columns field and value"
+
+
+def test_unreadable_workbook(tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a workbook")
+    (problem,) = problems_of(bad)
+    assert problem.expected_en == "cannot read the workbook"
+
+
+def test_write_workbook_returns_the_path(seed_dataset, tmp_path):
+    target = tmp_path / "out.xlsx"
+    assert write_workbook(seed_dataset, target) == target
+    assert openpyxl.load_workbook(target, read_only=True).sheetnames == [
+        "department",
+        "projects",
+        "indicators",
+    ]
