@@ -196,7 +196,8 @@ def _month_end(years: pd.Series, months: pd.Series, days: pd.Series) -> pd.Serie
     y = pd.to_numeric(years, errors="coerce")
     m = pd.to_numeric(months, errors="coerce")
     d = pd.to_numeric(days, errors="coerce")
-    ok = y.notna() & m.between(1, 12)
+    # Years outside what datetime64[ns] holds (0000年, 9999年) are typos, not deadlines.
+    ok = y.between(1900, 2200) & m.between(1, 12)
     out = pd.Series(pd.NaT, index=years.index, dtype="datetime64[ns]")
     if not ok.any():
         return out
@@ -210,7 +211,7 @@ def _month_end(years: pd.Series, months: pd.Series, days: pd.Series) -> pd.Serie
     return out
 
 
-_APPROX_RE = "余|约|多|左右|以上|近"
+_APPROX_RE = "余|约|多(?!于)|左右|以上|近"  # 多于 is an operator (>), not an approximation
 _DATE_PATTERN = re.compile(_DATE_RE)
 _MONTH_PATTERN = re.compile(_MONTH_RE)
 _NUMERIC_PATTERN = re.compile(_NUMERIC_RE)

@@ -413,9 +413,28 @@ def _add_weights(
             np.where(needs_scaling, explicit_values * scale, explicit_values),
             np.where(needs_scaling, 0.0, remainder / np.where(free_count > 0, free_count, np.nan)),
         )
+    weight_used = _round_weights_to_cents(np.where(is_scorable, weight_used, 0.0), project_key)
     out["level_weight"] = pd.Series(level_weight, index=out.index)
-    out["weight_used"] = pd.Series(np.where(is_scorable, weight_used, 0.0), index=out.index)
+    out["weight_used"] = pd.Series(weight_used, index=out.index)
     return first_of_level
+
+
+def _round_weights_to_cents(weights: np.ndarray, project_key: object) -> np.ndarray:
+    """Round weights to 0.01 so that each project's weights still add up exactly.
+
+    Largest-remainder rounding, as 自评表 print 分值 with two decimals: three rows sharing 50
+    points get 16.67, 16.67 and 16.66, never 16.67 × 3 = 50.01; so a project meeting every
+    target scores exactly 100, and the total stays the sum of the rounded rows.
+    """
+    with np.errstate(invalid="ignore"):
+        cents = weights * 100.0
+        floor = np.floor(cents + 1e-6)
+    frame = pd.DataFrame({"cents": cents, "floor": floor, "rest": cents - floor})
+    grouped = frame.groupby(project_key, sort=False)
+    deficit = np.rint(grouped["cents"].transform("sum")) - grouped["floor"].transform("sum")
+    rank = grouped["rest"].rank(method="first", ascending=False)
+    bump = (rank <= deficit).to_numpy() & (frame["rest"].to_numpy() > 1e-6)
+    return np.where(np.isnan(weights), weights, (floor + bump) / 100.0)
 
 
 def _level_notes(

@@ -293,3 +293,14 @@ def test_column_types():
     assert str(parsed["deadline"].dtype).startswith("datetime64")
     assert parsed["is_approx"].dtype == bool
     assert parsed["is_parsed"].dtype == bool
+
+
+def test_duo_yu_is_an_operator_not_an_approximation():
+    parsed = parse_indicator_values(pd.Series(["多于5次", "5000多人"]))
+    assert parsed["op"].tolist() == [">", "="]
+    assert parsed["is_approx"].tolist() == [False, True]
+
+
+def test_impossible_years_are_not_deadlines_and_do_not_raise():
+    parsed = parse_indicator_values(pd.Series(["0000年1月前", "9999年12月前", "2021年12月前"]))
+    assert parsed["deadline"].isna().tolist() == [True, True, False]

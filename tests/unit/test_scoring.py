@@ -321,7 +321,24 @@ def test_assign_weights_splits_each_level_evenly_over_its_rows():
         }
     )
     out = assign_weights(rows_)
-    assert out["weight_used"].tolist() == pytest.approx([50 / 3, 50 / 3, 50 / 3, 30, 10, 90])
+    # Even split, rounded to 0.01 by largest remainder so the level still holds exactly 50.
+    assert out["weight_used"].tolist() == pytest.approx([16.67, 16.67, 16.66, 30, 10, 90])
+    assert out.loc[out["project_id"] == "A", "weight_used"].sum() == pytest.approx(90.0, abs=1e-9)
+
+
+def test_a_project_meeting_every_target_scores_exactly_100_whatever_the_split():
+    # 7 equal rows of 90/7 = 12.857…: rounding each to 12.86 would total 100.02.
+    rows_ = pd.DataFrame(
+        {
+            "project_id": ["A"] * 7,
+            "level1": ["产出"] * 7,
+            "weight": [None] * 7,
+            "is_scorable": [True] * 7,
+        }
+    )
+    weights = assign_weights(rows_)["weight_used"]
+    assert sorted(weights.round(2).tolist()) == [12.85] * 2 + [12.86] * 5
+    assert weights.sum() + ScoringConfig().execution_weight == pytest.approx(100.0, abs=1e-9)
 
 
 def test_assign_weights_unscorable_rows_get_nothing_and_others_take_their_share():
