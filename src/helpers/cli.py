@@ -171,8 +171,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from helpers.runner import ParamsError, load_run_params, run_reports
+    from helpers.runner import ParamsError, load_run_params, run_reports, start_warm_kernel
 
+    # The first kernel starts and imports while the parameters and data are checked.
+    kernel = start_warm_kernel()
     try:
         params = load_run_params(
             args.params,
@@ -182,9 +184,13 @@ def cmd_report(args: argparse.Namespace) -> int:
             output_dir=args.output,
         )
     except ParamsError as exc:
+        kernel.shutdown()
         _print_problems("参数错误 / bad parameters:", exc.problems)
         return EXIT_BAD_INPUT
-    outcome = run_reports(params)
+    except BaseException:
+        kernel.shutdown()
+        raise
+    outcome = run_reports(params, warm_kernel=kernel)
     return outcome.exit_code
 
 

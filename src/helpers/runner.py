@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -297,55 +298,81 @@ WARM_UP_CODE = (
 
 
 class WarmKernel:
-    """A ``jixiao`` kernel started ahead of time in a report's folder, imports already done.
+    """A ``jixiao`` kernel started ahead of time, with the report's imports already done.
 
     Starting a kernel and importing pandas, matplotlib and the helpers takes about two seconds;
-    the runner does it in a background thread while it validates data or exports the previous
-    department, so the notebook itself starts at once. The warm-up runs with
+    the runner does it in a background thread while it reads parameters, validates data or
+    exports the previous department, so the notebook itself starts at once. The kernel starts in
+    a private temporary folder and moves into the report's folder when taken (nothing is
+    written to the output before the input is known to be good). The warm-up runs with
     ``store_history=False``: the executed notebook's cells still count from 1.
     """
 
-    def __init__(self, cwd: Path):
-        import threading
-
-        self.cwd = cwd
+    def __init__(self) -> None:
+        self.home = Path(tempfile.mkdtemp(prefix="jixiao-kernel-home-"))
         self.manager: Any = None
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._start, name="jixiao-warm-kernel", daemon=True)
         self._thread.start()
 
+    def _client(self) -> Any:
+        from jupyter_client.blocking import BlockingKernelClient
+
+        client = BlockingKernelClient()
+        client.load_connection_info(self.manager.get_connection_info())
+        client.start_channels()
+        return client
+
+    def _run(self, code: str) -> None:
+        client = self._client()
+        try:
+            client.wait_for_ready(timeout=120)
+            reply = client.execute_interactive(
+                code, store_history=False, timeout=120, output_hook=lambda _msg: None
+            )
+            if reply["content"].get("status") != "ok":
+                content = reply["content"]
+                raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+        finally:
+            client.stop_channels()
+
     def _start(self) -> None:
         import asyncio
 
-        from jupyter_client.blocking import BlockingKernelClient
-
         try:
             manager = _ipc_kernel_manager_class()(kernel_name=paths.KERNEL_NAME)
-            asyncio.run(manager.start_kernel(cwd=str(self.cwd)))
+            asyncio.run(manager.start_kernel(cwd=str(self.home)))
             self.manager = manager
-            client = BlockingKernelClient()
-            client.load_connection_info(manager.get_connection_info())
-            client.start_channels()
-            try:
-                client.wait_for_ready(timeout=120)
-                client.execute_interactive(
-                    WARM_UP_CODE, store_history=False, timeout=120, output_hook=lambda _msg: None
-                )
-            finally:
-                client.stop_channels()
+            self._run(WARM_UP_CODE)
         except BaseException as exc:  # reported when the kernel is taken
             self.error = exc
+        finally:
+            # The blocking client ran on an event loop of this thread's own; close it with
+            # the thread rather than leave it to the garbage collector (ResourceWarning).
+            from jupyter_core.utils import ensure_event_loop
 
-    def take(self) -> Any:
-        """Wait for the kernel and return its manager (raises what start-up raised)."""
+            with contextlib.suppress(Exception):
+                ensure_event_loop().close()
+
+    def take(self, cwd: Path) -> Any:
+        """Wait for the kernel, move it into ``cwd`` and return its manager.
+
+        Raises:
+            BaseException: whatever starting or warming the kernel raised.
+        """
         self._thread.join()
+        if self.error is None:
+            try:
+                self._run(f"import os\nos.chdir({str(cwd)!r})")
+            except BaseException as exc:
+                self.error = exc
         if self.error is not None:
             self.shutdown()
             raise self.error
         return self.manager
 
     def shutdown(self) -> None:
-        """Stop the kernel (safe to call more than once)."""
+        """Stop the kernel and remove its temporary folder (safe to call more than once)."""
         import asyncio
 
         self._thread.join()
@@ -353,13 +380,20 @@ class WarmKernel:
         if manager is not None:
             with contextlib.suppress(Exception):
                 asyncio.run(manager.shutdown_kernel(now=True))
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def start_warm_kernel() -> WarmKernel:
+    """Register the kernel if needed and start warming one (call before slow start-up work)."""
+    ensure_kernel()
+    return WarmKernel()
 
 
 def _pdf_worker_start() -> None:
-    """Import WeasyPrint in the PDF worker while the first notebook runs."""
-    import weasyprint  # noqa: F401
+    """Warm the PDF worker while the first notebook runs: imports, fontconfig, CJK shaping."""
+    from helpers.pdf import html_to_pdf
 
-    import helpers.pdf  # noqa: F401
+    html_to_pdf("<html><body><p>预算绩效自评 2021</p></body></html>")
 
 
 @dataclass
@@ -387,9 +421,16 @@ class ReportPipeline:
         self._html_exporter: Any = None
         self._pool: Any = None
         self.pdf_pool()  # start the worker now: its imports overlap the first notebook
+        # Import nbconvert and build the exporter in a thread: the main thread mostly waits for
+        # the kernel while the first notebook runs.
+        self._exporter_thread = threading.Thread(target=self.html_exporter, daemon=True)
+        self._exporter_thread.start()
 
     # -- resources shared by all departments
     def html_exporter(self) -> Any:
+        """The shared HTML exporter (created once, in a background thread at start)."""
+        if self._html_exporter is None and threading.current_thread() is not self._exporter_thread:
+            self._exporter_thread.join()
         if self._html_exporter is None:
             from helpers.export import ReportHTMLExporter
 
@@ -415,13 +456,13 @@ class ReportPipeline:
             self._pool = None
 
     # -- stages
-    def prepare(self, department: str) -> _Job:
-        """Make the staging folder and start warming a kernel in it."""
+    def prepare(self, department: str, kernel: WarmKernel | None = None) -> _Job:
+        """Make the staging folder; start warming a kernel unless one is given."""
         final = self.params.output_dir / str(self.params.fiscal_year) / department
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{department}.partial-", dir=final.parent))
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; reports are for sharing
-        return _Job(department, final, staging, WarmKernel(staging), time.perf_counter())
+        return _Job(department, final, staging, kernel or WarmKernel(), time.perf_counter())
 
     def execute(self, job: _Job) -> None:
         """Run the notebook and write the HTML; start the PDF in the worker."""
@@ -431,7 +472,7 @@ class ReportPipeline:
         executed = job.staging / REPORT_NOTEBOOK
         self.step(job.department, "执行 notebook")
         try:
-            manager = job.kernel.take()
+            manager = job.kernel.take(job.staging)
             papermill.execute_notebook(
                 str(self.params.notebook),
                 str(executed),
@@ -486,16 +527,16 @@ class ReportPipeline:
         )
 
     def run(
-        self, departments: list[str], report: Any = None, first_job: _Job | None = None
+        self, departments: list[str], report: Any = None, first_kernel: WarmKernel | None = None
     ) -> list[DepartmentOutcome]:
         """Render ``departments`` in order; ``report(outcome)`` is called as each finishes.
 
-        ``first_job`` is an already prepared job for ``departments[0]`` (kernel warming).
+        ``first_kernel`` is a kernel already warming, used for ``departments[0]``.
         """
         report = report or (lambda _outcome: None)
         outcomes: list[DepartmentOutcome] = []
         pending: _Job | None = None
-        upcoming = first_job or (self.prepare(departments[0]) if departments else None)
+        upcoming = self.prepare(departments[0], first_kernel) if departments else None
         try:
             for index in range(len(departments)):
                 job = upcoming
@@ -548,11 +589,14 @@ def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentO
     return valid, invalid
 
 
-def run_reports(params: RunParams, console: Any = None) -> RunOutcome:
+def run_reports(
+    params: RunParams, console: Any = None, warm_kernel: WarmKernel | None = None
+) -> RunOutcome:
     """Render every department of the run, showing progress, and print a summary.
 
     All datasets are validated before anything is written: when none is valid, the output
-    folder is left exactly as it was.
+    folder is left exactly as it was. ``warm_kernel`` (see :func:`start_warm_kernel`) is used
+    for the first department, or shut down when nothing runs.
     """
     from rich.console import Console
     from rich.markup import escape
@@ -582,7 +626,9 @@ def run_reports(params: RunParams, console: Any = None) -> RunOutcome:
     outcomes = list(invalid)
     if valid:
         ensure_kernel()
-        outcomes += ReportPipeline(params, step).run(valid, report)
+        outcomes += ReportPipeline(params, step).run(valid, report, warm_kernel)
+    elif warm_kernel is not None:
+        warm_kernel.shutdown()
     ok = [o for o in outcomes if o.ok]
     failed = [o for o in outcomes if not o.ok]
     console.print(
