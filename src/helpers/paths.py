@@ -52,6 +52,18 @@ def get_dataset_dir(fiscal_year: int, department: str, data_dir: Path | None = N
     return Path(data_dir or get_data_dir()) / str(fiscal_year) / department
 
 
+def find_dataset(fiscal_year: int, department: str, data_dir: Path | None = None) -> Path:
+    """The dataset of a department: its folder, or ``<department>.xlsx`` when only that exists.
+
+    Example:
+        >>> find_dataset(2021, "高新区科技局").relative_to(REPO_ROOT).as_posix()
+        'data/2021/高新区科技局'
+    """
+    folder = get_dataset_dir(fiscal_year, department, data_dir)
+    workbook = folder.with_suffix(".xlsx")
+    return workbook if not folder.exists() and workbook.exists() else folder
+
+
 def list_departments(fiscal_year: int, data_dir: Path | None = None) -> list[str]:
     """List the departments that have a dataset (folder or ``.xlsx``) for a fiscal year."""
     year_dir = Path(data_dir or get_data_dir()) / str(fiscal_year)

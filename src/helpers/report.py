@@ -23,7 +23,7 @@ from helpers.format import MISSING, format_pct, format_score, format_wan
 from helpers.markup import TOC_SLOT, render_table
 from helpers.markup import p_html as _p
 from helpers.markup import paragraphs_html as _paragraphs
-from helpers.paths import get_dataset_dir
+from helpers.paths import find_dataset
 from helpers.scoring import ScoreResult, score_dataset
 
 
@@ -392,8 +392,8 @@ def build_report(
         A :class:`Report` whose ``show_*`` methods display the sections.
     """
     configure_charts()
-    folder = get_dataset_dir(fiscal_year, department, Path(data_dir) if data_dir else None)
-    workbook = folder.with_suffix(".xlsx")
-    dataset = load_dataset(folder if folder.exists() or not workbook.exists() else workbook)
+    dataset = load_dataset(
+        find_dataset(fiscal_year, department, Path(data_dir) if data_dir else None)
+    )
     result = score_dataset(dataset)
     return Report(dataset, result, Path(charts_dir) if charts_dir else None)

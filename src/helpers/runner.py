@@ -578,10 +578,8 @@ def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentO
 
     valid, invalid = [], []
     for department in params.departments:
-        folder = paths.get_dataset_dir(params.fiscal_year, department, params.data_dir)
-        source = folder if folder.exists() else folder.with_suffix(".xlsx")
         try:
-            load_dataset(source)
+            load_dataset(paths.find_dataset(params.fiscal_year, department, params.data_dir))
         except DatasetError as exc:
             invalid.append(DepartmentOutcome(department, False, "invalid", str(exc)))
         else:
