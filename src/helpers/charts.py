@@ -172,7 +172,9 @@ def plot_execution_rates(projects: pd.DataFrame, threshold_pct: float = 90.0) ->
     ax.barh(y, np.nan_to_num(rate), color=colours, height=0.6)
     for yi, value in zip(y, rate, strict=True):
         text = "无执行数据" if np.isnan(value) else format_pct(value)
-        ax.text((0 if np.isnan(value) else value) + 1, yi, text, va="center", fontsize=8)
+        # Labels in a column right of the 100% line, so no reference line crosses them.
+        x = 1.0 if np.isnan(value) else max(value, 100.0) + 1.5
+        ax.text(x, yi, text, va="center", fontsize=8)
     ax.axvline(threshold_pct, color=OKABE_ITO["vermilion"], linestyle=":", linewidth=1)
     ax.axvline(100, color="#333333", linestyle="--", linewidth=1)
     ax.set_yticks(y, [wrap_label(short_project_name(n, 24), 24, 1) for n in rows["name"]])
@@ -256,6 +258,7 @@ def plot_scores(projects: pd.DataFrame) -> Figure:
     ax.set_yticks(y, [short_project_name(n, 24) for n in projects["name"]])
     ax.invert_yaxis()
     ax.set_xlim(low_edge, 101)
+    ax.grid(axis="x", visible=False)  # the grade bands are the reference; gridlines cut labels
     ax.set_xlabel("自评得分（满分 100）")
     ax.grid(axis="y", visible=False)
     return fig

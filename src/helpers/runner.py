@@ -318,7 +318,10 @@ class WarmKernel:
     def _client(self) -> Any:
         from jupyter_client.blocking import BlockingKernelClient
 
-        client = BlockingKernelClient()
+        # With the manager as parent, "is the kernel alive?" asks the process, not the
+        # heartbeat, which has not beaten yet while a cold kernel is still importing: without
+        # it a slow start is misread as "Kernel died before replying to kernel_info".
+        client = BlockingKernelClient(parent=self.manager)
         client.load_connection_info(self.manager.get_connection_info())
         client.start_channels()
         return client
@@ -578,6 +581,13 @@ def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentO
 
     valid, invalid = [], []
     for department in params.departments:
+        folder = paths.get_dataset_dir(params.fiscal_year, department, params.data_dir)
+        if folder.is_dir() and folder.with_suffix(".xlsx").is_file():
+            print(
+                f"警告：{department} 既有文件夹又有 {folder.name}.xlsx，使用文件夹 / "
+                f"warning: both a folder and a workbook exist for {department}; using the folder",
+                file=sys.stderr,
+            )
         try:
             load_dataset(paths.find_dataset(params.fiscal_year, department, params.data_dir))
         except DatasetError as exc:
