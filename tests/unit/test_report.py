@@ -125,3 +125,12 @@ def test_text_from_data_is_escaped_everywhere(tmp_path: Path) -> None:
     assert "<img src=x" not in html
     assert "<script" not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+    # The PDF shows the name as text too (laid out from the same escaped HTML).
+    from pypdf import PdfReader
+
+    from helpers.pdf import html_to_pdf
+
+    pdf = tmp_path / "report.pdf"
+    html_to_pdf(f"<html><body><main>{report.progress_html()}</main></body></html>", pdf)
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "<img src=x onerror=alert(1)>" in text.replace("\n", "")
