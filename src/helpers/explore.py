@@ -135,6 +135,10 @@ def project_table(data: ExploreData, category: str = "", flagged_only: bool = Fa
         table.style.hide(axis="index")
         .format({"得分": format_score}, na_rep="—")
         .background_gradient(subset=["得分"], cmap="Blues", vmin=60, vmax=100)
+        .map(
+            lambda v: "background-color: #f0f0f0; color: #555555" if pd.isna(v) else "",
+            subset=["得分"],
+        )
     )
 
 

@@ -125,12 +125,20 @@ class Report:
                 "",
             ),
         ]
+        # Inline styles as well as the report stylesheet's classes: the tiles also appear in
+        # JupyterLab (explore.ipynb), where the report's CSS is not loaded.
+        tile_style = (
+            "flex:1 1 150px;background:#f4f8fb;border-radius:6px;padding:8px 12px;"
+            "border-left:4px solid {colour}"
+        )
         items = "".join(
-            f'<div class="tile {cls}"><div class="label">{escape(label)}</div>'
-            f'<div class="value">{escape(value)}</div><div class="sub">{escape(sub)}</div></div>'
+            f'<div class="tile {cls}" style="{tile_style.format(colour="#D55E00" if cls else "#0072B2")}">'
+            f'<div class="label" style="font-size:12px;color:#57606a">{escape(label)}</div>'
+            f'<div class="value" style="font-size:20px;font-weight:700">{escape(value)}</div>'
+            f'<div class="sub" style="font-size:12px;color:#57606a">{escape(sub)}</div></div>'
             for label, value, sub, cls in tiles
         )
-        return f'<div class="tiles">{items}</div>'
+        return f'<div class="tiles" style="display:flex;flex-wrap:wrap;gap:10px">{items}</div>'
 
     def project_summary_table_html(self) -> str:
         """One row per project: category, budget, rate, score, grade, unmet indicators."""
