@@ -19,7 +19,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing Debian packages: ${pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+  apt-get install -y -qq "${pkgs[@]}" >/dev/null  # with recommends, as Chromium was proven here
 else
   echo "warning: cannot install ${pkgs[*]} (needs root and apt-get); install them by hand" >&2
 fi
