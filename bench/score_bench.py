@@ -683,8 +683,23 @@ def ref_weights(rows: pd.DataFrame, config: ScoringConfig) -> pd.Series:
                 used.append(w * (lw / es if es > 0 else math.nan) if scaling else w)
             else:
                 used.append(0.0 if scaling else remainder / fc)
-        out.loc[g.index] = used
+        out.loc[g.index] = ref_cents(used)
     return out
+
+
+def ref_cents(weights: list[float]) -> list[float]:
+    """Largest-remainder rounding of one project's weights to 0.01 (the engine's rule)."""
+    if any(math.isnan(w) for w in weights):
+        return weights
+    cents = [w * 100.0 for w in weights]
+    floors = [math.floor(c + 1e-6) for c in cents]
+    deficit = round(sum(cents)) - sum(floors)
+    rests = [c - f for c, f in zip(cents, floors, strict=True)]
+    order = sorted(range(len(weights)), key=lambda i: -rests[i])  # stable: ties keep row order
+    for i in order[: max(int(deficit), 0)]:
+        if rests[i] > 1e-6:
+            floors[i] += 1
+    return [f / 100.0 for f in floors]
 
 
 def ref_round(x: float) -> float:
