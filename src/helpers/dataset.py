@@ -225,7 +225,7 @@ def _read_workbook(
     return _unflatten(pairs), sheets["projects"], sheets["indicators"], names
 
 
-def _department_problems(exc: ValidationError, file: str, raw: dict[str, Any]) -> list[Problem]:
+def _department_problems(exc: ValidationError, file: str) -> list[Problem]:
     problems = []
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"])
@@ -290,7 +290,7 @@ def load_dataset(path: str | Path, *, execution_weight: float = 10.0) -> Dataset
     try:
         department = DepartmentInfo.model_validate(raw_dept)
     except ValidationError as exc:
-        problems += _department_problems(exc, names["department"], raw_dept)
+        problems += _department_problems(exc, names["department"])
         department = None
     for frame, schema, file in (
         (projects_raw, PROJECTS_SCHEMA, names["projects"]),

@@ -53,12 +53,7 @@ class ExploreData:
 def load(fiscal_year: int, department: str, data_dir: str | Path | None = None) -> ExploreData:
     """Load and score one department's year for exploration."""
     report = build_report(fiscal_year, department, data_dir=data_dir or None)
-    result = report.result
-    projects = result.projects.set_index("project_id")
-    ind = result.indicators.copy()
-    ind["project_name"] = ind["project_id"].map(projects["name"])
-    ind["category"] = ind["project_id"].map(projects["category"])
-    return ExploreData(report.dataset, result, ind)
+    return ExploreData(report.dataset, report.result, report.indicators_with_projects())
 
 
 def show_summary(data: ExploreData) -> None:

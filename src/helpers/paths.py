@@ -32,6 +32,17 @@ PROJECTS_FILE = "projects.csv"
 INDICATORS_FILE = "indicators.csv"
 
 
+def shared_mode(mode: int = 0o666) -> int:
+    """``mode`` less the process umask: the permissions a normally created file would get.
+
+    ``tempfile.mkstemp``/``mkdtemp`` create private files; reports are for sharing, so the
+    runner and the PDF writer give theirs the usual permissions with this.
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    return mode & ~mask
+
+
 def get_data_dir() -> Path:
     """Return the data root (``data/`` unless ``JIXIAO_DATA_DIR`` is set)."""
     return Path(os.environ.get("JIXIAO_DATA_DIR", REPO_ROOT / "data"))

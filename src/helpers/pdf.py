@@ -61,8 +61,6 @@ def html_to_pdf(
         handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         with os.fdopen(handle, "wb") as out:
             out.write(pdf)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(partial, 0o666 & ~umask)  # mkstemp makes it private; reports are for sharing
+        os.chmod(partial, paths.shared_mode(0o666))
         os.replace(partial, target)
     return pdf

@@ -83,10 +83,12 @@ class Report:
         """The department's information (``department.yaml``)."""
         return self.dataset.department
 
-    def _indicators_with_project(self) -> pd.DataFrame:
-        names = self.result.projects.set_index("project_id")["name"]
+    def indicators_with_projects(self) -> pd.DataFrame:
+        """Scored indicator rows with their project's ``project_name`` and ``category``."""
+        projects = self.result.projects.set_index("project_id")
         ind = self.result.indicators.copy()
-        ind["project_name"] = ind["project_id"].map(names)
+        ind["project_name"] = ind["project_id"].map(projects["name"])
+        ind["category"] = ind["project_id"].map(projects["category"])
         return ind
 
     # ----------------------------------------------------------------- sections
@@ -202,7 +204,7 @@ class Report:
     def progress_html(self) -> str:
         """二、工作进展成效: per category, a chart and one paragraph per project."""
         parts = ["<h2>二、工作进展成效</h2>"]
-        ind = self._indicators_with_project()
+        ind = self.indicators_with_projects()
         projects = self.result.projects
         for n, category in enumerate(self.result.categories["category"], start=1):
             heading = self.department.heading_for(category)

@@ -251,12 +251,6 @@ def _describe_failure(exc: BaseException, notebook: Path) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _publish(staging: Path, final: Path) -> None:
     """Replace ``final`` with ``staging`` in two renames (never a half-written folder)."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -464,7 +458,7 @@ class ReportPipeline:
         final = self.params.output_dir / str(self.params.fiscal_year) / department
         final.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{department}.partial-", dir=final.parent))
-        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; reports are for sharing
+        staging.chmod(paths.shared_mode(0o777))
         return _Job(department, final, staging, kernel or WarmKernel(), time.perf_counter())
 
     def execute(self, job: _Job) -> None:
