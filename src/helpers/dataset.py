@@ -1,15 +1,19 @@
-"""Load one department's fiscal-year dataset from a folder of CSV files or an Excel workbook.
+"""One department's fiscal-year dataset: read by :mod:`helpers.readers`, validated here, once.
 
-Both layouts hold the same three tables (see ``docs/data-format.md``). Loading validates
-everything and either returns a :class:`Dataset` or raises :class:`DatasetError` listing every
-problem, each naming file, row, column, the bad value and what was expected, in Chinese first and
-English after. Problems that do not stop a report (spending above budget, a value whose meaning
-cannot be judged) are collected in :attr:`Dataset.warnings`.
+Whatever the layout (a folder of CSV files, one workbook, or the standard 自评表 as published),
+the readers hand over text tables whose rows know their source cell; this module canonicalises
+printed labels (``产出指标`` → ``产出``, ``进度指标`` → ``时效``), checks every table against the
+one schema of :mod:`helpers.schema`, and either returns a typed :class:`Dataset` or raises
+:class:`DatasetError` listing every problem, each naming file, row or cell, column, the bad value
+and what was expected, in Chinese first and English after. Problems that do not stop a report
+(spending above budget, a value whose meaning cannot be judged, a label one edit away from
+another) are collected in :attr:`Dataset.warnings`.
 """
 
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,61 +21,36 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 from pydantic import ValidationError
 
-from helpers import paths
 from helpers.format import format_wan
 from helpers.parse import KIND_QUALITATIVE, parse_indicator_values
+from helpers.readers import CELLS_COLUMN, WHERE_COLUMN, SourceTables, read_source
+from helpers.readers.errors import Problem, ReadError
 from helpers.schema import (
     AMOUNT_COLUMNS,
     EXPECTED,
+    INDICATOR_COLUMNS,
+    INDICATOR_NUMBER_COLUMNS,
     INDICATORS_SCHEMA,
+    LEVEL1_ALIASES,
+    LEVEL1_VALUES,
+    LEVEL2_ALIASES,
     NUMBER_COLUMNS,
+    PROJECT_COLUMNS,
     PROJECTS_SCHEMA,
     DepartmentInfo,
+    Template,
+    canonical_level,
 )
 
-SHEETS = {
-    "department": paths.DEPARTMENT_FILE,
-    "projects": paths.PROJECTS_FILE,
-    "indicators": paths.INDICATORS_FILE,
-}
+__all__ = ["Dataset", "DatasetError", "Problem", "load_dataset", "write_workbook"]
 
+DatasetError = ReadError
+"""The dataset cannot be used; ``problems`` says exactly why (the readers' error type)."""
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in the input, with enough context to fix it."""
-
-    file: str
-    row: int | None
-    column: str | None
-    value: object
-    expected_zh: str
-    expected_en: str
-
-    def __str__(self) -> str:
-        where_zh = self.file
-        where_en = self.file
-        if self.row is not None:
-            where_zh += f" 第 {self.row} 行"
-            where_en += f" row {self.row}"
-        if self.column:
-            where_zh += f"，列 {self.column}"
-            where_en += f", column {self.column}"
-        value = "" if self.value is None else f"值 “{self.value}”："
-        value_en = "" if self.value is None else f'value "{self.value}": '
-        return (
-            f"[{where_zh}] {value}{self.expected_zh}。 / [{where_en}] {value_en}{self.expected_en}."
-        )
-
-
-class DatasetError(Exception):
-    """The dataset cannot be used; ``problems`` says exactly why."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+SOURCE_COLUMN = "source_location"
+"""Per row of a loaded table: where it was read (``projects.csv 第 3 行``, ``自评表.xlsx 工作表「项目1」第 7 行起``)."""
 
 
 @dataclass
@@ -83,146 +62,31 @@ class Dataset:
     indicators: pd.DataFrame
     source: Path
     warnings: list[str] = field(default_factory=list)
+    layout: str = "folder"
 
     @property
     def fiscal_year(self) -> int:
         """The fiscal year (预算年度)."""
         return self.department.fiscal_year
 
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
-
-
-def _read_tables(source: Path) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, dict[str, str]]:
-    """Read the raw department mapping and the two tables as text, and the display file names."""
-    if source.suffix.lower() in {".xlsx", ".xlsm"}:
-        return _read_workbook(source)
-    names = {key: str(source / name) for key, name in SHEETS.items()}
-    missing = [
-        Problem(names[key], None, None, None, "找不到文件", "file not found")
-        for key, name in SHEETS.items()
-        if not (source / name).is_file()
-    ]
-    if missing:
-        raise DatasetError(missing)
-    try:
-        department = yaml.safe_load((source / paths.DEPARTMENT_FILE).read_text("utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise DatasetError(
-            [
-                Problem(
-                    names["department"], None, None, None, f"YAML 格式错误（{exc}）", "invalid YAML"
-                )
-            ]
-        ) from exc
-    if not isinstance(department, dict):
-        raise DatasetError(
-            [Problem(names["department"], None, None, None, "应为键值映射", "expected a mapping")]
-        )
-    return (
-        department,
-        _read_csv(source / paths.PROJECTS_FILE),
-        _read_csv(source / paths.INDICATORS_FILE),
-        names,
-    )
-
-
-def _unflatten(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """Turn ``field``/``value`` rows with dotted keys into nested dicts and lists.
-
-    Example:
-        >>> _unflatten([("name", "科技局"), ("sections.problems", "疫情"),
-        ...             ("basis_documents.0.title", "通知")])
-        {'name': '科技局', 'sections': {'problems': '疫情'}, 'basis_documents': [{'title': '通知'}]}
-    """
-    root: dict[str, Any] = {}
-    for key, value in pairs:
-        parts = str(key).split(".")
-        node: Any = root
-        for part, nxt in zip(parts, [*parts[1:], None], strict=True):
-            is_index = part.isdigit()
-            slot = int(part) if is_index else part
-            if nxt is None:
-                if is_index:
-                    node.extend([None] * (slot + 1 - len(node)))
-                node[slot] = value
-                break
-            child_default: Any = [] if nxt.isdigit() else {}
-            if is_index:
-                node.extend([None] * (slot + 1 - len(node)))
-                if node[slot] is None:
-                    node[slot] = child_default
-                node = node[slot]
-            else:
-                node = node.setdefault(part, child_default)
-    return root
+    @property
+    def template(self) -> Template:
+        """The scoring template the dataset states (10 + 90 when it states none)."""
+        return self.department.template or Template()
 
 
 def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    """The inverse of :func:`_unflatten`."""
+    """Nested dicts and lists as ``field``/``value`` pairs with dotted keys.
+
+    Example:
+        >>> _flatten({"name": "科技局", "basis_documents": [{"title": "通知"}]})
+        [('name', '科技局'), ('basis_documents.0.title', '通知')]
+    """
     if isinstance(value, dict):
         return [pair for k, v in value.items() for pair in _flatten(v, f"{prefix}{k}.")]
     if isinstance(value, list):
         return [pair for i, v in enumerate(value) for pair in _flatten(v, f"{prefix}{i}.")]
     return [(prefix[:-1], value)]
-
-
-def _read_workbook(
-    source: Path,
-) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, dict[str, str]]:
-    if not source.is_file():
-        raise DatasetError([Problem(str(source), None, None, None, "找不到文件", "file not found")])
-    names = {key: f"{source.name}[{key}]" for key in SHEETS}
-    try:
-        sheets = pd.read_excel(
-            source,
-            sheet_name=None,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            engine="openpyxl",
-        )
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise DatasetError(
-            [
-                Problem(
-                    str(source),
-                    None,
-                    None,
-                    None,
-                    f"无法读取工作簿（{exc}）",
-                    "cannot read the workbook",
-                )
-            ]
-        ) from exc
-    missing = [
-        Problem(str(source), None, None, key, "缺少工作表", "the sheet is missing")
-        for key in SHEETS
-        if key not in sheets
-    ]
-    if missing:
-        raise DatasetError(missing)
-    dept_sheet = sheets["department"]
-    if not {"field", "value"} <= set(dept_sheet.columns):
-        raise DatasetError(
-            [
-                Problem(
-                    names["department"],
-                    1,
-                    "field/value",
-                    None,
-                    "应有 field 和 value 两列",
-                    "expected the columns field and value",
-                )
-            ]
-        )
-    pairs = [
-        (f, v)
-        for f, v in zip(dept_sheet["field"], dept_sheet["value"], strict=True)
-        if isinstance(f, str) and f.strip()
-    ]
-    return _unflatten(pairs), sheets["projects"], sheets["indicators"], names
 
 
 def _department_problems(exc: ValidationError, file: str) -> list[Problem]:
@@ -245,19 +109,22 @@ def _department_problems(exc: ValidationError, file: str) -> list[Problem]:
     return problems
 
 
-def _table_problems(exc: pa.errors.SchemaErrors, file: str) -> list[Problem]:
+def _table_problems(exc: pa.errors.SchemaErrors, file: str, frame: pd.DataFrame) -> list[Problem]:
     problems = []
-    cases = exc.failure_cases
-    for case in cases.itertuples(index=False):
+    lines = frame["_line"].tolist()
+    cells = frame[CELLS_COLUMN].tolist()
+    for case in exc.failure_cases.itertuples(index=False):
         check = str(case.check)
         key = next((k for k in EXPECTED if check == k or check.startswith(k)), None)
         zh, en = EXPECTED.get(key or "", (f"未通过检查 {check}", f"failed the check {check}"))
         if check == "column_in_dataframe":
             problems.append(Problem(file, 1, str(case.failure_case), None, zh, en))
             continue
-        row = None if case.index is None or pd.isna(case.index) else int(case.index) + 2
+        position = None if case.index is None or pd.isna(case.index) else int(case.index)
+        row = None if position is None else lines[position]
+        cell = None if position is None else (cells[position] or {}).get(case.column)
         value = None if check == "not_nullable" else case.failure_case
-        problems.append(Problem(file, row, case.column, value, zh, en))
+        problems.append(Problem(file, row, case.column, value, zh, en, cell))
     return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
 
@@ -265,100 +132,273 @@ def _to_float(texts: pd.Series) -> pd.Series:
     return pd.to_numeric(texts, errors="coerce").astype("float64")
 
 
-def load_dataset(path: str | Path, *, execution_weight: float = 10.0) -> Dataset:
-    """Load and validate a dataset folder or workbook.
+_NUMBER_SUFFIXES = {
+    "stated_execution_rate_pct": ("%",),
+    "execution_weight": ("分",),
+    "stated_execution_score": ("分",),
+    "stated_score": ("分",),
+    "weight": ("分",),
+}
+
+
+def _normalise_numbers(frame: pd.DataFrame, columns: tuple[str, ...], file: str) -> list[str]:
+    """Fold full-width digits and drop a unit the column implies (``98.5%``, ``10分``).
+
+    Returns a warning for every cell whose digits had to be folded (``３１０`` → ``310``): the
+    value is unambiguous, but the analyst should know the cell is not what Excel calls a number.
+    """
+    notes = []
+    for column in columns:
+        if column not in frame:
+            continue
+        values = frame[column].tolist()
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                continue
+            text = value.strip()
+            folded = unicodedata.normalize("NFKC", text).replace(" ", "")
+            for suffix in _NUMBER_SUFFIXES.get(column, ()):
+                if folded.endswith(suffix) and len(folded) > len(suffix):
+                    folded = folded[: -len(suffix)]
+            if (
+                folded != text
+                and unicodedata.normalize("NFKC", text) != text
+                and folded.replace(".", "", 1).isascii()
+            ):
+                where = (frame[CELLS_COLUMN].iloc[i] or {}).get(column) or (
+                    f"{file} 第 {frame['_line'].iloc[i]} 行"
+                )
+                notes.append(
+                    f"[{where}，列 {column}] 全角字符“{text}”已按“{folded}”读取。"
+                    f' / full-width "{text}" read as "{folded}".'
+                )
+            values[i] = folded
+        frame[column] = pd.Series(values, index=frame.index, dtype=object)
+    return notes
+
+
+def _canonical_labels(indicators: pd.DataFrame) -> None:
+    """Printed level labels (``产出指标``, ``进度指标``, ``满意度指标``) as canonical ones."""
+    for column, aliases in (("level1", LEVEL1_ALIASES), ("level2", LEVEL2_ALIASES)):
+        if column in indicators:
+            indicators[column] = [canonical_level(v, aliases) for v in indicators[column]]
+    if "level2" in indicators and "level1" in indicators:
+        # 成本 subtypes printed as 一级 成本指标 / 二级 经济成本指标 stay 成本; a 二级 成本 row
+        # under 产出 (the 2020 table) is 成本 too.
+        pass
+
+
+def _prepare(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    out = frame.copy()
+    if "_line" not in out:
+        out["_line"] = np.arange(len(out)) + 1
+    for column in (WHERE_COLUMN, CELLS_COLUMN):
+        if column not in out:
+            out[column] = None
+    out[CELLS_COLUMN] = [c if isinstance(c, dict) else {} for c in out[CELLS_COLUMN]]
+    return out.reset_index(drop=True)
+
+
+def _unknown_columns(frame: pd.DataFrame, known: tuple[str, ...], file: str) -> list[str]:
+    warnings = []
+    for column in frame.columns:
+        if column.startswith("_") or column in known:
+            continue
+        guess = _closest(column, known)
+        hint = f"，是否应为“{guess}”？" if guess else ""
+        hint_en = f'; did you mean "{guess}"?' if guess else ""
+        warnings.append(
+            f"[{file}] 未知列“{column}”已忽略{hint}（见 docs/data-format.md）。 / unknown column "
+            f'"{column}" ignored{hint_en}'
+        )
+    return warnings
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions).
+
+    Example:
+        >>> edit_distance("outcomes", "outcome"), edit_distance("科技创新", "科技创新发展")
+        (1, 2)
+    """
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _closest(word: str, candidates: tuple[str, ...] | list[str]) -> str | None:
+    """A candidate one edit away from ``word`` (or containing it / contained in it)."""
+    for candidate in candidates:
+        if candidate != word and (
+            edit_distance(word, candidate) <= 1
+            or (min(len(word), len(candidate)) >= 2 and (word in candidate or candidate in word))
+        ):
+            return candidate
+    return None
+
+
+def load_dataset(path: str | Path, *, execution_weight: float | None = None) -> Dataset:
+    """Load and validate a dataset in any layout jixiao reads.
 
     Args:
-        path: a folder with ``department.yaml``, ``projects.csv`` and ``indicators.csv``, or an
-            ``.xlsx`` workbook with the sheets ``department``, ``projects`` and ``indicators``.
-        execution_weight: the points the budget execution rate carries (for the weight check).
+        path: a folder with ``department.yaml``, ``projects.csv`` and ``indicators.csv``; an
+            ``.xlsx`` workbook with the sheets ``department``, ``projects`` and ``indicators``;
+            or the standard 自评表 as ``.xlsx``, ``.xls`` or ``.docx`` (a file, or a folder of
+            them with an optional ``department.yaml``).
+        execution_weight: the points the budget execution rate carries for projects that do
+            not state it; the dataset's template (10 unless it says otherwise) when None.
 
     Returns:
         The typed :class:`Dataset`; non-fatal findings are in ``Dataset.warnings``.
 
     Raises:
-        DatasetError: listing every problem, each naming file, row, column and value.
+        DatasetError: listing every problem, each naming file, row or cell, column and value.
     """
-    source = Path(path)
-    if not source.exists():
-        raise DatasetError(
-            [Problem(str(source), None, None, None, "找不到数据集", "dataset not found")]
-        )
-    raw_dept, projects_raw, indicators_raw, names = _read_tables(source)
+    tables = read_source(path)
+    return build_dataset(tables, Path(path), execution_weight=execution_weight)
 
+
+def build_dataset(
+    tables: SourceTables, source: Path, *, execution_weight: float | None = None
+) -> Dataset:
+    """Validate the tables a reader returned and type them (see :func:`load_dataset`)."""
+    names = tables.files
     problems: list[Problem] = []
+    warnings: list[str] = list(tables.notes)
+    raw_dept = dict(tables.department)
+    template = raw_dept.get("template")
+    if isinstance(template, dict) and isinstance(template.get("level_weights"), dict):
+        template["level_weights"] = {
+            canonical_level(k, LEVEL1_ALIASES): v for k, v in template["level_weights"].items()
+        }
     try:
         department = DepartmentInfo.model_validate(raw_dept)
     except ValidationError as exc:
         problems += _department_problems(exc, names["department"])
         department = None
-    for frame, schema, file in (
-        (projects_raw, PROJECTS_SCHEMA, names["projects"]),
-        (indicators_raw, INDICATORS_SCHEMA, names["indicators"]),
+
+    projects_raw = _prepare(tables.projects, PROJECT_COLUMNS)
+    indicators_raw = _prepare(tables.indicators, INDICATOR_COLUMNS)
+    warnings += _normalise_numbers(projects_raw, NUMBER_COLUMNS, names["projects"])
+    warnings += _normalise_numbers(indicators_raw, INDICATOR_NUMBER_COLUMNS, names["indicators"])
+    _canonical_labels(indicators_raw)
+    warnings += _unknown_columns(projects_raw, PROJECT_COLUMNS, names["projects"])
+    warnings += _unknown_columns(indicators_raw, INDICATOR_COLUMNS, names["indicators"])
+    for frame, schema, file, known in (
+        (projects_raw, PROJECTS_SCHEMA, names["projects"], PROJECT_COLUMNS),
+        (indicators_raw, INDICATORS_SCHEMA, names["indicators"], INDICATOR_COLUMNS),
     ):
-        frame.columns = [str(c).strip() for c in frame.columns]
+        checked = frame[[c for c in frame.columns if c in known]].astype(object)
+        checked = checked.where(checked.notna(), None)
         try:
-            schema.validate(frame, lazy=True)
+            schema.validate(checked.astype("str").where(checked.notna(), None), lazy=True)
         except pa.errors.SchemaErrors as exc:
-            problems += _table_problems(exc, file)
+            problems += _table_problems(exc, file, frame)
     if problems:
         raise DatasetError(problems)
     assert department is not None
 
-    projects = projects_raw.copy()
-    for col in ("outcome", "stated_score", "note"):
-        if col not in projects:
-            projects[col] = pd.NA
-    for col in NUMBER_COLUMNS:
-        projects[col] = _to_float(projects[col])
-    projects["line"] = np.arange(len(projects)) + 2
-    indicators = indicators_raw.copy()
-    if "note" not in indicators:
-        indicators["note"] = pd.NA
-    indicators["weight"] = _to_float(indicators["weight"])
-    indicators["line"] = np.arange(len(indicators)) + 2
+    projects = _typed(projects_raw, PROJECT_COLUMNS, NUMBER_COLUMNS, names["projects"])
+    indicators = _typed(
+        indicators_raw, INDICATOR_COLUMNS, INDICATOR_NUMBER_COLUMNS, names["indicators"]
+    )
+    resolved = Template(
+        execution_weight=(
+            execution_weight
+            if execution_weight is not None
+            else (department.template or Template()).execution_weight
+        ),
+        level_weights=(department.template or Template()).level_weights,
+    )
+    if department.template is None and execution_weight is not None:
+        department = department.model_copy(update={"template": resolved})
+    problems += _orphan_problems(projects, indicators, names["indicators"])
+    problems += _weight_problems(projects, indicators, names["indicators"], resolved)
+    if problems:
+        raise DatasetError(problems)
 
+    warnings += _collect_warnings(department, projects, indicators, names)
+    return Dataset(department, projects, indicators, source, warnings, tables.layout)
+
+
+def _typed(
+    raw: pd.DataFrame, columns: tuple[str, ...], numbers: tuple[str, ...], file: str
+) -> pd.DataFrame:
+    out = pd.DataFrame(index=raw.index)
+    for column in columns:
+        values = raw[column] if column in raw else pd.Series(None, index=raw.index, dtype=object)
+        if column in numbers:
+            out[column] = _to_float(values)
+        else:
+            out[column] = (
+                pd.Series(
+                    [v if isinstance(v, str) else None for v in values],
+                    index=raw.index,
+                    dtype=object,
+                )
+                .astype("str")
+                .where(values.notna() & values.map(lambda v: isinstance(v, str)))
+            )
+    out["line"] = raw["_line"].astype(int).to_numpy()
+    cells = raw[CELLS_COLUMN].tolist()
+    where = raw[WHERE_COLUMN].tolist()
+    out[SOURCE_COLUMN] = [
+        f"{file} {w}" if isinstance(w, str) and not w.startswith(file) else (w or f"{file}")
+        for w in where
+    ]
+    out["_cells"] = cells
+    return out
+
+
+def _orphan_problems(projects: pd.DataFrame, indicators: pd.DataFrame, file: str) -> list[Problem]:
     known = set(projects["project_id"])
     orphan = ~indicators["project_id"].isin(known)
-    problems += [
+    return [
         Problem(
-            names["indicators"],
+            file,
             int(line),
             "project_id",
             pid,
             "项目不存在于 projects 表",
             "no such project in the projects table",
+            (cells or {}).get("project_id"),
         )
-        for pid, line in zip(
-            indicators.loc[orphan, "project_id"], indicators.loc[orphan, "line"], strict=True
+        for pid, line, cells in zip(
+            indicators.loc[orphan, "project_id"],
+            indicators.loc[orphan, "line"],
+            indicators.loc[orphan, "_cells"],
+            strict=True,
         )
     ]
-    problems += _weight_problems(indicators, names["indicators"], execution_weight)
-    if problems:
-        raise DatasetError(problems)
-
-    warnings = _collect_warnings(department, projects, indicators, names)
-    return Dataset(department, projects, indicators, source, warnings)
 
 
-def _weight_problems(indicators: pd.DataFrame, file: str, execution_weight: float) -> list[Problem]:
-    """Explicit weights (分值) must leave the total at 100."""
-    budget = 100.0 - execution_weight
+def project_execution_weights(projects: pd.DataFrame, template: Template) -> pd.Series:
+    """Each project's execution weight: its own (the form's 分值), else the template's."""
+    return projects["execution_weight"].fillna(template.execution_weight)
+
+
+def _weight_problems(
+    projects: pd.DataFrame, indicators: pd.DataFrame, file: str, template: Template
+) -> list[Problem]:
+    """Explicit weights (分值) plus the execution weight must total 100."""
+    execution = dict(
+        zip(projects["project_id"], project_execution_weights(projects, template), strict=False)
+    )
     by_project = indicators.groupby("project_id", sort=False)
     explicit_sum = by_project["weight"].sum(min_count=1)
     is_all_explicit = by_project["weight"].count() == by_project["weight"].size()
     first_line = by_project["line"].min()
     problems = []
-    has_explicit = explicit_sum.notna().to_numpy()
-    for pid, total, all_explicit in zip(
-        explicit_sum.index[has_explicit],
-        explicit_sum.to_numpy()[has_explicit].tolist(),
-        is_all_explicit.to_numpy()[has_explicit].tolist(),
-        strict=True,
-    ):
+    for pid, total in explicit_sum.dropna().items():
+        execution_weight = float(execution.get(pid, template.execution_weight))
+        budget = 100.0 - execution_weight
         total = round(float(total), 4)
         if (
-            all_explicit and not math.isclose(total, budget, abs_tol=0.01)
+            is_all_explicit[pid] and not math.isclose(total, budget, abs_tol=0.01)
         ) or total > budget + 0.01:
             problems.append(
                 Problem(
@@ -372,6 +412,20 @@ def _weight_problems(indicators: pd.DataFrame, file: str, execution_weight: floa
                 )
             )
     return problems
+
+
+def _label_warnings(values: list[str], what_zh: str, what_en: str, file: str) -> list[str]:
+    """A warning for each pair of labels one edit apart (or one inside the other)."""
+    distinct = list(dict.fromkeys(v for v in values if isinstance(v, str)))
+    warnings = []
+    for i, word in enumerate(distinct):
+        for other in distinct[i + 1 :]:
+            if _closest(word, [other]):
+                warnings.append(
+                    f"[{file}] {what_zh}“{word}”与“{other}”仅差一字或互相包含，是否为笔误？"
+                    f' / {what_en} "{word}" and "{other}" differ by one edit: a typo?'
+                )
+    return warnings
 
 
 def _collect_warnings(
@@ -389,17 +443,42 @@ def _collect_warnings(
     over = projects["spent_wan"] > projects["budget_wan"]
     for row in projects[over].itertuples():
         warnings.append(
-            f"[{names['projects']} 第 {row.line} 行] 项目“{row.name}”执行数 {format_wan(row.spent_wan)} 万元超过预算 "
+            f"[{row.source_location}] 项目“{row.name}”执行数 {format_wan(row.spent_wan)} 万元超过预算 "
             f"{format_wan(row.budget_wan)} 万元。 / row {row.line}: spending exceeds the budget."
         )
+    high = projects["stated_execution_rate_pct"] > 100
+    for row in projects[high].itertuples():
+        warnings.append(
+            f"[{row.source_location}] 项目“{row.name}”所述执行率 {row.stated_execution_rate_pct:g}% "
+            f"超过 100%，按 100% 计分。 / a stated execution rate above 100 % is scored as 100 %."
+        )
+    declared = [c.name for c in department.categories]
+    categories = projects["category"].tolist()
+    if declared:
+        for category in dict.fromkeys(categories):
+            if category not in declared:
+                guess = _closest(category, declared)
+                hint = f"，是否应为“{guess}”？" if guess else ""
+                warnings.append(
+                    f"[{names['projects']}] 项目类别“{category}”不在 department.yaml 的 categories 中{hint}"
+                    f' / category "{category}" is not declared in department.yaml'
+                )
+    else:
+        warnings += _label_warnings(categories, "项目类别", "categories", names["projects"])
+    level1 = [v for v in indicators["level1"].tolist() if v not in LEVEL1_VALUES]
+    warnings += _label_warnings(level1, "一级指标", "level-1 labels", names["indicators"])
     for column in ("target", "actual"):
         parsed = parse_indicator_values(indicators[column], department.fiscal_year)
         unparsed = parsed["kind"].eq(KIND_QUALITATIVE) & ~parsed["is_parsed"]
-        for line, text in zip(
-            indicators.loc[unparsed, "line"], indicators.loc[unparsed, column], strict=True
+        for where, line, text in zip(
+            indicators.loc[unparsed, "_cells"],
+            indicators.loc[unparsed, "line"],
+            indicators.loc[unparsed, column],
+            strict=True,
         ):
+            place = (where or {}).get(column) or f"{names['indicators']} 第 {line} 行"
             warnings.append(
-                f"[{names['indicators']} 第 {line} 行，列 {column}] 无法判断“{text}”的完成情况，按定性指标处理。"
+                f"[{place}，列 {column}] 无法判断“{text}”的完成情况，按定性指标处理。"
                 f' / row {line}, column {column}: cannot read "{text}"; treated as qualitative.'
             )
     return warnings
@@ -415,19 +494,21 @@ def write_workbook(dataset: Dataset, target: str | Path) -> Path:
     Returns:
         The path written.
     """
-    target = Path(target)
+    from helpers.writers import write_tables_workbook
+
+    return write_tables_workbook(dataset, target)
+
+
+def dataset_tables_as_text(
+    dataset: Dataset,
+) -> tuple[list[tuple[str, Any]], pd.DataFrame, pd.DataFrame]:
+    """The department pairs and the two tables as written (amounts as exact text, no helpers)."""
     dept = dataset.department.model_dump(mode="json", exclude_none=True)
     pairs = _flatten(dept)
-    projects = dataset.projects.drop(columns=["line"])
+    projects = dataset.projects.loc[:, list(PROJECT_COLUMNS)].copy()
     for col in AMOUNT_COLUMNS:  # keep the written precision: amounts as text, never float noise
         projects[col] = projects[col].map(
             lambda v: f"{v:.4f}".rstrip("0").rstrip("."), na_action="ignore"
         )
-    indicators = dataset.indicators.drop(columns=["line"])
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        pd.DataFrame(pairs, columns=["field", "value"]).to_excel(
-            writer, sheet_name="department", index=False
-        )
-        projects.to_excel(writer, sheet_name="projects", index=False)
-        indicators.to_excel(writer, sheet_name="indicators", index=False)
-    return target
+    indicators = dataset.indicators.loc[:, list(INDICATOR_COLUMNS)].copy()
+    return pairs, projects, indicators

@@ -7,15 +7,56 @@ by compiled regular expressions and the results are mapped back to the rows with
 column, so a province-scale table with many repeated phrasings costs little more than its
 distinct values.
 
+The rules, in the order they apply to one text:
+
+- **Normalising**: full-width characters and dash / tilde look-alikes are folded, white space is
+  dropped, a time of day after a date (``2022-09-30 00:00:00``, how pandas and openpyxl print a
+  datetime cell) is dropped, ``百分之九十`` becomes ``90%`` and a Chinese numeral before a
+  classifier or unit becomes digits (``两个``, ``十二次``, ``一万二千人次``, ``三千元``; not the
+  adverb ``十分``). Cells typed as numbers in Excel (``0.985``, ``50``, ``100.0``) are read as
+  those plain numbers.
+- **Pointers elsewhere** (``见附件3``, ``详见附表``, ``附件2``) carry no number and no date.
+- **Dates** (kind ``deadline``, op ``≤``, ``deadline`` = the last day allowed or the day done):
+  ``2022年9月30日``, ``2022年9月(底)(前)``, ``2022年底``, ``2022年上半年``, ``2022年第三季度``,
+  ``2022年`` alone (year end), ``2022-09-30``, ``2022/9/30``, ``2022.9.30``, ``2022-09``,
+  ``2022/9``; without a year (the fiscal year is assumed, or the next one after ``次年``):
+  ``9月30日``, ``9月底``, ``9月前``, ``9月上旬``, ``7月``, ``第3季度``. A month is its last day.
+  A bare ``2022年`` or ``7月`` is a date only when no other number follows it (``2021年完成投资
+  5000万元`` is the number). A date that does not exist (``2021年13月前``, ``2月30日``) is not
+  read at all: such a text is qualitative.
+- **Numbers** with an operator word before (``不低于``, ``≥``, ``控制在``, ``达到`` …) or after
+  (``以上``, ``及以上``, ``以下``, ``以内``, ``内``) and a unit (``万元``, ``%``, ``个``, ``分``,
+  ``人次`` …). A strict operator before the number wins over a word after it, which wins over the
+  weak ones (``达到``, ``为``, ``约``, ``控制在``): ``达到90%以上`` is ``≥``. ``百分比`` is ``%``.
+- **Money** is in 万元: ``亿元``, ``千万元``, ``百万元``, ``千元`` and ``元`` are converted; a bare
+  ``亿`` or ``万`` with no unit after it (``1.5亿``, ``≤50万``) is money too. Before any other unit
+  ``亿`` / ``万`` / ``千`` scale the number and the unit stays: ``1.2万人次`` is 12000 人次,
+  ``1.5亿人次`` 150000000 人次.
+- **Ranges** (``3-5个``, ``3~5个``, ``5至8家``, ``3到5次``, ``80%-90%``): op ``≥`` and ``value``
+  the lower bound (a range is met from its lower bound), ``value_high`` the upper bound. With an
+  explicit ``≤`` / ``<`` (``控制在3-5天以内``) ``value`` is the upper bound.
+- **Zero targets in words**: ``零投诉``, ``无安全事故``, ``未发生安全事故``, ``杜绝违规`` and the
+  bare ``无``, ``零``, ``没有``, ``未发生`` are the number 0 with op ``≤`` (no unit). A written 0
+  without an operator is ``≤`` when its unit counts incidents (``0起``, ``0例``) or the text names
+  something bad (``安全事故0次``); a plain ``0个`` stays ``=`` (the same score either way).
+- **Grades** from the words: 未达成 words (``未达成``, ``未完成``, ``未达到``, ``滞后`` …, and the
+  bare ``无`` / ``否``) first, then 部分达成 words (``部分``, ``基本达成``, ``基本达到``, ``一般``,
+  ``较差`` …), then 达成 words. So ``无`` is the number 0 *and* 未达成: scored as a number against a
+  zero target, as a grade against a qualitative one.
+
 Nothing here raises on odd text: what fits no pattern becomes ``qualitative`` with an empty
 ``grade`` and ``is_parsed = False``, and the loader turns that into a warning naming the row.
+
+:func:`infer_direction` reads whether an indicator is a reverse one (smaller is better) from its
+name or from a 指标性质 / 方向 column.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from operator import itemgetter
 
@@ -41,6 +82,7 @@ PARSED_COLUMNS = (
     "grade",
     "is_approx",
     "is_parsed",
+    "value_high",
 )
 
 # Full-width and look-alike characters folded before matching.
@@ -58,44 +100,89 @@ _FOLD = str.maketrans(
         "⩽": "≤",
         "，": ",",
         "～": "~",
+        "〜": "~",
         "－": "-",
         "−": "-",
+        "‐": "-",
+        "‑": "-",
+        "–": "-",
+        "—": "-",
+        "／": "/",
     }
 )
 
-_GE_WORDS = "大于等于|大于或等于|不低于|不少于|不小于|至少|≥|>="
-_LE_WORDS = "小于等于|小于或等于|未超过|未超出|没有超过|不超过|不高于|不大于|不多于|≤|<="
+_GE_WORDS = (
+    "大于等于|大于或等于|高于或等于|不低于|不少于|不小于|不得低于|不得少于|达到或超过|"
+    "至少|最少|最低|≥|>=|=>"
+)
+_LE_WORDS = (
+    "小于等于|小于或等于|低于或等于|未超过|未超出|没有超过|不超过|不超出|不得超过|不得高于|"
+    "不高于|不大于|不多于|控制在|最多|至多|最高|≤|<=|=<"
+)
 _GT_WORDS = "大于|高于|超过|多于|>"
 _LT_WORDS = "小于|低于|少于|<"
 _EQ_WORDS = "等于|=|约为|约|达到|为"
 _PREFIX = f"(?P<pre>{_GE_WORDS}|{_LE_WORDS}|{_GT_WORDS}|{_LT_WORDS}|{_EQ_WORDS})?"
-_NUMBER = r"(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)"  # signed: 增长率 -3.5%
+_DECIMAL = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_NUMBER = rf"(?P<num>-?{_DECIMAL})"  # signed: 增长率 -3.5%
 _APPROX_MID = "(?P<mid>余|多)?"
-_UNIT = (
-    "(?P<unit>亿元|万元|千元|元|万人次|人次|万人|个百分点|百分点|%|‰|个工作日|工作日|个月|"
-    "小时|天|日|周|[个项家场次人份处件篇台套所户名条批期座位张本册]?)"
+_UNIT_WORDS = (
+    "亿元|千万元|百万元|万元|千元|元|人次|个百分点|百分点|百分比|%|‰|个工作日|工作日|个月|"
+    "小时|分钟|平方公里|平方米|立方米|公顷|公里|千米|课时|学时|天|日|周|分|"
+    "[个项家场次人份处件篇台套所户名条批期座位张本册起例辆栋间株棵头只吨亩米]?"
 )
-_SUFFIX = "(?P<suf>以上|以下|以内|之内|左右|余|多)?"
+_UNIT = f"(?P<unit>{_UNIT_WORDS})"
+_SUFFIX = "(?P<suf>及以上|或以上|以上|及以下|或以下|以下|以内|之内|内|左右|余|多)?"
+# 3-5个, 80%-90%, 5至8家, 3到5次 (the first bound may repeat the unit).
+_RANGE = rf"(?:(?:[亿万千])?(?:{_UNIT_WORDS}))(?P<to>-|~|至|到)(?P<num_hi>{_DECIMAL})"
+# 1.2万人次, 1.5亿: a scale before any unit but money (万元, 亿元 are units of their own).
+_MULT = "(?P<mult>[亿万千](?![元亿万]))?(?:余|多)?"
 
-_NUMERIC_RE = _PREFIX + _NUMBER + _APPROX_MID + _UNIT + _SUFFIX
+_NUMERIC_RE = _PREFIX + _NUMBER + f"(?:{_RANGE})?" + _APPROX_MID + _MULT + _UNIT + _SUFFIX
 _DATE_RE = (
-    r"(?P<y>\d{4})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?|(?P<part>上半年|下半年|年底|底|末|年内|"
-    r"第?[一二三四1-4]季度))(?P<dsuf>底|末)?(?P<before>之前|以前|前|内|止)?"
+    r"(?P<y>\d{4})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号]|(?P<xun>[上中下])旬)?|"
+    r"(?P<part>上半年|下半年|年底|底|末|年内|第?[一二三四1-4]季度))?(?P<dsuf>底|末)?"
+    r"(?P<before>之前|以前|前|内|止)?"
 )
 _MONTH_RE = (
-    r"(?<![\d年])(?P<m2>\d{1,2})月(?:(?P<d2>\d{1,2})日)?(?P<dsuf2>底|末)?(?P<before2>之前|以前|前)"
+    r"(?<![\d年])(?P<m2>\d{1,2})月(?:(?P<d2>\d{1,2})[日号]|(?P<xun2>[上中下])旬)?(?P<dsuf2>底|末)?"
+    r"(?P<before2>之前|以前|前)?"
 )
-_DURATION_UNITS = {"天", "日", "个工作日", "工作日", "个月", "小时", "周"}
+# 2022-09-30, 2022/9/30, 2022.9.30, 2022-09, 2022/9 (not 2022.9: that is a number).
+_NUMERIC_DATE_RE = (
+    r"(?<![\d.])(?P<ny>(?:19|20|21)\d\d)(?P<sep>[-/.])(?P<nm>\d{1,2})(?:(?P=sep)(?P<nd>\d{1,2}))?"
+    r"(?![\d.%‰亿万千元个项家场次人份处件篇台套所户名条批期座位张本册分起例])"
+)
+_QUARTER_ONLY_RE = r"(?<![年\d])第?(?P<q>[一二三四1-4])季度"
+_DURATION_UNITS = {"天", "日", "个工作日", "工作日", "个月", "小时", "周", "分钟"}
 
-_PARTIAL_RE = "部分达成|部分完成|部分实现|基本达成|基本完成|基本实现|基本健全|基本合规|基本及时|有所|一般|较差"
+_PARTIAL_RE = (
+    "部分达成|部分完成|部分实现|部分达到|基本达成|基本完成|基本实现|基本达到|基本符合|基本满足|"
+    "基本按时|基本到位|基本健全|基本合规|基本及时|有所|一般|较差"
+)
 _UNMET_RE = (
-    "未达成|未完成|未实现|未达到|未达|未能|没有完成|未按时|不合规|不及时|不健全|不显著|无明显|"
-    "滞后|延迟|下降|恶化|^否$|^无$|^未$"
+    "未达成|未完成|未实现|未达到|未达|未能|没有完成|没有达到|未按时|不合规|不及时|不健全|不显著|"
+    "无明显|滞后|延迟|下降|恶化|^否$|^无$|^未$"
 )
 _MET_RE = (
     "达成|完成|实现|达到|显著|明显|合规|及时|健全|完善|未超|没超|不超|提高|提升|改善|增强|缩短|"
     "降低|有效|良好|较好|优|满意|^是$|按时|正向|积极|形成|发挥|保障|确保"
 )
+# A cell that points elsewhere holds no number of its own (见附件3, 详见附表).
+_ELSEWHERE_RE = "附件|附表|详见|见附|附后|另附|见下表|见表"
+# Zero targets written as words: 零投诉, 无安全事故, 未发生安全事故, and 无 / 零 / 没有 alone.
+_BAD_THINGS = (
+    "事故|投诉|违规|违纪|违法|差错|失误|事件|案件|纠纷|伤亡|死亡|上访|信访|隐患|损失|污染|火灾|"
+    "缺陷|问题|舆情|返工|浪费|挪用|截留|超支|超标|超预算|不良|负面|风险|故障|拖欠|欠薪|冒领|套取|"
+    "延误|逾期"
+)
+_ZERO_WORDS_RE = (
+    r"^(?:确保|保证|实现|做到|力争|全年)?(?:零|无|没有|未发生|未出现|杜绝)"
+    rf"(?:[。.!！]*$|(?!法|需|关|论|效|明显)[^,;，；。]*?(?:{_BAD_THINGS}))"
+)
+_ZERO_FIRST_CHARS = frozenset("确保实做力全零无没未杜")
+_INCIDENT_UNITS = frozenset(["起", "例"])
+_NEXT_YEAR_RE = "次年|翌年|明年|下一年|下年度"
 
 _OP_BY_WORD: dict[str, str] = {}
 for _words, _op in (
@@ -107,12 +194,25 @@ for _words, _op in (
 ):
     for _w in _words.split("|"):
         _OP_BY_WORD[_w] = _op
+# Words that name no bound of their own: a word after the number (以上, 以内) decides instead.
+_WEAK_PREFIXES = frozenset([*_EQ_WORDS.split("|"), "控制在"])
 
-_UNIT_SCALE = {"亿元": ("万元", 10000.0), "千元": ("万元", 0.1), "元": ("万元", 0.0001)}
+_UNIT_SCALE = {
+    "亿元": ("万元", 10000.0),
+    "千万元": ("万元", 1000.0),
+    "百万元": ("万元", 100.0),
+    "千元": ("万元", 0.1),
+    "元": ("万元", 0.0001),
+    "百分比": ("%", 1.0),
+}
+_MULT_SCALE = {"亿": 1e8, "万": 1e4, "千": 1e3}
 _QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12}
+_XUN_DAY = {"上": "10", "中": "20", "下": None}  # 下旬: the month's last day
 
-
+# The value of each Chinese numeral character on its own.
 _CN_DIGITS = {
+    "零": "0",
+    "〇": "0",
     "一": "1",
     "两": "2",
     "二": "2",
@@ -125,9 +225,16 @@ _CN_DIGITS = {
     "九": "9",
     "十": "10",
 }
+_CN_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
+_CN_SECTIONS = {"万": 10**4, "亿": 10**8}
+_CN_NUMERAL = "[一两二三四五六七八九十零〇][零〇一两二三四五六七八九十百千万亿]*"
+# A Chinese numeral before a classifier or unit: 两个, 十二次, 一万二千人次, 三千元, 十二月前.
 _CN_COUNT_RE = re.compile(
-    "([一两二三四五六七八九十])(?=[个项家场次人份处件篇台套所户名条批期座张本册])"
+    f"({_CN_NUMERAL})(?=[个项家场次人份处件篇台套所户名条批期座位张本册起例辆栋间株棵头只吨亩米"
+    "元天日周月分倍]|小时|公里)"
 )
+_PER_CENT_RE = re.compile(rf"百分之({_CN_NUMERAL}|\d+(?:\.\d+)?)")
+_TIME_OF_DAY_RE = re.compile(r"(?<=\d)(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 
 
 @contextmanager
@@ -161,43 +268,120 @@ def _literal_first_chars(pattern: str) -> frozenset[str] | None:
     return frozenset(firsts)
 
 
-_WHITESPACE_RE = re.compile(r"\s+")
-# Text with none of these characters is already normal (str.translate is slow on CJK text).
-_NEEDS_NORMALIZING_RE = re.compile(
-    "[" + "".join(re.escape(chr(c)) for c in _FOLD) + r"\s" + "".join(_CN_DIGITS) + "]"
-)
+def cn_numeral_value(numeral: str) -> int | None:
+    """The integer a Chinese numeral writes, or None when it is not a well-formed one.
+
+    Example:
+        >>> [cn_numeral_value(s) for s in ["两", "十", "十二", "二十", "一百零五", "一万二千", "三四"]]
+        [2, 10, 12, 20, 105, 12000, None]
+    """
+    total = section = 0
+    digit: int | None = None
+    last_multiplier = 10**5
+    for char in numeral:
+        if char in _CN_MULTIPLIERS:
+            multiplier = _CN_MULTIPLIERS[char]
+            if multiplier >= last_multiplier:
+                return None
+            section += (1 if digit is None else digit) * multiplier
+            digit, last_multiplier = None, multiplier
+        elif char in _CN_SECTIONS:
+            scale = _CN_SECTIONS[char]
+            section += digit or 0
+            if section == 0 and total == 0:
+                return None
+            total = (total + section) * scale
+            section, digit, last_multiplier = 0, None, 10**5
+        elif char in _CN_DIGITS:
+            value = int(_CN_DIGITS[char])
+            if digit is not None and digit != 0:
+                return None  # 三四: two digits in a row
+            digit = value
+        else:
+            return None
+    return total + section + (digit or 0)
 
 
 def _cn_digit(match: re.Match[str]) -> str:
-    return _CN_DIGITS[match.group(1)]
+    """A Chinese numeral before a classifier as digits (the longest well-formed tail of it)."""
+    numeral = match.group(1)
+    if numeral == "十" and match.string.startswith("分", match.end()):
+        return numeral  # 十分满意: "very", not ten points
+    for start in range(len(numeral)):
+        value = cn_numeral_value(numeral[start:])
+        if value is not None:
+            return numeral[:start] + str(value)
+    return numeral
+
+
+def _per_cent(match: re.Match[str]) -> str:
+    number = match.group(1)
+    if not number[0].isdigit():
+        value = cn_numeral_value(number)
+        if value is None:
+            return match.group(0)
+        number = str(value)
+    return number + "%"
+
+
+_WHITESPACE_RE = re.compile(r"\s+")
+# Text with none of these characters is already normal (str.translate is slow on CJK text).
+_NEEDS_NORMALIZING_RE = re.compile(
+    "["
+    + "".join(re.escape(chr(c)) for c in _FOLD)
+    + r"\s:"
+    + "".join(_CN_DIGITS)
+    + "百"
+    + "]"
+)
+
+
+def _number_text(value: object) -> str:
+    """A cell typed as a number in Excel, as plain decimal text (``100.0`` → ``100``)."""
+    if isinstance(value, bool | np.bool_):
+        return str(value)
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if math.isfinite(number):
+            return np.format_float_positional(number, trim="-")
+    return str(value)
 
 
 def _normalize_one(text: object) -> str | None:
-    folded = str(text)
+    folded = text if type(text) is str else _number_text(text)
     if _NEEDS_NORMALIZING_RE.search(folded):
+        if ":" in folded:
+            folded = _TIME_OF_DAY_RE.sub("", folded)
         folded = _WHITESPACE_RE.sub("", folded.translate(_FOLD))
+        if "百分之" in folded:
+            folded = _PER_CENT_RE.sub(_per_cent, folded)
         folded = _CN_COUNT_RE.sub(_cn_digit, folded)
     return folded or None
 
 
 def normalize_text(texts: pd.Series) -> pd.Series:
-    """Fold full-width characters, drop white space and read 一 … 十 before a classifier.
+    """Fold full-width characters, drop white space and read Chinese numerals before a classifier.
 
     Example:
-        >>> normalize_text(pd.Series(["不低于 90％", " 2021 年 12 月前", "举办一场", None])).tolist()
-        ['不低于90%', '2021年12月前', '举办1场', nan]
+        >>> normalize_text(pd.Series(["不低于 90％", " 2021 年 12 月前", "举办一场", "十二次", None])).tolist()
+        ['不低于90%', '2021年12月前', '举办1场', '12次', nan]
     """
     s = pd.Series(texts, dtype="object").map(_normalize_one, na_action="ignore")
     return s.where(s.notna(), np.nan)
 
 
 def _month_end(years: pd.Series, months: pd.Series, days: pd.Series) -> pd.Series:
-    """Dates from year/month/day columns; a missing day means the month's last day."""
+    """Dates from year/month/day columns; a missing day means the month's last day.
+
+    A date that does not exist (month 13, 2月30日, a year outside 1900–2200) is NaT.
+    """
     y = pd.to_numeric(years, errors="coerce")
     m = pd.to_numeric(months, errors="coerce")
     d = pd.to_numeric(days, errors="coerce")
     # Years outside what datetime64[ns] holds (0000年, 9999年) are typos, not deadlines.
-    ok = y.between(1900, 2200) & m.between(1, 12)
+    ok = y.between(1900, 2200) & m.between(1, 12) & (d.isna() | (d >= 1))
     out = pd.Series(pd.NaT, index=years.index, dtype="datetime64[ns]")
     if not ok.any():
         return out
@@ -207,19 +391,26 @@ def _month_end(years: pd.Series, months: pd.Series, days: pd.Series) -> pd.Serie
     month_end = first + pd.offsets.MonthEnd(0)
     with_day = first + pd.to_timedelta(d[ok].fillna(1) - 1, unit="D")
     chosen = month_end.where(d[ok].isna(), with_day)
-    out.loc[ok] = chosen.clip(upper=month_end)
+    out.loc[ok] = chosen.where(chosen <= month_end)  # 2月30日 does not exist
     return out
 
 
 _APPROX_RE = "余|约|多(?!于)|左右|以上|近"  # 多于 is an operator (>), not an approximation
 _DATE_PATTERN = re.compile(_DATE_RE)
 _MONTH_PATTERN = re.compile(_MONTH_RE)
+_NUMERIC_DATE_PATTERN = re.compile(_NUMERIC_DATE_RE)
+_QUARTER_ONLY_PATTERN = re.compile(_QUARTER_ONLY_RE)
 _NUMERIC_PATTERN = re.compile(_NUMERIC_RE)
 _QUARTER_PATTERN = re.compile(r"([一二三四1-4])季度")
 _YEAR_END_PARTS = frozenset(["年底", "底", "末", "年内", "下半年"])
+_DIGIT_SEARCH = re.compile(r"\d").search
+_NEXT_YEAR_SEARCH = re.compile(_NEXT_YEAR_RE).search
+_ELSEWHERE_SEARCH = re.compile(_ELSEWHERE_RE).search
+_ZERO_WORDS_MATCH = re.compile(_ZERO_WORDS_RE).match
+_BAD_THINGS_SEARCH = re.compile(_BAD_THINGS).search
 
 
-def _word_search(pattern: str):  # type: ignore[no-untyped-def]
+def _word_search(pattern: str) -> Callable[[str], bool]:
     """``search`` for an alternation of words, skipping texts with none of their first characters."""
     search = re.compile(pattern).search
     firsts = _literal_first_chars(pattern)
@@ -243,58 +434,119 @@ _MAY_HAVE_WORDS = (
 )
 
 
-_SUFFIX_OP = {"以上": "≥", "以下": "≤", "以内": "≤", "之内": "≤"}
-# The groups pre, num, unit and suf out of Match.groups() (quicker than by name).
+_SUFFIX_OP = {
+    "以上": "≥",
+    "及以上": "≥",
+    "或以上": "≥",
+    "以下": "≤",
+    "及以下": "≤",
+    "或以下": "≤",
+    "以内": "≤",
+    "之内": "≤",
+    "内": "≤",
+}
+# The groups pre, num, num_hi, mult, unit and suf out of Match.groups() (quicker than by name).
 _NUMBER_PARTS = itemgetter(
-    *(_NUMERIC_PATTERN.groupindex[g] - 1 for g in ("pre", "num", "unit", "suf"))
+    *(_NUMERIC_PATTERN.groupindex[g] - 1 for g in ("pre", "num", "num_hi", "mult", "unit", "suf"))
 )
+
+
+def _scan_date(text: str, fiscal_year: int | None) -> tuple[object, object, object, int]:
+    """Year, month and day of the date in a text (month None: no date), and where to look for a
+    number instead when a bare ``2021年`` / ``7月`` is followed by one (else 0)."""
+    # Every _DATE_RE match contains 年, every _MONTH_RE match 月: skip the others.
+    if "年" in text and (date := _DATE_PATTERN.search(text)) is not None:
+        year, month, day, xun, part = date.group("y", "m", "d", "xun", "part")
+        if month is not None:
+            return year, month, (_XUN_DAY[xun] if xun else day), 0
+        if part in _YEAR_END_PARTS:
+            return year, "12", None, 0
+        if part == "上半年":
+            return year, "6", None, 0
+        if part and (quarter := _QUARTER_PATTERN.search(part)):
+            return year, _QUARTER_END[quarter.group(1)], None, 0
+        if _DIGIT_SEARCH(text, date.end()) is None:
+            return year, "12", None, 0  # 2022年, 2022年度: the year's end
+        rest = date.end()
+    else:
+        rest = 0
+    if ("-" in text or "/" in text or "." in text) and (
+        numeric := _NUMERIC_DATE_PATTERN.search(text)
+    ) is not None:
+        year, sep, month, day = numeric.group("ny", "sep", "nm", "nd")
+        if day is not None or sep != ".":
+            return year, month, day, 0
+    assumed = None if fiscal_year is None else fiscal_year
+    if "月" in text and (bare := _MONTH_PATTERN.search(text, rest)) is not None:
+        month, day, xun, end_word, before = bare.group("m2", "d2", "xun2", "dsuf2", "before2")
+        if day or xun or end_word or before or _DIGIT_SEARCH(text, bare.end()) is None:
+            if assumed is not None and _NEXT_YEAR_SEARCH(text, 0, bare.start()):
+                assumed += 1
+            return assumed, month, (_XUN_DAY[xun] if xun else day), 0
+        return None, None, None, bare.end()
+    if "季度" in text and (quarter := _QUARTER_ONLY_PATTERN.search(text, rest)) is not None:
+        if assumed is not None and _NEXT_YEAR_SEARCH(text, 0, quarter.start()):
+            assumed += 1
+        return assumed, _QUARTER_END[quarter.group("q")], None, 0
+    return None, None, None, rest
 
 
 def _scan_text(text: str, fiscal_year: int | None) -> tuple[object, ...]:
     """The regex groups of one normalised text, read as the whole-column rules read them.
 
-    Returns year, month and day of a deadline (None when there is none); the number (None when
-    there is none), its normalised unit (NaN when empty), scale and operator; ``is_approx``; the
-    grade the words give.
+    Returns year, month and day of a date (month None when there is none); the number and the
+    upper bound of a range (None when there is none), its normalised unit (NaN when empty), scale
+    and operator; ``is_approx``; the grade the words give.
     """
-    year = month = day = None
-    # Every _DATE_RE match contains 年 and every _MONTH_RE match 月: skip the others.
-    date = _DATE_PATTERN.search(text) if "年" in text else None
-    if date is not None:
-        year, month, day, part = date.group("y", "m", "d", "part")
-        if part in _YEAR_END_PARTS:
-            month = "12"
-        elif part == "上半年":
-            month = "6"
-        elif month is None and part and (quarter := _QUARTER_PATTERN.search(part)):
-            month = _QUARTER_END[quarter.group(1)]
-    elif "月" in text and (bare := _MONTH_PATTERN.search(text)) is not None:
-        # 12月前: the fiscal year is assumed.
-        year = None if fiscal_year is None else str(fiscal_year)
-        month, day = bare.group("m2", "d2")
-    num = _NUMERIC_PATTERN.search(text)
-    if num is None:
-        number = unit = op = None
-        scale = 1.0
+    year = month = day = number = high = unit = op = None
+    scale = 1.0
+    if ("附" in text or "详见" in text) and _ELSEWHERE_SEARCH(text):
+        num = None  # 见附件3: the number is the attachment's
     else:
-        pre, number, unit, suffix = _NUMBER_PARTS(num.groups())
+        year, month, day, rest = _scan_date(text, fiscal_year)
+        num = None if month is not None else _NUMERIC_PATTERN.search(text, rest)
+        if num is None and month is None and text[0] in _ZERO_FIRST_CHARS:
+            if _ZERO_WORDS_MATCH(text) is not None:
+                number, op = "0", "≤"
+    if num is not None:
+        pre, number, high, mult, unit, suffix = _NUMBER_PARTS(num.groups())
         number = number.replace(",", "")
         unit, scale = _UNIT_SCALE.get(unit, (unit or np.nan, 1.0))
-        op = _OP_BY_WORD.get(pre) or _SUFFIX_OP.get(suffix, "=")  # type: ignore[arg-type]
+        if mult is not None:
+            if unit is np.nan and mult != "千":
+                unit, scale = "万元", _MULT_SCALE[mult] / 1e4  # 1.5亿: money
+            else:
+                scale *= _MULT_SCALE[mult]
+        op = _OP_BY_WORD.get(pre)  # type: ignore[arg-type]
+        if op is None or pre in _WEAK_PREFIXES:
+            op = _SUFFIX_OP.get(suffix) or op or "="  # type: ignore[arg-type]
+        if high is not None:
+            high = high.replace(",", "")
+            if op in ("≤", "<"):
+                number = high  # at most the upper bound
+            elif op == "=":
+                op = "≥"  # met from the lower bound
+        elif (
+            op == "="
+            and pre is None
+            and not number.strip("-0.")
+            and (unit in _INCIDENT_UNITS or _BAD_THINGS_SEARCH(text))
+        ):
+            op = "≤"  # 0起, 安全事故0次
     if _MAY_HAVE_WORDS(text):
         is_approx = _HAS_APPROX(text)
         grade = (
-            GRADE_PARTIAL
-            if _HAS_PARTIAL(text)
-            else GRADE_UNMET
+            GRADE_UNMET
             if _HAS_UNMET(text)
+            else GRADE_PARTIAL
+            if _HAS_PARTIAL(text)
             else GRADE_MET
             if _HAS_MET(text)
             else None
         )
     else:
         is_approx, grade = False, None
-    return year, month, day, number, unit, scale, op, is_approx, grade
+    return year, month, day, number, high, unit, scale, op, is_approx, grade
 
 
 def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
@@ -302,13 +554,14 @@ def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
     n = len(texts)
     # One pass of compiled regexes over the distinct texts; all the rest is whole-column.
     scans = [_scan_text(text, fiscal_year) for text in texts.tolist()]
-    year, month, day, number, unit, scale, op, approx, grade = (
-        np.array(col, dtype=object) for col in (zip(*scans, strict=True) if n else [()] * 9)
+    year, month, day, number, high, unit, scale, op, approx, grade = (
+        np.array(col, dtype=object) for col in (zip(*scans, strict=True) if n else [()] * 10)
     )
 
-    # 1. Calendar deadlines: 2021年12月前, 2022年底之前, 2021年上半年, 12月前.
+    # 1. Calendar dates: 2021年12月前, 2022年底之前, 2021年上半年, 12月前, 2022-09-30, 7月.
     deadline = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    dated = np.flatnonzero(np.not_equal(month, None))  # only these can have a deadline
+    is_dated = np.not_equal(month, None)  # only these can have a deadline
+    dated = np.flatnonzero(is_dated)
     if len(dated):
         deadline[dated] = _month_end(
             pd.Series(year[dated], dtype=object),
@@ -317,10 +570,13 @@ def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
         ).to_numpy()
     is_deadline = ~np.isnat(deadline)
 
-    # 2. Numbers with operator words and units (also durations such as 不超过360天).
+    # 2. Numbers with operator words and units (also durations such as 不超过360天); a text
+    # that looked like a date but is none (2021年13月前, 2月30日) has no number either.
     numbers = pd.Series(number, index=texts.index, dtype="str")
-    has_num = numbers.notna().to_numpy() & ~is_deadline
-    value = pd.to_numeric(numbers, errors="coerce").to_numpy(float) * scale.astype(float)
+    has_num = numbers.notna().to_numpy() & ~is_dated
+    scales = scale.astype(float)
+    value = pd.to_numeric(numbers, errors="coerce").to_numpy(float) * scales
+    highs = pd.to_numeric(pd.Series(high, dtype="str"), errors="coerce").to_numpy(float) * scales
     is_duration = has_num & np.array([u in _DURATION_UNITS for u in unit.tolist()], dtype=bool)
     kind = np.full(n, KIND_QUALITATIVE, dtype=object)
     kind[is_deadline] = KIND_DEADLINE
@@ -345,6 +601,7 @@ def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
         index=texts.index,
     )
     out["is_parsed"] = out["kind"].ne(KIND_QUALITATIVE) | out["grade"].notna()
+    out["value_high"] = np.where(has_num, highs, np.nan)
     return out
 
 
@@ -358,6 +615,7 @@ _MISSING_ROW = {
     "grade": None,
     "is_approx": False,
     "is_parsed": True,
+    "value_high": np.nan,
 }
 
 
@@ -366,15 +624,18 @@ def parse_indicator_values(texts: pd.Series, fiscal_year: int | None = None) -> 
     """Parse written target or actual values into operator, number, unit, deadline and grade.
 
     Args:
-        texts: the written values, one per indicator row (missing values allowed).
-        fiscal_year: the year to assume for deadlines written without one (``12月前``).
+        texts: the written values, one per indicator row (missing values allowed; numbers typed
+            as numbers, ``0.985`` or ``100.0``, are read as those numbers).
+        fiscal_year: the year to assume for dates written without one (``12月前``, ``7月``).
 
     Returns:
         A DataFrame on the same index with the columns ``kind`` (``numeric``, ``deadline``,
         ``qualitative`` or ``missing``), ``op`` (``≥ > ≤ < =``), ``value`` (float, in the
-        normalised unit: 亿元 and 元 become 万元), ``unit``, ``deadline`` (the last day allowed),
-        ``grade`` (``达成`` / ``部分达成`` / ``未达成`` when the words say so), ``is_approx``
-        (``余``, ``约``, ``以上`` …) and ``is_parsed`` (False for text that fits no pattern).
+        normalised unit: 亿元 and 元 become 万元; a range's lower bound), ``unit``, ``deadline``
+        (the last day allowed, or the day a dated actual gives), ``grade`` (``达成`` / ``部分达成``
+        / ``未达成`` when the words say so), ``is_approx`` (``余``, ``约``, ``以上`` …),
+        ``is_parsed`` (False for text that fits no pattern) and ``value_high`` (a range's upper
+        bound, NaN otherwise). The rules are listed in the module's docstring.
 
     Example:
         >>> parsed = parse_indicator_values(
@@ -390,6 +651,22 @@ def parse_indicator_values(texts: pd.Series, fiscal_year: int | None = None) -> 
         qualitative None nan None False
         >>> str(parsed.loc[4, "deadline"].date()), parsed.loc[5, "grade"]
         ('2022-12-31', '达成')
+
+        Ranges, zero targets in words, dates written with dashes and numbers typed as numbers:
+
+        >>> parsed = parse_indicator_values(
+        ...     pd.Series(["3-5个", "零投诉", "无", "2022/8/15", "7月", 0.985]), fiscal_year=2022
+        ... )
+        >>> for row in parsed[["kind", "op", "value", "value_high", "grade"]].itertuples(index=False):
+        ...     print(*row)
+        numeric ≥ 3.0 5.0 None
+        numeric ≤ 0.0 nan None
+        numeric ≤ 0.0 nan 未达成
+        deadline ≤ nan nan None
+        deadline ≤ nan nan None
+        numeric = 0.985 nan None
+        >>> [str(d.date()) for d in parsed["deadline"].iloc[3:5]]
+        ['2022-08-15', '2022-07-31']
     """
     return _parse_coded(texts, fiscal_year)[0]
 
@@ -428,3 +705,134 @@ def _parse_coded(
         for col in columns
     }
     return pd.DataFrame(rows, index=texts.index, copy=False), take, table
+
+
+# --------------------------------------------------------------------------------------------
+# Direction of an indicator (正向 ≥ / 反向 ≤) from its name or a 指标性质 column
+# --------------------------------------------------------------------------------------------
+
+# As written in 指标性质 / 方向 / 计算符号 columns; the longer words first (不低于 before 低于).
+_DIRECTION_WORDS = {
+    **dict.fromkeys(
+        ["不高于", "不超过", "不大于", "不多于", "小于等于", "小于", "低于", "≤", "<=", "=<", "<"],
+        "≤",
+    ),
+    **dict.fromkeys(
+        ["不低于", "不少于", "不小于", "大于等于", "大于", "高于", "≥", ">=", "=>", ">"], "≥"
+    ),
+    **dict.fromkeys(["反向", "逆向", "负向", "越小越好", "越低越好"], "≤"),
+    **dict.fromkeys(["正向", "越大越好", "越高越好"], "≥"),
+}
+_DIRECTION_SEARCH = re.compile(
+    "|".join(re.escape(w) for w in sorted(_DIRECTION_WORDS, key=len, reverse=True))
+).search
+# A bound written into the name: 满意度（≥90%）, 投诉率不超过5%.
+_NAME_SIGN_SEARCH = re.compile(
+    "≤|≥|<=|>=|=<|=>|<|>|(?:不高于|不超过|不大于|不低于|不少于|不小于)(?=\\d)"
+).search
+# Reverse indicators (smaller is better), by what their names say. Rates of bad things, counts of
+# bad things, cost control and time taken. Not 下降 / 减少 / 降低: a decrease is what such an
+# indicator asks for (成本下降率 ≥ 5%), so those names are left alone, as are the ones about
+# handling bad things (投诉处理率, 隐患整改率, 事故处置及时率).
+REVERSE_NAME_WORDS = (
+    "调整率|投诉率|超支率|差错率|失误率|错误率|出错率|发生率|发病率|感染率|死亡率|病死率|伤亡率|"
+    "返工率|返修率|故障率|不合格率|不达标率|不良率|次品率|损耗率|流失率|辍学率|失业率|空置率|"
+    "闲置率|逾期率|违约率|误报率|漏报率|偏差率|超标率|变更率|退回率|"
+    "投诉|事故|违规|违纪|违法|伤亡|死亡|损失|超预算|超支|超标|差错|失误|返工|返贫|上访|信访|隐患|"
+    "拖欠|欠薪|延误|逾期|能耗|排放量|排放浓度|"
+    "成本控制|控制成本|成本不超|单位成本|人均成本|平均成本|成本增长率|成本上升|费用控制|"
+    "时限|用时|耗时|响应时间|等待时间|办理时间"
+)
+_REVERSE_NAME_SEARCH = re.compile(REVERSE_NAME_WORDS).search
+_POSITIVE_CONTEXT_SEARCH = re.compile(
+    "整改|处理|处置|办结|查处|结案|回复|答复|解决|化解|满意|下降|减少|降低|减排|节约|节能|防范|防控|"
+    "防止|预防|排查|挽回|追回|避免|知晓|受理|(?<!不)合格率|(?<!不)达标率|完成率|及时|覆盖率|到位率|"
+    "执行率|准确率|正确率"
+).search
+
+
+def _label(text: object) -> str:
+    """A name or direction cell, folded like values (full-width, white space)."""
+    folded = text if type(text) is str else _number_text(text)
+    return _WHITESPACE_RE.sub("", folded.translate(_FOLD))
+
+
+def _direction_of_column(text: object) -> tuple[str | None, str | None]:
+    found = _DIRECTION_SEARCH(_label(text))
+    if found is None:
+        return None, None
+    return _DIRECTION_WORDS[found.group()], f"指标性质列为“{str(text).strip()}”"
+
+
+def _direction_of_name(text: object) -> tuple[str | None, str | None]:
+    name = _label(text)
+    sign = _NAME_SIGN_SEARCH(name)
+    if sign is not None:
+        op = _DIRECTION_WORDS[sign.group()]
+        return op, f"指标名称标注“{sign.group()}”，按“{op}”处理"
+    reverse = _REVERSE_NAME_SEARCH(name)
+    if reverse is not None and _POSITIVE_CONTEXT_SEARCH(name) is None:
+        return "≤", f"指标名称含“{reverse.group()}”，按反向指标（≤）处理"
+    return None, None
+
+
+def _each_distinct(
+    values: pd.Series, read: Callable[[object], tuple[str | None, str | None]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``read`` applied once per distinct value, mapped back to the rows (missing: None)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype="object"), use_na_sentinel=True)
+    results = [read(value) for value in uniques.tolist()] + [(None, None)]
+    ops, reasons = (np.array(col, dtype=object) for col in zip(*results, strict=True))
+    take = np.where(codes < 0, len(results) - 1, codes)
+    return ops[take], reasons[take]
+
+
+def infer_direction(names: pd.Series, directions: pd.Series | None = None) -> pd.DataFrame:
+    """Whether each indicator is a reverse one (``≤``: smaller is better), and why.
+
+    In this order: a ``directions`` cell (as 指标性质 / 方向 / 计算符号 columns print it: ``≤``,
+    ``<=``, ``小于等于``, ``反向``, ``逆向指标``, ``≤(反向)`` … and also ``≥``, ``正向`` …, so the
+    column can force either way); a bound written into the name (``满意度（≥90%）``,
+    ``投诉率（≤5%）``); a name that names a reverse indicator (:data:`REVERSE_NAME_WORDS`: rates
+    and counts of bad things such as 投诉率, 事故, 违规, 差错率, 发生率, 超预算; cost control such as
+    成本控制, 单位成本; time taken such as 办理时限), unless it is about handling or reducing them
+    (投诉处理率, 隐患整改率, 事故下降率). Each distinct name and direction is read once.
+
+    Args:
+        names: the indicator names (三级指标), one per row.
+        directions: optional direction cells on the same index (missing cells allowed).
+
+    Returns:
+        A DataFrame on the index of ``names`` with ``op`` (``≤``, ``≥`` or None) and ``reason``
+        (Chinese text saying where the direction comes from; None with ``op``).
+
+    Example:
+        >>> out = infer_direction(
+        ...     pd.Series(["投诉率", "群众满意度（≥90%）", "投诉处理率", "培训人次", "预算调整率"]),
+        ...     pd.Series([None, None, None, "≤(反向)", "正向"]),
+        ... )
+        >>> for row in out.itertuples(index=False):
+        ...     print(*row)
+        ≤ 指标名称含“投诉率”，按反向指标（≤）处理
+        ≥ 指标名称标注“≥”，按“≥”处理
+        None None
+        ≤ 指标性质列为“≤(反向)”
+        ≥ 指标性质列为“正向”
+    """
+    names = pd.Series(names, dtype="object")
+    op, reason = _each_distinct(names, _direction_of_name)
+    if directions is not None:
+        directions = pd.Series(directions, dtype="object")
+        if len(directions) == len(names) and not directions.index.equals(names.index):
+            directions = directions.set_axis(names.index)
+        column_op, column_reason = _each_distinct(directions, _direction_of_column)
+        has_column = np.not_equal(column_op, None)
+        op = np.where(has_column, column_op, op)
+        reason = np.where(has_column, column_reason, reason)
+    return pd.DataFrame(
+        {
+            "op": pd.Series(op, index=names.index, dtype=object),
+            "reason": pd.Series(reason, index=names.index, dtype=object),
+        },
+        index=names.index,
+    )

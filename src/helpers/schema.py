@@ -18,8 +18,8 @@ import pandera.pandas as pa
 from pandera import Check
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-AMOUNT_PATTERN = r"^\d+(\.\d{1,4})?$"
-NUMBER_PATTERN = r"^\d+(\.\d+)?$"
+AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]{1,4})?$"
+NUMBER_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
 
 LEVEL1_VALUES = ("产出", "效益", "满意度", "成本")
 LEVEL2_VALUES = (
@@ -27,6 +27,9 @@ LEVEL2_VALUES = (
     "质量",
     "时效",
     "成本",
+    "经济成本",
+    "社会成本",
+    "生态环境成本",
     "经济效益",
     "社会效益",
     "生态效益",
@@ -34,12 +37,169 @@ LEVEL2_VALUES = (
     "服务对象满意度",
 )
 
+# Labels as real tables print them → the canonical label. A trailing 指标 is dropped first
+# (产出指标 → 产出), then these synonyms apply.
+LEVEL1_ALIASES: dict[str, str] = {
+    "效果": "效益",
+    "产出效益": "效益",
+    "成本效益": "成本",
+    "服务对象满意度": "满意度",
+    "社会满意度": "满意度",
+    "满意": "满意度",
+}
+LEVEL2_ALIASES: dict[str, str] = {
+    "进度": "时效",
+    "时间": "时效",
+    "时效性": "时效",
+    "满意度": "服务对象满意度",
+    "服务满意度": "服务对象满意度",
+    "社会公众满意度": "服务对象满意度",
+    "群众满意度": "服务对象满意度",
+    "可持续影响力": "可持续影响",
+    "可持续发展": "可持续影响",
+    "生态环境效益": "生态效益",
+    "生态成本": "生态环境成本",
+}
+
+
+def canonical_level(label: object, aliases: dict[str, str]) -> object:
+    """A printed 一级/二级指标 label as the canonical one (others are returned as they are).
+
+    Example:
+        >>> canonical_level("产出指标", LEVEL1_ALIASES), canonical_level("进度指标", LEVEL2_ALIASES)
+        ('产出', '时效')
+        >>> canonical_level(" 满意度指标 ", LEVEL2_ALIASES), canonical_level("经济成本指标", LEVEL2_ALIASES)
+        ('服务对象满意度', '经济成本')
+    """
+    if not isinstance(label, str):
+        return label
+    text = "".join(label.split())
+    for suffix in ("指标",):
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+    return aliases.get(text, text)
+
+
+PROJECT_COLUMNS = (
+    "project_id",
+    "category",
+    "name",
+    "initial_budget_wan",
+    "budget_wan",
+    "spent_wan",
+    "stated_execution_rate_pct",
+    "execution_weight",
+    "stated_execution_score",
+    "stated_score",
+    "outcome",
+    "low_execution_reason",
+    "supervising_department",
+    "implementing_unit",
+    "goal_target",
+    "goal_actual",
+    "note",
+)
+"""Every column of ``projects.csv``, in the order jixiao writes them."""
+
+INDICATOR_COLUMNS = (
+    "project_id",
+    "level1",
+    "level2",
+    "name",
+    "target",
+    "actual",
+    "weight",
+    "stated_score",
+    "direction",
+    "deviation_reason",
+    "note",
+)
+"""Every column of ``indicators.csv``, in the order jixiao writes them."""
+
+COLUMN_LABELS_ZH: dict[str, str] = {
+    "project_id": "项目编号",
+    "category": "项目类别",
+    "name": "名称",
+    "initial_budget_wan": "年初预算数（万元）",
+    "budget_wan": "全年预算数（万元）",
+    "spent_wan": "全年执行数（万元）",
+    "stated_execution_rate_pct": "执行率（%）",
+    "execution_weight": "执行率分值",
+    "stated_execution_score": "执行率得分（自评）",
+    "stated_score": "得分（自评）",
+    "outcome": "成效",
+    "low_execution_reason": "执行率偏低原因",
+    "supervising_department": "主管部门",
+    "implementing_unit": "实施单位",
+    "goal_target": "年度总体目标（预期）",
+    "goal_actual": "年度总体目标（实际完成）",
+    "note": "备注",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    "direction": "指标方向",
+    "deviation_reason": "偏差原因分析及改进措施",
+    "field": "字段",
+    "value": "值",
+}
+"""Chinese column headers jixiao writes in workbooks (English names are accepted on read)."""
+
+_EXTRA_ALIASES = {
+    "项目名称": "name",
+    "三级指标": "name",
+    "指标名称": "name",
+    "类别": "category",
+    "项目编码": "project_id",
+    "年初预算数": "initial_budget_wan",
+    "全年预算数": "budget_wan",
+    "全年执行数": "spent_wan",
+    "执行率": "stated_execution_rate_pct",
+    "指标值": "target",
+    "目标值": "target",
+    "完成值": "actual",
+    "偏差原因": "deviation_reason",
+    "得分": "stated_score",
+    "自评得分": "stated_score",
+    "指标性质": "direction",
+    "计算符号": "direction",
+}
+
+
+def _alias_key(text: str) -> str:
+    return "".join(text.split()).replace("(", "（").replace(")", "）")
+
+
+COLUMN_ALIASES: dict[str, str] = {
+    _alias_key(zh): en for en, zh in COLUMN_LABELS_ZH.items()
+} | {_alias_key(zh): en for zh, en in _EXTRA_ALIASES.items()}
+"""Header text (spaces removed, half-width brackets as full-width) → column name."""
+
+SHEET_ALIASES: dict[str, str] = {"部门": "department", "项目": "projects", "指标": "indicators"}
+"""Chinese sheet names jixiao writes → the table they hold."""
+
+
+def canonical_column(header: str) -> str:
+    """The column name for a header as written (English, or Chinese as jixiao writes it).
+
+    Example:
+        >>> canonical_column(" budget_wan "), canonical_column("全年预算数(万元)"), canonical_column("一级指标")
+        ('budget_wan', 'budget_wan', 'level1')
+    """
+    bare = header.strip().lstrip("\ufeff")
+    return COLUMN_ALIASES.get(_alias_key(bare), bare)
+
 EXPECTED: dict[str, tuple[str, str]] = {
     "amount": (
         "应为不小于 0 的金额（万元，最多 4 位小数，不带千分位逗号）",
         "expected a non-negative amount in 万元 with at most 4 decimals and no thousands separator",
     ),
     "percent": ("应为 0 到 100 之间的数字", "expected a number from 0 to 100"),
+    "rate": (
+        "应为不小于 0 的百分数（如 98.5 或 98.5%）",
+        "expected a non-negative percentage (98.5 or 98.5%)",
+    ),
     "score": ("应为 0 到 100 之间的分数", "expected a score from 0 to 100"),
     "weight": ("应为 0 到 100 之间的分值", "expected a weight from 0 to 100"),
     "not_blank": ("不能为空", "must not be empty"),
@@ -81,10 +241,26 @@ PROJECTS_SCHEMA = pa.DataFrameSchema(
         "initial_budget_wan": pa.Column(str, _AMOUNT, nullable=True),
         "budget_wan": pa.Column(str, _AMOUNT, nullable=True),
         "spent_wan": pa.Column(str, _AMOUNT, nullable=True),
-        "stated_execution_rate_pct": pa.Column(str, _number_in(0, 100, "percent"), nullable=True),
-        "outcome": pa.Column(str, nullable=True, required=False),
+        "stated_execution_rate_pct": pa.Column(str, _number_in(0, 1000, "rate"), nullable=True),
+        "execution_weight": pa.Column(
+            str, _number_in(0, 100, "weight"), nullable=True, required=False
+        ),
+        "stated_execution_score": pa.Column(
+            str, _number_in(0, 100, "score"), nullable=True, required=False
+        ),
         "stated_score": pa.Column(str, _number_in(0, 100, "score"), nullable=True, required=False),
-        "note": pa.Column(str, nullable=True, required=False),
+        **{
+            col: pa.Column(str, nullable=True, required=False)
+            for col in (
+                "outcome",
+                "low_execution_reason",
+                "supervising_department",
+                "implementing_unit",
+                "goal_target",
+                "goal_actual",
+                "note",
+            )
+        },
     },
     name="projects",
 )
@@ -99,7 +275,9 @@ INDICATORS_SCHEMA = pa.DataFrameSchema(
         "target": pa.Column(str, nullable=True),
         "actual": pa.Column(str, nullable=True),
         "weight": pa.Column(str, _number_in(0, 100, "weight"), nullable=True),
-        "deviation_reason": pa.Column(str, nullable=True),
+        "stated_score": pa.Column(str, _number_in(0, 100, "score"), nullable=True, required=False),
+        "direction": pa.Column(str, nullable=True, required=False),
+        "deviation_reason": pa.Column(str, nullable=True, required=False),
         "note": pa.Column(str, nullable=True, required=False),
     },
     name="indicators",
@@ -107,7 +285,14 @@ INDICATORS_SCHEMA = pa.DataFrameSchema(
 """``indicators.csv``: one row per 三级指标; see docs/data-format.md."""
 
 AMOUNT_COLUMNS = ("initial_budget_wan", "budget_wan", "spent_wan")
-NUMBER_COLUMNS = (*AMOUNT_COLUMNS, "stated_execution_rate_pct", "stated_score")
+NUMBER_COLUMNS = (
+    *AMOUNT_COLUMNS,
+    "stated_execution_rate_pct",
+    "execution_weight",
+    "stated_execution_score",
+    "stated_score",
+)
+INDICATOR_NUMBER_COLUMNS = ("weight", "stated_score")
 
 
 def _amount_text(value: object) -> object:
@@ -126,7 +311,7 @@ AmountWan = Annotated[float, BeforeValidator(_amount_text)]
 class BasisDocument(BaseModel):
     """A document the evaluation is based on (依据)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     issuer: str | None = None
     title: str
     number: str | None = None
@@ -135,7 +320,7 @@ class BasisDocument(BaseModel):
 class Category(BaseModel):
     """A project category and its section heading."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     name: str
     heading: str | None = None
 
@@ -143,7 +328,7 @@ class Category(BaseModel):
 class Sections(BaseModel):
     """The free-text parts of the report."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     preamble: str | None = None
     organization: str | None = None
     conclusion: str | None = None
@@ -151,10 +336,24 @@ class Sections(BaseModel):
     next_steps: str | None = None
 
 
+class Template(BaseModel):
+    """The scoring template a dataset follows: how many points execution and each level carry.
+
+    财预〔2020〕10号 gives 10 points to the budget execution rate and 90 to the indicators
+    (产出 50, 效益 30, 满意度 10 by common practice); Hubei and Yunnan give execution 20,
+    Ningxia 0 with 产出 40 / 效益 40 / 满意度 20. Explicit 分值 in the data always win; the
+    template weighs the rows that have none and checks the totals.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    execution_weight: float = Field(default=10.0, ge=0, le=100)
+    level_weights: dict[str, float] | None = None
+
+
 class DepartmentInfo(BaseModel):
     """``department.yaml``: one department's fiscal year, with the report's free text."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     name: str = Field(min_length=1)
     title_name: str | None = None
     fiscal_year: int = Field(ge=2000, le=2100)
@@ -166,6 +365,7 @@ class DepartmentInfo(BaseModel):
     basis_documents: list[BasisDocument] = Field(default_factory=list)
     categories: list[Category] = Field(default_factory=list)
     sections: Sections = Field(default_factory=Sections)
+    template: Template | None = None
     notes: str | None = None
 
     @property

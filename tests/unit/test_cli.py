@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ import openpyxl
 import pytest
 
 from helpers.cli import main
+from helpers.schema import canonical_column
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -20,7 +22,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def column_index(sheet, name: str) -> int:
-    return [cell.value for cell in sheet[1]].index(name) + 1
+    """The 1-based column of ``name`` in a sheet whose headers may be Chinese (项目编号 …)."""
+    return [canonical_column(str(cell.value)) for cell in sheet[1]].index(name) + 1
 
 
 @dataclass(frozen=True)
@@ -190,8 +193,11 @@ BROKEN = [
 COMMANDS = [["validate"], ["score"], ["score", "--json"]]
 
 
-def assert_one_problem(err: str, file: str, case: BrokenInput) -> None:
-    """stderr lists exactly one problem: Chinese half first, English half after."""
+def assert_one_problem(err: str, file: str, case: BrokenInput, sheet: str | None = None) -> None:
+    """stderr lists exactly one problem: Chinese half first, English half after.
+
+    With ``sheet``, a problem in a data row may name its cell (``工作表「projects」E3``).
+    """
     assert err.startswith("数据校验失败，共 1 处问题 / validation failed with 1 problem(s): ")
     (line,) = [line for line in err.splitlines() if line.startswith("  - ")]
     zh, sep, en = line[4:].partition(" / [")
@@ -200,8 +206,12 @@ def assert_one_problem(err: str, file: str, case: BrokenInput) -> None:
     assert zh.startswith(f"[{file}")
     assert en.startswith(f"[{file}")
     if case.row is not None:
-        assert f"第 {case.row} 行" in zh
-        assert f"row {case.row}" in en
+        cell = re.search(rf"工作表「{sheet}」[A-Z]+{case.row}[，\]]", zh) if sheet else None
+        if cell is None:
+            assert f"第 {case.row} 行" in zh
+            assert f"row {case.row}" in en
+        else:
+            assert cell.group(0)[:-1] in en
     if case.column is not None:
         assert f"列 {case.column}" in zh
         assert f"column {case.column}" in en
@@ -247,7 +257,7 @@ def test_bad_workbook_exits_2_naming_sheet_row_column_and_value(
         )
         assert_one_problem(err, str(workbook_copy), missing_sheet)
     else:
-        assert_one_problem(err, f"科技局.xlsx[{case.file}]", case)
+        assert_one_problem(err, "科技局.xlsx", case, sheet=case.file)
 
 
 def test_missing_dataset_exits_2(tmp_path, capsys):

@@ -119,7 +119,7 @@ def test_invalid_amounts_name_the_exact_text(write_folder, amount):
 @pytest.mark.parametrize(
     ("column", "value", "expected_en"),
     [
-        ("stated_execution_rate_pct", "101", "expected a number from 0 to 100"),
+        ("stated_execution_rate_pct", "-1", "expected a non-negative percentage (98.5 or 98.5%)"),
         ("stated_score", "-1", "expected a score from 0 to 100"),
     ],
 )
@@ -136,7 +136,7 @@ def test_project_number_ranges(write_folder, column, value, expected_en):
         ({"level1": "产出", "level2": "效率"}, "level2", "效率", "expected one of 数量"),
         ({"weight": "120"}, "weight", "120", "expected a weight from 0 to 100"),
         ({"weight": "十"}, "weight", "十", "expected a weight from 0 to 100"),
-        ({"name": " "}, "name", " ", "must not be empty"),
+        ({"name": " "}, "name", None, "must not be empty"),
     ],
 )
 def test_indicator_cell_problems(write_folder, row, column, value, expected_en):
@@ -148,10 +148,26 @@ def test_indicator_cell_problems(write_folder, row, column, value, expected_en):
     ), [str(p) for p in problems]
 
 
+def test_printed_level_labels_are_read(make_dataset):
+    ds = make_dataset(
+        [{}],
+        [
+            {"level1": "产出指标", "level2": "进度指标", "target": "1个"},
+            {"level1": "满意度指标", "level2": "满意度指标", "target": "1个"},
+            {"level1": "成本指标", "level2": "经济成本指标", "target": "1个"},
+        ],
+    )
+    assert ds.indicators[["level1", "level2"]].values.tolist() == [
+        ["产出", "时效"],
+        ["满意度", "服务对象满意度"],
+        ["成本", "经济成本"],
+    ]
+
+
 def test_invalid_level1(write_folder):
-    folder = write_folder([{}], [{"level1": "产出指标", "target": "1个"}])
+    folder = write_folder([{}], [{"level1": "产出类", "target": "1个"}])
     (problem,) = problems_of(folder)
-    assert (problem.row, problem.column, problem.value) == (2, "level1", "产出指标")
+    assert (problem.row, problem.column, problem.value) == (2, "level1", "产出类")
     assert problem.expected_zh == "应为 产出 / 效益 / 满意度 / 成本 之一"
 
 
@@ -268,19 +284,26 @@ def test_unparseable_value_is_a_warning_naming_file_row_and_column(seed_copy):
 def test_workbook_round_trip_gives_identical_tables(seed_dataset, seed_workbook):
     again = load_dataset(seed_workbook)
     assert again.department == seed_dataset.department
-    pd.testing.assert_frame_equal(again.projects, seed_dataset.projects)
-    pd.testing.assert_frame_equal(again.indicators, seed_dataset.indicators)
+    where = ["source_location", "_cells"]
+    pd.testing.assert_frame_equal(
+        again.projects.drop(columns=where), seed_dataset.projects.drop(columns=where)
+    )
+    pd.testing.assert_frame_equal(
+        again.indicators.drop(columns=where), seed_dataset.indicators.drop(columns=where)
+    )
+    assert again.projects["source_location"].iloc[0] == "高新区科技局.xlsx[projects] 第 2 行"
+    assert again.projects["_cells"].iloc[0]["budget_wan"] == "高新区科技局.xlsx 工作表「projects」E2"
     assert again.warnings == []
 
 
-def test_workbook_keeps_amounts_as_written_text(seed_workbook):
+def test_workbook_stores_amounts_as_exact_numbers(seed_workbook):
     sheet = openpyxl.load_workbook(seed_workbook, read_only=True)["projects"]
     header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    budgets = [row[header.index("budget_wan")] for row in rows]
-    assert "681.5307" in budgets
-    assert "2.0083" in budgets
-    assert "310" in budgets
-    assert all(isinstance(b, str) for b in budgets)
+    budgets = [row[header.index("全年预算数（万元）")] for row in rows]
+    assert 681.5307 in budgets
+    assert 2.0083 in budgets
+    assert 310 in budgets
+    assert all(isinstance(b, (int, float)) for b in budgets if b is not None)
 
 
 def test_workbook_department_sheet_uses_dotted_fields(seed_workbook):

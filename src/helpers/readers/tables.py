@@ -1,0 +1,511 @@
+"""jixiao's own layout (a folder of CSV files, or one workbook), and folders of 自评表 files.
+
+CSV files are decoded as UTF-8 (with or without BOM), else GB18030 (what Excel on Chinese
+Windows saves; the notes say so), else UTF-16 when a BOM says so. Rows are split with Python's
+``csv`` module so that a row with more fields than the header (an unquoted comma) is reported
+with its line number instead of shifting every later cell. Workbook cells are read with their
+number formats (:func:`helpers.readers.cells.cell_text`). Column headers may be English
+(``budget_wan``) or Chinese (``全年预算数（万元）``), see :data:`helpers.schema.COLUMN_ALIASES`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpers import paths
+from helpers.readers.base import CELLS_COLUMN, WHERE_COLUMN, SourceTables, text_frame
+from helpers.readers.errors import Problem, ReadError
+from helpers.readers.form import is_form, read_form
+from helpers.readers.grid import GRID_SUFFIXES, Grid, GridReadError, read_grids
+from helpers.schema import (
+    INDICATOR_COLUMNS,
+    PROJECT_COLUMNS,
+    SHEET_ALIASES,
+    canonical_column,
+)
+
+TABLE_FILES = {
+    "department": paths.DEPARTMENT_FILE,
+    "projects": paths.PROJECTS_FILE,
+    "indicators": paths.INDICATORS_FILE,
+}
+
+
+def decode_text(data: bytes, file: str) -> tuple[str, str | None]:
+    """Text of a CSV/YAML file and, when it was not UTF-8, a note naming the encoding assumed.
+
+    Example:
+        >>> decode_text("项目".encode("gb18030"), "p.csv")[1].split("（")[0]
+        'p.csv 不是 UTF-8 编码，已按 GB18030'
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), f"{file} 按 UTF-16 编码读取。 / read as UTF-16."
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    f"无法识别文件编码（第 {exc.start} 字节起既不是 UTF-8 也不是 GB18030），请另存为“CSV UTF-8”",
+                    "the file is neither UTF-8 nor GB18030; save it as CSV UTF-8",
+                )
+            ]
+        ) from exc
+    return text, (
+        f"{file} 不是 UTF-8 编码，已按 GB18030（简体中文 Windows 版 Excel 的默认编码）读取。"
+        f" / {file} is not UTF-8; read as GB18030."
+    )
+
+
+def read_csv_rows(path: Path) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """Rows of a CSV file as dicts of text (None for empty), its columns, and notes.
+
+    Raises:
+        ReadError: undecodable bytes, a NUL byte, or rows with more fields than the header.
+    """
+    file = str(path)
+    text, note = decode_text(path.read_bytes(), file)
+    notes = [note] if note else []
+    if "\x00" in text:
+        raise ReadError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    "文件含有空字符（NUL），不是文本 CSV",
+                    "the file contains NUL bytes; not a text CSV",
+                )
+            ]
+        )
+    reader = csv.reader(io.StringIO(text, newline=""))
+    problems: list[Problem] = []
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise ReadError(
+            [Problem(file, 1, None, None, f"CSV 格式错误（{exc}）", f"malformed CSV ({exc})")]
+        ) from exc
+    if header is None:
+        raise ReadError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    "文件为空，应有表头行",
+                    "the file is empty; expected a header row",
+                )
+            ]
+        )
+    columns = _header(header, file, 1, problems)
+    rows: list[dict[str, Any]] = []
+    try:
+        for fields in reader:
+            line = reader.line_num
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) > len(columns):
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        None,
+                        ",".join(fields),
+                        f"本行有 {len(fields)} 个字段，表头只有 {len(columns)} 列（含逗号的文本须加英文双引号）",
+                        f"the row has {len(fields)} fields but the header {len(columns)} (quote text that contains commas)",
+                    )
+                )
+                continue
+            fields = fields + [""] * (len(columns) - len(fields))
+            row: dict[str, Any] = {
+                col: (value.strip() or None) for col, value in zip(columns, fields, strict=True)
+            }
+            row[WHERE_COLUMN] = f"第 {line} 行"
+            row["_line"] = line
+            rows.append(row)
+    except csv.Error as exc:
+        problems.append(
+            Problem(
+                file,
+                reader.line_num,
+                None,
+                None,
+                f"CSV 格式错误（{exc}）",
+                f"malformed CSV ({exc})",
+            )
+        )
+    if problems:
+        raise ReadError(problems)
+    return rows, columns, notes
+
+
+def _header(names: list[Any], file: str, row: int, problems: list[Problem]) -> list[str]:
+    """Canonical column names of a header row; duplicates are problems."""
+    columns = [canonical_column(str(n) if n is not None else "") for n in names]
+    seen: dict[str, int] = {}
+    for i, col in enumerate(columns):
+        if not col:
+            columns[i] = f"_unnamed_{i}"
+            continue
+        if col in seen:
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    col,
+                    names[i],
+                    f"表头重复（第 {seen[col] + 1} 列与第 {i + 1} 列）",
+                    "duplicated column header",
+                )
+            )
+        seen[col] = i
+    return columns
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    """A YAML mapping from a file, or a :class:`ReadError` naming the file and line."""
+    file = str(path)
+    text, _ = decode_text(path.read_bytes(), file)
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = None if mark is None else mark.line + 1
+        raise ReadError(
+            [
+                Problem(
+                    file,
+                    line,
+                    None,
+                    None,
+                    f"YAML 格式错误（{getattr(exc, 'problem', exc)}）",
+                    "invalid YAML",
+                )
+            ]
+        ) from exc
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ReadError([Problem(file, None, None, None, "应为键值映射", "expected a mapping")])
+    return value
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str] | tuple[str, ...]) -> Any:
+    frame = text_frame(rows, list(columns))
+    if CELLS_COLUMN not in frame:
+        frame[CELLS_COLUMN] = [{} for _ in range(len(frame))]
+    if WHERE_COLUMN not in frame:
+        frame[WHERE_COLUMN] = None
+    return frame
+
+
+def read_folder(source: Path) -> SourceTables:
+    """A dataset folder: our three files, or 自评表 workbooks/documents (+ department.yaml)."""
+    if not source.exists():
+        raise ReadError(
+            [Problem(str(source), None, None, None, "找不到数据集", "dataset not found")]
+        )
+    if not source.is_dir():
+        raise ReadError(
+            [
+                Problem(
+                    str(source),
+                    None,
+                    None,
+                    None,
+                    "不是数据集：应为文件夹、.xlsx/.xls 工作簿或 .docx 文档",
+                    "not a dataset: expected a folder, a workbook or a .docx",
+                )
+            ]
+        )
+    names = {key: str(source / name) for key, name in TABLE_FILES.items()}
+    has_tables = (source / paths.PROJECTS_FILE).is_file() or (
+        source / paths.INDICATORS_FILE
+    ).is_file()
+    forms = sorted(
+        p
+        for p in source.iterdir()
+        if p.suffix.lower() in GRID_SUFFIXES and p.is_file() and not p.name.startswith(("~$", "."))
+    )
+    if not has_tables and forms:
+        return read_form_files(forms, source)
+    missing = [
+        Problem(names[key], None, None, None, "找不到文件", "file not found")
+        for key, name in TABLE_FILES.items()
+        if not (source / name).is_file()
+    ]
+    if missing:
+        raise ReadError(missing)
+    department = load_yaml(source / paths.DEPARTMENT_FILE)
+    problems: list[Problem] = []
+    notes: list[str] = []
+    tables = {}
+    for key in ("projects", "indicators"):
+        try:
+            rows, columns, table_notes = read_csv_rows(source / TABLE_FILES[key])
+        except ReadError as exc:
+            problems += exc.problems
+            continue
+        notes += table_notes
+        tables[key] = (rows, columns)
+    if problems:
+        raise ReadError(problems)
+    return SourceTables(
+        "folder",
+        names,
+        department,
+        _frame(*tables["projects"]),
+        _frame(*tables["indicators"]),
+        notes,
+    )
+
+
+def _sheet_rows(
+    grid: Grid, file: str, problems: list[Problem]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows of a sheet whose first non-empty row is the header, and its columns."""
+    start = next((r for r in range(grid.n_rows) if any(True for _ in grid.row_texts(r))), None)
+    if start is None:
+        return [], []
+    header = [grid.get(start, c) for c in range(grid.n_cols)]
+    columns = _header(header, file, start + 1, problems)
+    rows = []
+    for r in range(start + 1, grid.n_rows):
+        values = [grid.get(r, c) for c in range(len(columns))]
+        if all(v is None for v in values):
+            continue
+        row: dict[str, Any] = dict(zip(columns, values, strict=True))
+        row[WHERE_COLUMN] = f"第 {r + 1} 行"
+        row["_line"] = r + 1
+        row[CELLS_COLUMN] = {col: f"{grid.file} {grid.ref(r, c)}" for c, col in enumerate(columns)}
+        for fr, fc in grid.formula_cells:
+            if fr == r:
+                problems.append(
+                    Problem(
+                        file,
+                        r + 1,
+                        columns[fc] if fc < len(columns) else None,
+                        None,
+                        "单元格是没有保存计算结果的公式，请在 Excel 中打开并保存后再读取",
+                        "a formula without a saved value; open and save the workbook in Excel",
+                        f"{grid.file} {grid.ref(r, fc)}",
+                    )
+                )
+        rows.append(row)
+    return rows, columns
+
+
+def _unflatten(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Turn ``field``/``value`` rows with dotted keys into nested dicts and lists.
+
+    Example:
+        >>> _unflatten([("name", "科技局"), ("sections.problems", "疫情"),
+        ...             ("basis_documents.0.title", "通知")])
+        {'name': '科技局', 'sections': {'problems': '疫情'}, 'basis_documents': [{'title': '通知'}]}
+    """
+    root: dict[str, Any] = {}
+    for key, value in pairs:
+        parts = str(key).split(".")
+        node: Any = root
+        for part, nxt in zip(parts, [*parts[1:], None], strict=True):
+            is_index = part.isdigit()
+            slot = int(part) if is_index else part
+            if nxt is None:
+                if is_index:
+                    node.extend([None] * (slot + 1 - len(node)))
+                node[slot] = value
+                break
+            child_default: Any = [] if nxt.isdigit() else {}
+            if is_index:
+                node.extend([None] * (slot + 1 - len(node)))
+                if node[slot] is None:
+                    node[slot] = child_default
+                node = node[slot]
+            else:
+                node = node.setdefault(part, child_default)
+    return root
+
+
+def read_workbook(source: Path) -> SourceTables:
+    """An ``.xlsx`` in our layout (sheets department/projects/indicators) or a 自评表 workbook."""
+    if not source.is_file():
+        raise ReadError([Problem(str(source), None, None, None, "找不到文件", "file not found")])
+    try:
+        grids = read_grids(source)
+    except GridReadError as exc:
+        raise ReadError(
+            [
+                Problem(
+                    str(source),
+                    None,
+                    None,
+                    None,
+                    f"无法读取工作簿（{exc}）",
+                    "cannot read the workbook",
+                )
+            ]
+        ) from exc
+    by_name = {SHEET_ALIASES.get(g.sheet.strip(), g.sheet.strip()): g for g in grids}
+    if not ({"projects", "indicators"} <= set(by_name)) and is_form(grids):
+        return read_form_files([source], source, grids={source: grids})
+    names = {key: f"{source.name}[{key}]" for key in TABLE_FILES}
+    missing = [
+        Problem(
+            str(source),
+            None,
+            None,
+            key,
+            "缺少工作表（或不是标准自评表）",
+            "the sheet is missing (nor is it a standard 自评表)",
+        )
+        for key in TABLE_FILES
+        if key not in by_name
+    ]
+    if missing:
+        raise ReadError(missing)
+    problems: list[Problem] = []
+    dept_rows, _ = _sheet_rows(by_name["department"], names["department"], problems)
+    if dept_rows and not {"field", "value"} <= set(dept_rows[0]):
+        problems.append(
+            Problem(
+                names["department"],
+                1,
+                "field/value",
+                None,
+                "应有 field 和 value 两列",
+                "expected the columns field and value",
+            )
+        )
+    pairs = [(r.get("field"), r.get("value")) for r in dept_rows if r.get("field")]
+    projects = _sheet_rows(by_name["projects"], names["projects"], problems)
+    indicators = _sheet_rows(by_name["indicators"], names["indicators"], problems)
+    if problems:
+        raise ReadError(problems)
+    return SourceTables(
+        "workbook",
+        names,
+        _unflatten(pairs),
+        _frame(*projects),
+        _frame(*indicators),
+    )
+
+
+def _side_yaml(files: list[Path], source: Path) -> Path | None:
+    """The department file beside a form: ``<stem>.yaml`` or the folder's department.yaml."""
+    if source.is_dir():
+        candidate = source / paths.DEPARTMENT_FILE
+        return candidate if candidate.is_file() else None
+    for name in (f"{source.stem}.yaml", f"{source.stem}.department.yaml"):
+        candidate = source.with_name(name)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _sum_text(values: list[Any]) -> str | None:
+    total = Decimal(0)
+    seen = False
+    for value in values:
+        if value is None:
+            continue
+        try:
+            total += Decimal(str(value).replace(",", ""))
+            seen = True
+        except InvalidOperation:
+            return None
+    return format(total.normalize(), "f") if seen else None
+
+
+def read_form_files(
+    files: list[Path], source: Path, grids: dict[Path, list[Grid]] | None = None
+) -> SourceTables:
+    """One dataset from 自评表 files (one or many; ``.xlsx``, ``.xls``, ``.docx``)."""
+    problems: list[Problem] = []
+    all_grids: list[Grid] = []
+    for file in files:
+        try:
+            file_grids = (grids or {}).get(file) or read_grids(file)
+        except GridReadError as exc:
+            problems.append(
+                Problem(
+                    str(file), None, None, None, f"无法读取文件（{exc}）", "cannot read the file"
+                )
+            )
+            continue
+        if not is_form(file_grids):
+            problems.append(
+                Problem(
+                    str(file),
+                    None,
+                    None,
+                    None,
+                    "未找到自评表（应有“项目名称”和“一级指标/三级指标”表头）",
+                    "no 自评表 found (expected 项目名称 and the 一级指标/三级指标 header)",
+                )
+            )
+            continue
+        all_grids += file_grids
+    if problems:
+        raise ReadError(problems)
+    projects, indicators, derived, notes = read_form(all_grids)
+    if not projects:
+        raise ReadError(
+            [Problem(str(source), None, None, None, "未找到任何项目表", "no project table found")]
+        )
+    side = _side_yaml(files, source)
+    department: dict[str, Any] = {}
+    level_points = derived.pop("level_points", None)
+    department.update(derived)
+    department.setdefault("budget_wan", _sum_text([p.get("budget_wan") for p in projects]))
+    department.setdefault("spent_wan", _sum_text([p.get("spent_wan") for p in projects]))
+    if level_points:
+        department["template"] = {"level_weights": level_points}
+    if side is not None:
+        given = load_yaml(side)
+        department.update(given)
+    for key in ("budget_wan", "spent_wan"):
+        if department.get(key) is None:
+            department[key] = "0"
+    display = source.name if source.is_file() else str(source)
+    categories = department.pop("project_categories", None) or {}
+    for project in projects:
+        project["category"] = (
+            categories.get(project.get("name")) or project.get("category") or "项目支出"
+        )
+    files_shown = {
+        "department": str(side) if side else display,
+        "projects": display if len(files) == 1 else str(source),
+        "indicators": display if len(files) == 1 else str(source),
+    }
+    if len(files) == 1:
+        files_shown["projects"] = files_shown["indicators"] = files[0].name
+    return SourceTables(
+        "form",
+        files_shown,
+        department,
+        _frame(projects, PROJECT_COLUMNS),
+        _frame(indicators, INDICATOR_COLUMNS),
+        notes,
+    )
