@@ -30,6 +30,7 @@ from helpers.readers.errors import Problem, ReadError
 from helpers.schema import (
     AMOUNT_COLUMNS,
     EXPECTED,
+    FORM_PROJECTS_SCHEMA,
     INDICATOR_COLUMNS,
     INDICATOR_NUMBER_COLUMNS,
     INDICATORS_SCHEMA,
@@ -89,6 +90,9 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix[:-1], value)]
 
 
+_FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".docx")
+
+
 def _department_problems(exc: ValidationError, file: str) -> list[Problem]:
     problems = []
     for err in exc.errors():
@@ -96,6 +100,11 @@ def _department_problems(exc: ValidationError, file: str) -> list[Problem]:
         message = err.get("msg", "")
         if "amount" in message:
             zh, en = EXPECTED["amount"]
+        elif err["type"] == "missing" and key == "fiscal_year" and file.endswith(_FORM_SUFFIXES):
+            zh, en = (
+                "表中未写明预算年度：请在同一文件夹放一个同名 .yaml 文件（或 department.yaml）写明 fiscal_year",
+                "the table prints no fiscal year: put fiscal_year in a .yaml of the same name beside it",
+            )
         elif err["type"] == "missing":
             zh, en = "缺少此字段", "the field is missing"
         elif err["type"] == "extra_forbidden":
@@ -133,6 +142,9 @@ def _to_float(texts: pd.Series) -> pd.Series:
 
 
 _NUMBER_SUFFIXES = {
+    "initial_budget_wan": ("万元", "万"),
+    "budget_wan": ("万元", "万"),
+    "spent_wan": ("万元", "万"),
     "stated_execution_rate_pct": ("%",),
     "execution_weight": ("分",),
     "stated_execution_score": ("分",),
@@ -289,7 +301,12 @@ def build_dataset(
     warnings += _unknown_columns(projects_raw, PROJECT_COLUMNS, names["projects"])
     warnings += _unknown_columns(indicators_raw, INDICATOR_COLUMNS, names["indicators"])
     for frame, schema, file, known in (
-        (projects_raw, PROJECTS_SCHEMA, names["projects"], PROJECT_COLUMNS),
+        (
+            projects_raw,
+            FORM_PROJECTS_SCHEMA if tables.layout == "form" else PROJECTS_SCHEMA,
+            names["projects"],
+            PROJECT_COLUMNS,
+        ),
         (indicators_raw, INDICATORS_SCHEMA, names["indicators"], INDICATOR_COLUMNS),
     ):
         checked = frame[[c for c in frame.columns if c in known]].astype(object)
@@ -317,7 +334,12 @@ def build_dataset(
     if department.template is None and execution_weight is not None:
         department = department.model_copy(update={"template": resolved})
     problems += _orphan_problems(projects, indicators, names["indicators"])
-    problems += _weight_problems(projects, indicators, names["indicators"], resolved)
+    weight_problems = _weight_problems(projects, indicators, names["indicators"], resolved)
+    if tables.layout == "form":
+        # A published table is read as printed: its 分值 are what the grader used.
+        warnings += [f"{p}（按表中分值计分）" for p in weight_problems]
+    else:
+        problems += weight_problems
     if problems:
         raise DatasetError(problems)
 

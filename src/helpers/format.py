@@ -37,7 +37,11 @@ def format_number(value: object, decimals: int) -> str:
 
 
 def format_wan(value: object) -> str:
-    """An amount in 万元 with up to 4 decimals (``681.5307``)."""
+    """An amount in 万元 with up to 4 decimals (``681.5307``).
+
+    Amounts a 自评表 printed in 元 with 分 are kept exactly (6 decimals of 万元) in the data and
+    its sums; shown, they are rounded half-up to 4 decimals like every other amount.
+    """
     return format_number(value, 4)
 
 

@@ -32,6 +32,10 @@ PROJECTS_FILE = "projects.csv"
 INDICATORS_FILE = "indicators.csv"
 
 
+DATASET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".docx"})
+"""Files that hold a whole dataset: our workbook, or the standard 自评表 (Excel or Word)."""
+
+
 def shared_mode(mode: int = 0o666) -> int:
     """``mode`` less the process umask: the permissions a normally created file would get.
 
@@ -71,8 +75,12 @@ def find_dataset(fiscal_year: int, department: str, data_dir: Path | None = None
         'data/2021/高新区科技局'
     """
     folder = get_dataset_dir(fiscal_year, department, data_dir)
-    workbook = folder.with_suffix(".xlsx")
-    return workbook if not folder.exists() and workbook.exists() else folder
+    if folder.exists():
+        return folder
+    for candidate in sorted(folder.parent.glob(f"{department}.*")) if folder.parent.is_dir() else []:
+        if candidate.suffix.lower() in DATASET_SUFFIXES and candidate.is_file():
+            return candidate
+    return folder
 
 
 def list_departments(fiscal_year: int, data_dir: Path | None = None) -> list[str]:
@@ -81,5 +89,9 @@ def list_departments(fiscal_year: int, data_dir: Path | None = None) -> list[str
     if not year_dir.is_dir():
         return []
     names = {p.name for p in year_dir.iterdir() if p.is_dir() and not p.name.startswith(".")}
-    names |= {p.stem for p in year_dir.glob("*.xlsx") if not p.name.startswith("~$")}
+    names |= {
+        p.stem
+        for p in year_dir.iterdir()
+        if p.suffix.lower() in DATASET_SUFFIXES and p.is_file() and not p.name.startswith(("~$", "."))
+    }
     return sorted(names)

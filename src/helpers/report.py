@@ -17,14 +17,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from helpers import charts, narrative
-from helpers.dataset import Dataset, load_dataset
+from helpers.dataset import Dataset
+from helpers.evaluation import evaluate
 from helpers.fonts import configure_charts
 from helpers.format import MISSING, format_pct, format_score, format_wan
 from helpers.markup import TOC_SLOT, render_table
 from helpers.markup import p_html as _p
 from helpers.markup import paragraphs_html as _paragraphs
-from helpers.paths import find_dataset
-from helpers.scoring import ScoreResult, score_dataset
+from helpers.scoring import ScoreResult
 
 
 def _display_html(fragment: str) -> None:
@@ -402,8 +402,5 @@ def build_report(
         A :class:`Report` whose ``show_*`` methods display the sections.
     """
     configure_charts()
-    dataset = load_dataset(
-        find_dataset(fiscal_year, department, Path(data_dir) if data_dir else None)
-    )
-    result = score_dataset(dataset)
-    return Report(dataset, result, Path(charts_dir) if charts_dir else None)
+    evaluation = evaluate(fiscal_year, department, data_dir)
+    return Report(evaluation.dataset, evaluation.result, Path(charts_dir) if charts_dir else None)

@@ -571,7 +571,8 @@ class ReportPipeline:
 
 def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentOutcome]]:
     """Validate every dataset first: (valid departments, outcomes of the invalid ones)."""
-    from helpers.dataset import DatasetError, load_dataset
+    from helpers.dataset import DatasetError
+    from helpers.evaluation import evaluate
 
     valid, invalid = [], []
     for department in params.departments:
@@ -583,7 +584,7 @@ def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentO
                 file=sys.stderr,
             )
         try:
-            load_dataset(paths.find_dataset(params.fiscal_year, department, params.data_dir))
+            evaluate(params.fiscal_year, department, params.data_dir)
         except DatasetError as exc:
             invalid.append(DepartmentOutcome(department, False, "invalid", str(exc)))
         else:

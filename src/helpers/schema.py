@@ -20,8 +20,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]{1,4})?$"
 NUMBER_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
+DEPARTMENT_AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]{1,6})?$"
+"""Department totals may be sums of amounts printed in 元 with 分: up to 6 decimals of 万元."""
 
-LEVEL1_VALUES = ("产出", "效益", "满意度", "成本")
+LEVEL1_VALUES = ("产出", "效益", "满意度", "成本", "决策", "过程")
 LEVEL2_VALUES = (
     "数量",
     "质量",
@@ -35,6 +37,12 @@ LEVEL2_VALUES = (
     "生态效益",
     "可持续影响",
     "服务对象满意度",
+    # 决策 and 过程 of the 绩效评价 common framework (some provinces' 自评表 use it)
+    "项目立项",
+    "绩效目标",
+    "资金投入",
+    "资金管理",
+    "组织实施",
 )
 
 # Labels as real tables print them → the canonical label. A trailing 指标 is dropped first
@@ -46,6 +54,12 @@ LEVEL1_ALIASES: dict[str, str] = {
     "服务对象满意度": "满意度",
     "社会满意度": "满意度",
     "满意": "满意度",
+    "项目决策": "决策",
+    "项目管理": "过程",
+    "管理": "过程",
+    "项目过程": "过程",
+    "项目产出": "产出",
+    "项目效益": "效益",
 }
 LEVEL2_ALIASES: dict[str, str] = {
     "进度": "时效",
@@ -59,6 +73,11 @@ LEVEL2_ALIASES: dict[str, str] = {
     "可持续发展": "可持续影响",
     "生态环境效益": "生态效益",
     "生态成本": "生态环境成本",
+    "项目目标": "绩效目标",
+    "投入管理": "资金投入",
+    "财务管理": "资金管理",
+    "项目实施": "组织实施",
+    "业务管理": "组织实施",
 }
 
 
@@ -73,7 +92,7 @@ def canonical_level(label: object, aliases: dict[str, str]) -> object:
     """
     if not isinstance(label, str):
         return label
-    text = "".join(label.split())
+    text = "".join(label.split()).removesuffix("等")
     for suffix in ("指标",):
         if text.endswith(suffix) and len(text) > len(suffix):
             text = text[: -len(suffix)]
@@ -171,9 +190,9 @@ def _alias_key(text: str) -> str:
     return "".join(text.split()).replace("(", "（").replace(")", "）")
 
 
-COLUMN_ALIASES: dict[str, str] = {
-    _alias_key(zh): en for en, zh in COLUMN_LABELS_ZH.items()
-} | {_alias_key(zh): en for zh, en in _EXTRA_ALIASES.items()}
+COLUMN_ALIASES: dict[str, str] = {_alias_key(zh): en for en, zh in COLUMN_LABELS_ZH.items()} | {
+    _alias_key(zh): en for zh, en in _EXTRA_ALIASES.items()
+}
 """Header text (spaces removed, half-width brackets as full-width) → column name."""
 
 SHEET_ALIASES: dict[str, str] = {"部门": "department", "项目": "projects", "指标": "indicators"}
@@ -190,10 +209,15 @@ def canonical_column(header: str) -> str:
     bare = header.strip().lstrip("\ufeff")
     return COLUMN_ALIASES.get(_alias_key(bare), bare)
 
+
 EXPECTED: dict[str, tuple[str, str]] = {
     "amount": (
         "应为不小于 0 的金额（万元，最多 4 位小数，不带千分位逗号）",
         "expected a non-negative amount in 万元 with at most 4 decimals and no thousands separator",
+    ),
+    "amount_form": (
+        "应为不小于 0 的金额（万元，最多 6 位小数）",
+        "expected a non-negative amount in 万元 with at most 6 decimals",
     ),
     "percent": ("应为 0 到 100 之间的数字", "expected a number from 0 to 100"),
     "rate": (
@@ -285,6 +309,13 @@ INDICATORS_SCHEMA = pa.DataFrameSchema(
 """``indicators.csv``: one row per 三级指标; see docs/data-format.md."""
 
 AMOUNT_COLUMNS = ("initial_budget_wan", "budget_wan", "spent_wan")
+
+_FORM_AMOUNT = Check.str_matches(r"^[0-9]+(\.[0-9]{1,6})?$", error="amount_form")
+FORM_PROJECTS_SCHEMA = PROJECTS_SCHEMA.update_columns(
+    {col: {"checks": [_FORM_AMOUNT]} for col in AMOUNT_COLUMNS}
+)
+"""Projects read from a published 自评表: amounts printed in 元 (with 分) become 万元 with up to
+6 decimals, kept exactly; otherwise as :data:`PROJECTS_SCHEMA`."""
 NUMBER_COLUMNS = (
     *AMOUNT_COLUMNS,
     "stated_execution_rate_pct",
@@ -300,7 +331,7 @@ def _amount_text(value: object) -> object:
     import re
 
     text = str(value).strip()
-    if isinstance(value, bool) or not re.fullmatch(AMOUNT_PATTERN, text):
+    if isinstance(value, bool) or not re.fullmatch(DEPARTMENT_AMOUNT_PATTERN, text):
         raise ValueError("amount")
     return float(text)
 

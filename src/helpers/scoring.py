@@ -44,7 +44,9 @@ from helpers.parse import (
     KIND_MISSING,
     _gc_paused,
     _parse_coded,
+    infer_direction,
 )
+from helpers.schema import Template
 
 GRADE_BANDS: tuple[tuple[float, str], ...] = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (0.0, "差"))
 STATUS_MET = "达成"
@@ -56,6 +58,9 @@ _GRADE_LIMITS = {GRADE_MET: (0.8, 1.0), GRADE_PARTIAL: (0.6, 0.8), GRADE_UNMET: 
 _MONEY_UNITS = {"万元"}
 _PERCENT_UNITS = {"%", "‰", "个百分点", "百分点"}
 _TIME_UNITS = {"天", "日", "个工作日", "工作日", "个月", "小时", "周"}
+
+
+DEFAULT_LEVEL_WEIGHTS: dict[str, float] = {"产出": 50.0, "效益": 30.0, "满意度": 10.0}
 
 
 class ScoringConfig(BaseModel):
@@ -75,10 +80,40 @@ class ScoringConfig(BaseModel):
     near_met_pct: float = 95.0
     low_execution_pct: float = 90.0
 
+    @classmethod
+    def for_template(cls, template: Template, **overrides: object) -> ScoringConfig:
+        """The rules for a dataset's template (its execution and level weights).
+
+        Level weights the template does not state are the default 产出 50 : 效益 30 : 满意度 10,
+        scaled to the points left after execution (20 → 44.44 / 26.67 / 8.89).
+
+        Example:
+            >>> from helpers.schema import Template
+            >>> ScoringConfig.for_template(Template(execution_weight=0,
+            ...     level_weights={"产出": 40, "效益": 40, "满意度": 20})).level_weights
+            {'产出': 40.0, '效益': 40.0, '满意度': 20.0}
+            >>> ScoringConfig.for_template(Template(execution_weight=20)).level_weights["产出"]
+            44.44444444444444
+        """
+        points = 100.0 - template.execution_weight
+        levels = {k: float(v) for k, v in (template.level_weights or DEFAULT_LEVEL_WEIGHTS).items()}
+        levels = {k: v for k, v in levels.items() if k not in ("成本",)} or dict(
+            DEFAULT_LEVEL_WEIGHTS
+        )
+        total = sum(levels.values())
+        if total > 0 and abs(total - points) > 1e-9:
+            levels = {k: v * points / total for k, v in levels.items()}
+        values: dict[str, object] = {
+            "execution_weight": template.execution_weight,
+            "level_weights": levels,
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
     @model_validator(mode="after")
     def _check(self) -> ScoringConfig:
         total = sum(self.level_weights.values()) + self.execution_weight
-        if abs(total - 100.0) > 1e-9:
+        if abs(total - 100.0) > 1e-6:
             raise ValueError(
                 f"一级指标权重与执行率权重合计应为 100（现为 {total:g}） / weights must total 100"
             )
@@ -375,8 +410,18 @@ def _add_weights(
     n_rows = np.bincount(pid[in_project], minlength=n_codes)
     is_all_explicit = in_project & (n_explicit[safe_pid] == n_rows[safe_pid])
 
+    # Each project's indicator points (100 − its execution weight) and the template's level
+    # weights scaled to them.
+    execution = (
+        out["execution_weight"].to_numpy(dtype=float)
+        if "execution_weight" in out
+        else np.full(len(out), np.nan)
+    )
+    execution = np.where(np.isnan(execution), config.execution_weight, execution)
+    indicator_points = 100.0 - execution
+    level_total = sum(config.level_weights.values()) or 1.0
     configured = _map_codes(pool, pools, config.level_weights, np.nan, float)
-    configured = np.where(np.isnan(configured), 0.0, configured)
+    configured = np.where(np.isnan(configured), 0.0, configured) * indicator_points / level_total
     scorable_explicit = np.where(is_scorable & has_explicit, explicit_values, 0.0)
     # Column by column, as Series sums (a frame-wide sum may add in another order).
     by_level = pd.DataFrame({"weight": explicit_values, "scorable": scorable_explicit}).groupby(
@@ -395,7 +440,6 @@ def _add_weights(
         .transform("sum")
         .to_numpy()
     )
-    indicator_points = 100.0 - config.execution_weight
     with np.errstate(divide="ignore", invalid="ignore"):
         level_weight = np.where(
             level_present,
@@ -413,7 +457,38 @@ def _add_weights(
             np.where(needs_scaling, explicit_values * scale, explicit_values),
             np.where(needs_scaling, 0.0, remainder / np.where(free_count > 0, free_count, np.nan)),
         )
-    weight_used = _round_weights_to_cents(np.where(is_scorable, weight_used, 0.0), project_key)
+    # Projects with published 分值: those are kept as printed, scorable or not; rows without one
+    # share what is left of the project's points, by level as the template weighs them.
+    explicit_rows = in_project & has_explicit
+    explicit_total = np.bincount(
+        pid[explicit_rows], weights=explicit_values[explicit_rows], minlength=n_codes
+    )
+    has_published = in_project & (n_explicit[safe_pid] > 0)
+    blank = in_level & ~has_explicit & is_scorable
+    n_blank_level = np.bincount(level[blank], minlength=n_levels)
+    explicit_level = np.bincount(
+        level[in_level & has_explicit],
+        weights=explicit_values[in_level & has_explicit],
+        minlength=n_levels,
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(
+            blank,
+            np.maximum(level_weight - explicit_level[safe_level], 0.0)
+            / np.maximum(n_blank_level[safe_level], 1),
+            0.0,
+        )
+        share_total = np.bincount(pid[blank], weights=share[blank], minlength=n_codes)
+        n_blank = np.bincount(pid[blank], minlength=n_codes)
+        left = np.maximum(indicator_points - explicit_total[safe_pid], 0.0)
+        blank_weight = np.where(
+            share_total[safe_pid] > 0,
+            left * share / np.where(share_total[safe_pid] > 0, share_total[safe_pid], 1.0),
+            left / np.maximum(n_blank[safe_pid], 1),
+        )
+    published_weight = np.where(has_explicit, explicit_values, np.where(blank, blank_weight, 0.0))
+    weight_used = np.where(has_published, published_weight, np.where(is_scorable, weight_used, 0.0))
+    weight_used = _round_weights_to_cents(weight_used, project_key)
     out["level_weight"] = pd.Series(level_weight, index=out.index)
     out["weight_used"] = pd.Series(weight_used, index=out.index)
     return first_of_level
@@ -502,13 +577,15 @@ def score_dataset(dataset: Dataset, config: ScoringConfig | None = None) -> Scor
 
     Args:
         dataset: a loaded dataset (see :func:`helpers.dataset.load_dataset`).
-        config: scoring rules; defaults to the official ones.
+        config: scoring rules; by default those of the dataset's template (its execution and
+            level weights, see :meth:`ScoringConfig.for_template`). A project's own execution
+            分值 and every published indicator 分值 are kept whatever the config says.
 
     Returns:
         A :class:`ScoreResult` with scored indicator rows, projects, categories and the
         department summary.
     """
-    config = config or ScoringConfig()
+    config = config or ScoringConfig.for_template(dataset.template)
     year = dataset.fiscal_year
     ind = dataset.indicators.reset_index(drop=True)
     used = ("kind", "op", "value", "unit", "deadline")  # the columns scored keeps and reads
@@ -516,17 +593,31 @@ def score_dataset(dataset: Dataset, config: ScoringConfig | None = None) -> Scor
     actual, a_codes, a_table = _parse_coded(ind["actual"], year, used)
     coded = {f"target_{c}": (t_codes, t_table[c].tolist()) for c in ("op", "kind", "unit")}
     coded |= {f"actual_{c}": (a_codes, a_table[c].tolist()) for c in ("kind", "unit", "grade")}
+    direction_note = _apply_direction(ind, target, coded)
     rows = _score_rows(target, actual, config, coded)
+    _score_identical_texts(ind, rows)
     scored = pd.concat([ind, rows], axis=1)
+    scored["direction_note"] = direction_note
     for col in ("op", "value", "unit", "kind", "deadline"):
         scored[f"target_{col}"] = target[col]
         scored[f"actual_{col}"] = actual[col]
     # As assign_weights, with the project and pool codes kept for the project summaries.
     pid, pid_uniques = _factorize(scored["project_id"])
+    scored["execution_weight"] = _row_execution_weights(dataset.projects, pid, pid_uniques)
     scored["pool"], pool, pools = _pools(scored["level1"], config)
     first_of_level = _add_weights(scored, config, pid, pool, pools)
     scored["score"] = round_half_up(scored["fraction"].fillna(0.0) * scored["weight_used"], 2)
     scored["score"] = scored["score"].where(scored["is_scorable"])
+    if "stated_score" not in scored:
+        scored["stated_score"] = np.nan
+    stated = scored["stated_score"]
+    scored["score_diff"] = round_half_up(scored["score"] - stated, 2)
+    scored["has_score_diff"] = (scored["score"] - stated).abs().gt(0.005) | (
+        stated.notna() & scored["score"].isna()
+    )
+    scored["is_weighted_unscored"] = (
+        ~scored["is_scorable"] & scored["weight"].notna() & (scored["weight_used"] > 0)
+    )
     completion = scored["completion_pct"]
     is_not_scored = ~scored["is_scorable"].to_numpy(dtype=bool)
     is_met = ~is_not_scored & (scored["fraction"] >= 1 - 1e-12).to_numpy()
@@ -555,6 +646,66 @@ def score_dataset(dataset: Dataset, config: ScoringConfig | None = None) -> Scor
     return ScoreResult(scored, projects, department, categories, config, list(dataset.warnings))
 
 
+def _row_execution_weights(
+    projects: pd.DataFrame, pid: np.ndarray, pid_uniques: np.ndarray
+) -> np.ndarray:
+    """Each indicator row's project execution 分值 where the project states one, else NaN."""
+    if "execution_weight" not in projects or not projects["execution_weight"].notna().any():
+        return np.full(len(pid), np.nan)
+    own = projects.drop_duplicates("project_id").set_index("project_id")["execution_weight"]
+    per_code = np.append(own.reindex(pid_uniques).to_numpy(dtype=float), np.nan)
+    return per_code[pid]  # pid -1 (no project) takes the trailing NaN
+
+
+def _apply_direction(ind: pd.DataFrame, target: pd.DataFrame, coded: dict[str, Coded]) -> pd.Series:
+    """Read a bare target number as ``≤`` where the direction column or the name says so.
+
+    ``投诉率 5%`` with no sign, or a Sichuan row whose 指标性质 is ``≤``, is a reverse indicator:
+    smaller is better. Changes ``target["op"]`` (and its codes) in place and returns, per row,
+    the reason (None where nothing changed).
+    """
+    directions = ind.get("direction")
+    if directions is None or not directions.notna().any():
+        names = ind["name"]
+        # Only the names of bare-number targets can change anything: look at those alone.
+        bare = (target["op"].to_numpy(dtype=object) == "=") & target["value"].notna().to_numpy()
+        if not bare.any():
+            return pd.Series(None, index=ind.index, dtype=object)
+        inferred = infer_direction(names[bare])
+        op = pd.Series(None, index=ind.index, dtype=object)
+        reason = pd.Series(None, index=ind.index, dtype=object)
+        op[bare] = inferred["op"].to_numpy(dtype=object)
+        reason[bare] = inferred["reason"].to_numpy(dtype=object)
+    else:
+        inferred = infer_direction(ind["name"], directions)
+        op, reason = inferred["op"], inferred["reason"]
+        bare = (target["op"].to_numpy(dtype=object) == "=") & target["value"].notna().to_numpy()
+    change = bare & (op.to_numpy(dtype=object) == "≤")
+    if not change.any():
+        return pd.Series(None, index=ind.index, dtype=object)
+    ops = target["op"].astype(object).to_numpy(copy=True)
+    ops[change] = "≤"
+    target["op"] = pd.Series(ops, index=target.index, dtype=object)
+    coded["target_op"] = _coded(target["op"])
+    return pd.Series(
+        np.where(change, reason.to_numpy(dtype=object), None), index=ind.index, dtype=object
+    )
+
+
+def _score_identical_texts(ind: pd.DataFrame, rows: pd.DataFrame) -> None:
+    """A row whose actual is written exactly as its target (``效果明显`` / ``效果明显``) is met."""
+    targets = np.asarray(ind["target"], dtype=object)
+    actuals = np.asarray(ind["actual"], dtype=object)
+    same = (targets == actuals) & ind["target"].notna().to_numpy()
+    same &= rows["fraction"].to_numpy(dtype=float) != 1.0
+    if not same.any():
+        return
+    rows.loc[same, "fraction"] = 1.0
+    rows.loc[same, "completion_pct"] = 100.0
+    rows.loc[same, "is_scorable"] = True
+    rows.loc[same, "is_unjudgeable"] = False
+
+
 @dataclass
 class _ProjectCodes:
     """Factorised ``project_id`` and ``pool`` of the scored rows, and which rows are met."""
@@ -578,13 +729,17 @@ def _score_projects(
     dataset: Dataset, scored: pd.DataFrame, config: ScoringConfig, codes: _ProjectCodes
 ) -> pd.DataFrame:
     proj = dataset.projects.reset_index(drop=True).copy()
+    for column in ("execution_weight", "stated_execution_score", "stated_score"):
+        if column not in proj:
+            proj[column] = np.nan
     computed_rate = proj["spent_wan"] / proj["budget_wan"].where(proj["budget_wan"] > 0) * 100
     proj["execution_rate_pct"] = round_half_up(
         computed_rate.fillna(proj["stated_execution_rate_pct"]), 2
     )
     proj["has_rate_mismatch"] = (computed_rate - proj["stated_execution_rate_pct"]).abs() > 0.01
+    proj["execution_weight"] = proj["execution_weight"].fillna(config.execution_weight)
     proj["execution_score"] = round_half_up(
-        (proj["execution_rate_pct"] / 100).clip(upper=1) * config.execution_weight, 2
+        (proj["execution_rate_pct"] / 100).clip(upper=1) * proj["execution_weight"], 2
     )
     # Per project code (rows without a project id belong to none), then per project row.
     pid = codes.pid
@@ -621,6 +776,9 @@ def _score_projects(
     )
     proj["is_low_execution"] = proj["execution_rate_pct"] < config.low_execution_pct
     proj["has_score_mismatch"] = (proj["score"] - proj["stated_score"]).abs() > 0.005
+    proj["has_execution_score_mismatch"] = (
+        proj["execution_score"] - proj["stated_execution_score"]
+    ).abs() > 0.005
 
     def per_project(by_code: list[list]) -> pd.Series:
         if has_code.all():
@@ -636,13 +794,14 @@ def _score_projects(
     project_of_code[code_of_project[has_code]] = np.flatnonzero(has_code)
     row_project = project_of_code[pid]  # pid -1 (no project id) takes the last entry, -1
 
-    def names_per_project(mask: np.ndarray) -> pd.Series:
+    def names_per_project(mask: np.ndarray, values: np.ndarray | None = None) -> pd.Series:
+        values = names if values is None else values
         if is_unique:
             rows = np.flatnonzero(mask & (row_project >= 0))
-            lists = _lists_by_group(row_project[rows], names[rows].tolist(), n_projects)
+            lists = _lists_by_group(row_project[rows], values[rows].tolist(), n_projects)
             return pd.Series(lists, index=proj.index, dtype=object)
         rows = np.flatnonzero(mask & in_project)
-        return per_project(_lists_by_group(pid[rows], names[rows].tolist(), n_codes))
+        return per_project(_lists_by_group(pid[rows], values[rows].tolist(), n_codes))
 
     lists = {
         "unmet": scored["is_unmet"],
@@ -662,8 +821,67 @@ def _score_projects(
         level_weight, pid, codes.pool, codes.pools, codes.first_of_level, n_codes, config
     )
     proj["level_notes"] = per_project(notes)
+    proj["score_diffs"] = names_per_project(
+        scored["has_score_diff"].to_numpy(dtype=bool), _score_diff_texts(scored)
+    )
+    proj["weighted_unscored"] = names_per_project(
+        scored["is_weighted_unscored"].to_numpy(dtype=bool),
+        np.array(
+            [
+                f"{n}（{w:g} 分）"
+                for n, w in zip(names, scored["weight_used"].tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+        if scored["is_weighted_unscored"].any()
+        else names,
+    )
+    proj["blank_weight_notes"] = _blank_weight_notes(proj, scored)
+    proj["direction_notes"] = names_per_project(
+        scored["direction_note"].notna().to_numpy(dtype=bool),
+        np.array(
+            [f"{n}：{r}" for n, r in zip(names, scored["direction_note"].tolist(), strict=True)],
+            dtype=object,
+        )
+        if scored["direction_note"].notna().any()
+        else names,
+    )
     proj["flags"] = _project_flags(proj, config)
     return proj
+
+
+def _score_diff_texts(scored: pd.DataFrame) -> np.ndarray:
+    """``指标名（自评 8 分，按规则 6.4 分）`` for rows whose printed 得分 differs."""
+    mask = scored["has_score_diff"].to_numpy(dtype=bool)
+    out = np.asarray(scored["name"], dtype=object).copy()
+    if not mask.any():
+        return out
+    for i in np.flatnonzero(mask).tolist():
+        rule = scored["score"].iat[i]
+        shown = "未评分" if pd.isna(rule) else f"{rule:g} 分"
+        out[i] = f"{out[i]}（自评 {scored['stated_score'].iat[i]:g} 分，按规则 {shown}）"
+    return out
+
+
+def _blank_weight_notes(proj: pd.DataFrame, scored: pd.DataFrame) -> pd.Series:
+    """Per project with published 分值 and blank ones: how many points each blank row got."""
+    notes: list[list[str]] = [[] for _ in range(len(proj))]
+    has_weight = scored["weight"].notna()
+    by_project = has_weight.groupby(scored["project_id"], sort=False)
+    mixed = by_project.any() & ~by_project.all()
+    if mixed.any():
+        position = {pid: i for i, pid in enumerate(proj["project_id"].tolist())}
+        for pid in mixed[mixed].index.tolist():
+            rows = scored[(scored["project_id"] == pid) & ~has_weight]
+            shares = "、".join(
+                f"{n} {w:g} 分" for n, w in zip(rows["name"], rows["weight_used"], strict=True)
+            )
+            total = float(rows["weight_used"].sum())
+            if pid in position:
+                notes[position[pid]].append(
+                    f"{len(rows)} 项指标未填写分值，按模板分得剩余的 {total:g} 分：{shares}"
+                )
+    return pd.Series(notes, index=proj.index, dtype=object)
 
 
 def _project_flags(proj: pd.DataFrame, config: ScoringConfig) -> pd.Series:
@@ -722,6 +940,17 @@ def _project_flags(proj: pd.DataFrame, config: ScoringConfig) -> pd.Series:
     add_names("missing_actual", "缺少实际完成值：")
     add_names("unjudgeable", "无法判断完成情况：")
     add_names("unit_mismatch", "目标与实际单位不一致：")
+    add_names("weighted_unscored", "有分值但无法评分，未计入得分：")
+    add_names("score_diffs", "自评得分与按规则计算的得分不同：")
+    add_names("direction_notes", "按反向指标处理：")
+    for i, texts in enumerate(proj["blank_weight_notes"].tolist()):
+        flags[i].extend(texts)
+    add(
+        proj["has_execution_score_mismatch"],
+        lambda score, stated: f"执行率得分按规则为 {score:g} 分，自评为 {stated:g} 分",
+        "execution_score",
+        "stated_execution_score",
+    )
     add(
         proj["has_rate_mismatch"],
         lambda stated: f"计算执行率与所述执行率 {stated:g}% 不一致",

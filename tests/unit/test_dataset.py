@@ -105,8 +105,15 @@ def test_valid_amounts(make_dataset, amount):
     assert ds.projects["budget_wan"].iloc[0] == float(amount)
 
 
+@pytest.mark.parametrize(("written", "value"), [("150万", 150.0), ("125.25万元", 125.25), ("３１０", 310.0)])
+def test_amounts_as_printed_in_real_tables(make_dataset, written, value):
+    ds = make_dataset([{"budget_wan": written, "spent_wan": written}], [{"target": "1个"}])
+    assert ds.projects["budget_wan"].iloc[0] == value
+    assert all("３１０" in w for w in ds.warnings) if written == "３１０" else ds.warnings == []
+
+
 @pytest.mark.parametrize(
-    "amount", ["-3", "1,234.5", "12.34567", "三百", "1e3", "12.", ".5", "100万元", "NaN"]
+    "amount", ["-3", "1,234.5", "12.34567", "三百", "1e3", "12.", ".5", "100元", "NaN"]
 )
 def test_invalid_amounts_name_the_exact_text(write_folder, amount):
     folder = write_folder([{"initial_budget_wan": amount}], [{"target": "1个"}])
@@ -168,7 +175,7 @@ def test_invalid_level1(write_folder):
     folder = write_folder([{}], [{"level1": "产出类", "target": "1个"}])
     (problem,) = problems_of(folder)
     assert (problem.row, problem.column, problem.value) == (2, "level1", "产出类")
-    assert problem.expected_zh == "应为 产出 / 效益 / 满意度 / 成本 之一"
+    assert problem.expected_zh == "应为 产出 / 效益 / 满意度 / 成本 / 决策 / 过程 之一"
 
 
 @pytest.mark.parametrize(
@@ -176,9 +183,9 @@ def test_invalid_level1(write_folder):
     [
         (
             "budget_wan: 39732",
-            "budget_wan: 39732.12345",
+            "budget_wan: 39732.1234567",
             "budget_wan",
-            39732.12345,
+            39732.1234567,
             "最多 4 位小数",
         ),
         ("budget_wan: 39732", "budget_wan: -1", "budget_wan", -1, "不小于 0"),

@@ -133,11 +133,13 @@ _KNOWN_LABELS = {
 _MONEY_HEADERS: tuple[tuple[str, str], ...] = (
     ("年初预算", "initial_budget_wan"),
     ("调整后预算", "budget_wan"),
+    ("调整预算", "budget_wan"),
     ("全年预算", "budget_wan"),
     ("全年执行", "spent_wan"),
     ("执行数", "spent_wan"),
     ("实际支出", "spent_wan"),
     ("执行率", "stated_execution_rate_pct"),
+    ("预算数", "budget_wan"),
     ("分值", "execution_weight"),
     ("得分", "stated_execution_score"),
 )
@@ -183,7 +185,72 @@ _INDICATOR_HEADERS: tuple[tuple[str, str], ...] = (
     ("未完成原因", "deviation_reason"),
     ("改进措施", "deviation_reason"),
 )
+_END_WORDS = (
+    "其他需要说明",
+    "备注",
+    "说明",
+    "注：",
+    "注:",
+    "填报人",
+    "联系电话",
+    "审核人",
+    "填表人",
+)
 _TOTAL_WORDS = ("总分", "合计", "综合得分", "自评得分")
+
+
+_PLACEHOLDER = re.compile(r"^(?:指标\s*\d+\s*[:：]?|[.…。·]+|-+|—+)$")
+_NAME_PREFIX = re.compile(r"^指标\s*\d+\s*[:：]\s*")
+_LEVEL1_OF_LEVEL2 = {
+    "数量": "产出指标",
+    "质量": "产出指标",
+    "时效": "产出指标",
+    "进度": "产出指标",
+    "成本": "产出指标",
+    "经济效益": "效益指标",
+    "社会效益": "效益指标",
+    "生态效益": "效益指标",
+    "可持续影响": "效益指标",
+    "服务对象满意度": "满意度指标",
+    "满意度": "满意度指标",
+}
+
+
+def strip_placeholder(name: str | None) -> str | None:
+    """An indicator name without the form's ``指标1：`` prefix; None for a bare placeholder.
+
+    Example:
+        >>> strip_placeholder("指标1：完成项目数量"), strip_placeholder("指标2："), strip_placeholder("……")
+        ('完成项目数量', None, None)
+    """
+    if name is None:
+        return None
+    text = name.strip()
+    if _PLACEHOLDER.match(text):
+        return None
+    return _NAME_PREFIX.sub("", text) or None
+
+
+def level1_of(level2: str | None) -> str | None:
+    """The 一级指标 a printed 二级指标 belongs to (``社会效益指标`` → ``效益指标``).
+
+    Example:
+        >>> level1_of("社会效益 指标"), level1_of("数量指标"), level1_of("其他")
+        ('效益指标', '产出指标', None)
+    """
+    if not level2:
+        return None
+    key = _SPACE.sub("", level2).removesuffix("指标")
+    return _LEVEL1_OF_LEVEL2.get(key)
+
+
+def _is_banner(texts: list[str]) -> bool:
+    """A row that is one merged title (``项目支出绩效自评表``, ``（2022年度）``)."""
+    distinct = set(texts)
+    if len(distinct) != 1:
+        return False
+    text = norm_label(texts[0])
+    return "自评表" in text or bool(re.fullmatch(r"[（(]?20\d{2}年度?[)）]?", text))
 
 
 def _header_columns(grid: Grid, row: int, words: tuple[tuple[str, str], ...]) -> dict[str, int]:
@@ -243,6 +310,29 @@ def fiscal_year_of(grid: Grid, before_row: int) -> int | None:
     return candidates[0][1] if candidates else None
 
 
+def year_in_name(file: str) -> int | None:
+    """The fiscal year in a file name (``明朗中学2022年度项目支出绩效自评表.docx`` → 2022).
+
+    Example:
+        >>> year_in_name("明朗中学2022年度项目支出绩效自评表.docx"), year_in_name("自评表.xlsx")
+        (2022, None)
+    """
+    match = re.search(r"(20\d{2})\s*年", file)
+    return int(match.group(1)) if match else None
+
+
+def unit_in_name(file: str) -> str | None:
+    """The unit a file name starts with (``鄂州市行政审批局2021年度项目支出绩效自评表.xlsx``).
+
+    Example:
+        >>> unit_in_name("鄂州市行政审批局2021年度项目支出绩效自评表.xlsx")
+        '鄂州市行政审批局'
+    """
+    stem = re.sub(r"\.[A-Za-z]+$", "", file)
+    stem = re.split(r"20\d{2}|项目支出|绩效|自评|[(（]", stem)[0].strip(" -_")
+    return stem or None
+
+
 def _to_decimal(text: str | None) -> Decimal | None:
     if text is None:
         return None
@@ -275,6 +365,20 @@ def _money(block: _Block, project: dict[str, Any], cells: dict[str, str]) -> Non
         return
     columns = _header_columns(grid, header, _MONEY_HEADERS)
     first_money = min(columns.values())
+    money_label = "".join(
+        _SPACE.sub("", t)
+        for r in range(header, min(header + 2, block.stop))
+        for c, t in grid.row_texts(r)
+        if c < first_money and "资金" in t
+    )
+    in_yuan = "元" in money_label and "万元" not in money_label
+    if "execution_weight" not in columns:
+        # Yunnan: 预算执行情况（万元）(20分) / 得分(20分*执行率) carry the execution 分值.
+        header_text = money_label + "".join(_SPACE.sub("", t) for _, t in grid.row_texts(header))
+        points = re.search(r"[（(](\d+(?:\.\d+)?)分", header_text)
+        if points:
+            project["execution_weight"] = points.group(1)
+            cells["execution_weight"] = _ref(grid, header)
     rows: dict[str, dict[str, tuple[str | None, str]]] = {}
     for r in range(header + 1, block.stop):
         label = "".join(norm_label(t) for c, t in grid.row_texts(r) if c < first_money)
@@ -284,6 +388,15 @@ def _money(block: _Block, project: dict[str, Any], cells: dict[str, str]) -> Non
         if kind is None or kind in rows:
             continue
         rows[kind] = {name: (grid.get(r, col), _ref(grid, r, col)) for name, col in columns.items()}
+    if in_yuan:
+        for values in rows.values():
+            for name in ("initial_budget_wan", "budget_wan", "spent_wan"):
+                amount = _to_decimal(values.get(name, (None, ""))[0])
+                if amount is not None:
+                    values[name] = (format((amount / 10000).normalize(), "f"), values[name][1])
+        block.notes.append(
+            f"{_ref(grid, header)}：项目资金以元为单位，已换算为万元。 / amounts in 元 converted to 万元."
+        )
     total = rows.get("total", {})
     for name, (text, ref) in total.items():
         project[name] = text
@@ -381,11 +494,16 @@ def _indicators(
     columns, first = _header_layout(grid, header, block.stop)
     rows: list[dict[str, Any]] = []
     level_points: dict[str, float] = {}
+    previous_level1: str | None = None
     for r in range(first, block.stop):
         texts = [t for _, t in grid.row_texts(r)]
         if not texts:
             continue
+        if _is_banner(texts):
+            break  # the title of the next table stacked below
         lead = norm_label(texts[0])
+        if any(lead.startswith(w) for w in _END_WORDS):
+            break  # notes, signatures and contacts printed under the table
         if any(lead.startswith(w) for w in _TOTAL_WORDS):
             score_col = columns.get("stated_score")
             total = grid.get(r, score_col) if score_col is not None else None
@@ -405,13 +523,19 @@ def _indicators(
 
         level1, points = split_level_points(at("level1"))
         level2, _ = split_level_points(at("level2"))
-        name = at("name")
+        name = strip_placeholder(at("name"))
         target = at("target_adjusted") or at("target")
         actual = at("actual")
+        weight = at("weight")
         if name is not None and name in (level1, level2) and target is None and actual is None:
             continue
-        if name is None and target is None and actual is None:
-            continue  # an empty 二级指标 row (经济效益指标 with nothing under it)
+        if name is None and target is None and actual is None and weight is None:
+            continue  # an empty row: 经济效益指标 with nothing under it, 指标2：, ……
+        if not level1:
+            # Printed only as (50分), or left blank under a merge that was not kept: the
+            # second level says which first level it belongs to.
+            level1 = level1_of(level2) or previous_level1
+        previous_level1 = level1
         if "执行率" in norm_label(name or level1 or "") and "预算" in (name or level1 or ""):
             # 预算执行率 printed as an indicator row: it is the project's execution score.
             for ours, theirs in (
@@ -434,7 +558,7 @@ def _indicators(
             "name": name or level2,
             "target": _compose(target, unit, direction),
             "actual": _compose(actual, unit, None),
-            "weight": at("weight"),
+            "weight": weight,
             "stated_score": at("stated_score"),
             "deviation_reason": at("deviation_reason"),
             "direction": direction,
@@ -497,6 +621,9 @@ def read_form(
             project["project_id"] = project_id
             name, name_cell = _labelled(grid, rows, "项目名称")
             project["name"], cells["name"] = name, name_cell or _ref(grid, block.start)
+            named_unit = _labelled(
+                grid, range(max(block.start - 3, 0), block.start + 1), "单位名称"
+            )[0]
             supervisor, cell = _labelled(grid, rows, "主管部门")
             project["supervising_department"] = supervisor
             if cell:
@@ -511,11 +638,12 @@ def read_form(
             for key, value in points.items():
                 level_points.setdefault(key, value)
             indicators += rows_
-            year = fiscal_year_of(grid, block.start)
+            year = fiscal_year_of(grid, block.start) or year_in_name(grid.file)
             if year is not None:
                 years.append(year)
-            if supervisor or unit:
-                departments.append(strip_code(supervisor or unit) or "")
+            departments.append(
+                strip_code(named_unit or supervisor or unit) or unit_in_name(grid.file) or ""
+            )
             project[WHERE_COLUMN] = f"{_ref(grid, block.start)}起"
             project[CELLS_COLUMN] = cells
             projects.append(project)

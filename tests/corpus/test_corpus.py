@@ -1,0 +1,73 @@
+"""The corpus of published 自评表: every table validates, every printed 得分 agrees or is explained.
+
+The expectation is the printed table (``tests/fixtures/corpus/*/expected.yaml``), never jixiao's
+own output. A difference from the printed score must be listed in
+``tests/fixtures/corpus/differences.yaml`` as a grader deviation, a documented rule choice or a
+form inconsistency; a listed difference that disappears fails too, so the list stays true.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import yaml
+
+from helpers.dataset import load_dataset
+
+from .compare import CORPUS_DIR, compare_table, published_file, table_dirs
+
+TABLES = table_dirs()
+
+
+def _explained() -> dict[str, dict]:
+    data = yaml.safe_load((CORPUS_DIR / "differences.yaml").read_text("utf-8"))
+    return {f"{d['table']} | {d['project']} | {d['item']}": d for d in data["differences"]}
+
+
+def test_corpus_covers_four_provinces_and_twelve_tables():
+    provinces = {
+        yaml.safe_load((d / "expected.yaml").read_text("utf-8"))["province"] for d in TABLES
+    }
+    assert len(TABLES) >= 12
+    assert len(provinces) >= 4
+    suffixes = {published_file(d).suffix for d in TABLES}
+    assert {".xlsx", ".xls", ".docx"} <= suffixes
+
+
+@pytest.mark.parametrize("folder", TABLES, ids=lambda p: p.name)
+def test_table_validates_with_every_project_and_indicator(folder):
+    expected = yaml.safe_load((folder / "expected.yaml").read_text("utf-8"))
+    dataset = load_dataset(published_file(folder))
+    assert dataset.fiscal_year == expected["fiscal_year"]
+    assert len(dataset.projects) == len(expected["projects"])
+    printed_names = {i["name"] for p in expected["projects"] for i in p["indicators"] if i["name"]}
+    read_names = set(dataset.indicators["name"])
+    execution_rows = {n for n in printed_names if "预算执行率" in n}
+    missing = {n for n in printed_names - read_names - execution_rows if not n.startswith("指标")}
+    assert not missing, f"indicator rows not read: {sorted(missing)[:5]}"
+
+
+@pytest.mark.parametrize("folder", TABLES, ids=lambda p: p.name)
+def test_every_printed_score_agrees_or_is_explained(folder):
+    explained = _explained()
+    for row in compare_table(folder):
+        entry = explained.get(row.key)
+        if row.agrees:
+            assert entry is None, f"listed as a difference but agrees now: {row.key}"
+            continue
+        assert entry is not None, (
+            f"unexplained difference {row.key}: printed {row.printed}, jixiao {row.computed}"
+        )
+        assert entry["kind"] in {"grader", "rule", "form"}
+        assert entry["printed"] == pytest.approx(row.printed)
+        if entry["jixiao"] is None:
+            assert row.computed is None or math.isnan(row.computed)
+        else:
+            assert entry["jixiao"] == pytest.approx(row.computed, abs=0.005)
+
+
+def test_no_stale_explanations():
+    current = {row.key for folder in TABLES for row in compare_table(folder) if not row.agrees}
+    stale = set(_explained()) - current
+    assert not stale, f"explanations for differences that no longer occur: {sorted(stale)[:5]}"

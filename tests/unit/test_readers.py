@@ -1,0 +1,247 @@
+"""helpers.readers: real-world files in, the same tables out (Excel-typed cells, encodings, forms)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from helpers.dataset import DatasetError, load_dataset, write_workbook
+from helpers.evaluation import evaluate, evaluate_path
+from helpers.readers.cells import cell_text
+from helpers.scoring import score_dataset
+
+from .formbuilder import FormIndicator, sample_project, write_form_xlsx
+
+# --- Excel-typed cells ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "text"),
+    [
+        (0.985, "0.0%", "98.5%"),
+        (0.9985, "0.00%", "99.85%"),
+        (1, "0%", "100%"),
+        (0.96, "0%", "96%"),
+        (98.5, "General", "98.5"),
+        (310, "General", "310"),
+        (681.5307, "0.0000", "681.5307"),
+        (0.1 + 0.2, "General", "0.3"),
+        (dt.datetime(2022, 9, 30), "yyyy-mm-dd", "2022-09-30"),
+        (dt.datetime(2022, 9, 30), 'yyyy"年"m"月"d"日"', "2022-09-30"),
+        (dt.date(2022, 9, 30), "yyyy/m/d", "2022-09-30"),
+        ("  ≥20场 ", "General", "≥20场"),
+        ("=8个", "@", "=8个"),
+        ("", "General", None),
+        (None, "General", None),
+    ],
+)
+def test_cell_text_reads_value_and_format_together(value, number_format, text):
+    assert cell_text(value, number_format) == text
+
+
+def _typed_workbook(seed_workbook: Path, tmp_path: Path) -> Path:
+    """The seed workbook as an analyst edits it in Excel: rates typed as percents, numbers as
+    numbers, one actual typed as a date and one as a percent cell."""
+    book = openpyxl.load_workbook(seed_workbook)
+    projects = book["projects"]
+    headers = [c.value for c in projects[1]]
+    rate_col = headers.index("执行率（%）") + 1
+    for row in range(2, projects.max_row + 1):
+        cell = projects.cell(row, rate_col)
+        if cell.value is not None:
+            cell.value = float(cell.value) / 100
+            cell.number_format = "0.00%"
+    indicators = book["indicators"]
+    headers = [c.value for c in indicators[1]]
+    actual_col = headers.index("实际完成值") + 1
+    for row in range(2, indicators.max_row + 1):
+        cell = indicators.cell(row, actual_col)
+        if cell.value == "100%":
+            cell.value = 1
+            cell.number_format = "0%"
+        elif cell.value == "99.8%":
+            cell.value = 0.998
+            cell.number_format = "0.0%"
+    path = tmp_path / "typed.xlsx"
+    book.save(path)
+    return path
+
+
+def test_excel_edited_workbook_scores_the_same_as_its_csv_twin(seed_result, seed_workbook, tmp_path):
+    typed = _typed_workbook(seed_workbook, tmp_path)
+    result = score_dataset(load_dataset(typed))
+    pd.testing.assert_series_equal(
+        result.projects["score"], seed_result.projects["score"], check_names=False
+    )
+    pd.testing.assert_series_equal(
+        result.indicators["score"], seed_result.indicators["score"], check_names=False
+    )
+    assert result.projects["stated_execution_rate_pct"].tolist() == pytest.approx(
+        seed_result.projects["stated_execution_rate_pct"].tolist(), nan_ok=True
+    )
+
+
+def test_percent_cell_against_a_percent_target_is_met(tmp_path):
+    project = sample_project()
+    project.indicators[1] = FormIndicator(
+        "产出指标", "质量指标", "合格率", "不低于90%", (0.96, "0%"), 10, 10
+    )
+    result = score_dataset(load_dataset(write_form_xlsx(tmp_path / "f.xlsx", [project])))
+    row = result.indicators.set_index("name").loc["合格率"]
+    assert (row["actual"], row["status"], row["score"]) == ("96%", "达成", 10.0)
+
+
+def test_rate_percent_cell_is_a_percent_not_a_fraction(tmp_path):
+    project = sample_project(rate=(0.9985, "0.00%"), budget=100, spent=99.85, fiscal=(100, 100, 99.85))
+    result = score_dataset(load_dataset(write_form_xlsx(tmp_path / "f.xlsx", [project])))
+    (row,) = result.projects.itertuples()
+    assert row.stated_execution_rate_pct == 99.85
+    assert row.execution_score == 9.99  # 99.85 % of 10, half-up
+
+
+def test_date_cell_after_the_deadline_is_unmet(tmp_path):
+    project = sample_project()
+    project.indicators[2] = FormIndicator(
+        "产出指标", "时效指标", "完成时间", "2022年9月30日前", dt.datetime(2022, 11, 15), 10, 10
+    )
+    result = score_dataset(load_dataset(write_form_xlsx(tmp_path / "f.xlsx", [project])))
+    row = result.indicators.set_index("name").loc["完成时间"]
+    assert row["actual"] == "2022-11-15"
+    assert row["status"] == "未达成"
+    assert row["score"] < 10
+
+
+# --- CSV encodings and malformed rows -----------------------------------------------------------
+
+
+def test_gb18030_csv_is_read_and_the_note_says_so(seed_copy, seed_result):
+    for name in ("projects.csv", "indicators.csv"):
+        path = seed_copy / name
+        path.write_bytes(path.read_text("utf-8").encode("gb18030"))
+    dataset = load_dataset(seed_copy)
+    assert any("GB18030" in w and "projects.csv" in w for w in dataset.warnings)
+    assert score_dataset(dataset).projects["score"].tolist() == pytest.approx(
+        seed_result.projects["score"].tolist(), nan_ok=True
+    )
+
+
+def test_utf8_bom_csv_is_read_silently(seed_copy):
+    path = seed_copy / "projects.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_dataset(seed_copy).warnings == []
+
+
+def test_unquoted_comma_is_a_row_error_not_a_traceback(seed_copy):
+    path = seed_copy / "projects.csv"
+    text = path.read_text("utf-8").replace("科学技术奖奖励项目", "科学技术奖,奖励项目", 1)
+    path.write_text(text, "utf-8")
+    with pytest.raises(DatasetError) as info:
+        load_dataset(seed_copy)
+    (problem,) = info.value.problems
+    assert problem.file.endswith("projects.csv")
+    assert problem.row == 2
+    assert "引号" in problem.expected_zh
+
+
+def test_undecodable_csv_names_the_file(seed_copy):
+    (seed_copy / "indicators.csv").write_bytes(b"\xff\xfe\x00\xd8" * 3 + b"\x81")
+    with pytest.raises(DatasetError) as info:
+        load_dataset(seed_copy)
+    assert any(p.file.endswith("indicators.csv") for p in info.value.problems)
+
+
+# --- the standard form --------------------------------------------------------------------------
+
+
+def test_form_one_project_per_sheet_and_stacked_read_the_same(tmp_path):
+    projects = [sample_project(), sample_project(name="第二个项目", total=None)]
+    per_sheet = load_dataset(write_form_xlsx(tmp_path / "a.xlsx", projects))
+    stacked = load_dataset(write_form_xlsx(tmp_path / "b.xlsx", projects, stacked=True))
+    columns = ["project_id", "level1", "level2", "name", "target", "actual", "weight"]
+    pd.testing.assert_frame_equal(per_sheet.indicators[columns], stacked.indicators[columns])
+    assert per_sheet.projects["name"].tolist() == ["农村实用技术培训项目", "第二个项目"]
+    assert per_sheet.department.name == "某某县某某镇人民政府"
+    assert per_sheet.fiscal_year == 2022
+    assert per_sheet.indicators["level1"].unique().tolist() == ["产出", "效益", "满意度"]
+
+
+def test_form_error_names_the_sheet_and_cell(tmp_path):
+    project = sample_project()
+    project.indicators[0] = FormIndicator("产出指标", "数量指标", "培训人次", "≥200人次", "230人次", "二十", 20)
+    with pytest.raises(DatasetError) as info:
+        load_dataset(write_form_xlsx(tmp_path / "自评表.xlsx", [project]))
+    (problem,) = info.value.problems
+    assert str(problem).startswith("[自评表.xlsx 工作表「项目1」G13，列 weight] 值 “二十”")
+
+
+def test_form_sichuan_columns_compose_the_target(tmp_path):
+    project = sample_project()
+    project.indicators[0] = FormIndicator(
+        "产出指标", "数量指标", "培训人次", 200, "230", 20, 20, direction="≥", unit="人次"
+    )
+    project.indicators[3] = FormIndicator(
+        "产出指标", "成本指标", "人均培训成本", 500, "520", 10, 9.6, direction="≤", unit="元"
+    )
+    result = score_dataset(
+        load_dataset(write_form_xlsx(tmp_path / "sc.xlsx", [project], sichuan=True))
+    )
+    rows = result.indicators.set_index("name")
+    assert rows.loc["培训人次", "target"] == "≥200人次"
+    assert rows.loc["人均培训成本", "target"] == "≤500元"
+    assert rows.loc["人均培训成本", "score"] == 9.6  # 4 % over a ≤ target: 96 % of 10
+
+
+def test_form_total_zero_is_recomputed_from_its_parts(tmp_path):
+    project = sample_project(initial=0, budget=0, spent=0, rate=0, score=0, fiscal=(90, 90, 89.974))
+    dataset = load_dataset(write_form_xlsx(tmp_path / "f.xlsx", [project]))
+    (row,) = dataset.projects.itertuples()
+    assert (row.budget_wan, row.spent_wan) == (90.0, 89.974)
+    assert any("按其中各项合计" in w for w in dataset.warnings)
+
+
+def test_execution_weight_and_published_weights_are_kept(tmp_path):
+    indicators = [
+        FormIndicator("产出指标", "数量指标", "甲", "≥10个", "10个", 40, 40),
+        FormIndicator("效益指标", "社会效益指标", "乙", "显著提升", "无法说清", 30, 30),
+        FormIndicator("满意度指标", "服务对象满意度指标", "丙", "≥90%", "95%", 10, 10),
+    ]
+    project = sample_project(indicators=indicators, weight=20, score=20, rate=(1, "0%"), spent=100, fiscal=(100, 100, 100))
+    result = score_dataset(load_dataset(write_form_xlsx(tmp_path / "f.xlsx", [project])))
+    rows = result.indicators.set_index("name")
+    assert rows["weight_used"].tolist() == [40.0, 30.0, 10.0]  # never rescaled
+    assert pd.isna(rows.loc["乙", "score"])  # cannot be judged: left out, and said so
+    (proj,) = result.projects.itertuples()
+    assert proj.execution_weight == 20.0
+    assert proj.score == 70.0  # 40 + 10 + execution 20; 乙's 30 points not counted
+    assert any("有分值但无法评分" in f and "乙（30 分）" in f for f in proj.flags)
+    assert any("自评得分与按规则计算的得分不同" in f for f in proj.flags)
+
+
+def test_folder_year_must_match_the_data(seed_dataset, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(seed_dataset.source, data / "2022" / "高新区科技局")
+    with pytest.raises(DatasetError) as info:
+        evaluate(2022, "高新区科技局", data)
+    (problem,) = info.value.problems
+    assert "2021" in problem.expected_zh and "2022" in problem.expected_zh
+    with pytest.raises(DatasetError):
+        evaluate_path(data / "2022" / "高新区科技局")
+
+
+def test_category_typo_is_warned(seed_copy):
+    path = seed_copy / "projects.csv"
+    path.write_text(path.read_text("utf-8").replace("KJ02,科技创新发展", "KJ02,科技创新", 1), "utf-8")
+    warnings = load_dataset(seed_copy).warnings
+    assert any("科技创新" in w and "科技创新发展" in w for w in warnings)
+
+
+def test_workbook_round_trip_keeps_typed_numbers(seed_dataset, tmp_path):
+    path = write_workbook(seed_dataset, tmp_path / "x.xlsx")
+    sheet = openpyxl.load_workbook(path)["indicators"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.data_validations.dataValidation  # drop-downs for the levels
