@@ -72,7 +72,9 @@ def _typed_workbook(seed_workbook: Path, tmp_path: Path) -> Path:
     return path
 
 
-def test_excel_edited_workbook_scores_the_same_as_its_csv_twin(seed_result, seed_workbook, tmp_path):
+def test_excel_edited_workbook_scores_the_same_as_its_csv_twin(
+    seed_result, seed_workbook, tmp_path
+):
     typed = _typed_workbook(seed_workbook, tmp_path)
     result = score_dataset(load_dataset(typed))
     pd.testing.assert_series_equal(
@@ -97,7 +99,9 @@ def test_percent_cell_against_a_percent_target_is_met(tmp_path):
 
 
 def test_rate_percent_cell_is_a_percent_not_a_fraction(tmp_path):
-    project = sample_project(rate=(0.9985, "0.00%"), budget=100, spent=99.85, fiscal=(100, 100, 99.85))
+    project = sample_project(
+        rate=(0.9985, "0.00%"), budget=100, spent=99.85, fiscal=(100, 100, 99.85)
+    )
     result = score_dataset(load_dataset(write_form_xlsx(tmp_path / "f.xlsx", [project])))
     (row,) = result.projects.itertuples()
     assert row.stated_execution_rate_pct == 99.85
@@ -172,7 +176,9 @@ def test_form_one_project_per_sheet_and_stacked_read_the_same(tmp_path):
 
 def test_form_error_names_the_sheet_and_cell(tmp_path):
     project = sample_project()
-    project.indicators[0] = FormIndicator("产出指标", "数量指标", "培训人次", "≥200人次", "230人次", "二十", 20)
+    project.indicators[0] = FormIndicator(
+        "产出指标", "数量指标", "培训人次", "≥200人次", "230人次", "二十", 20
+    )
     with pytest.raises(DatasetError) as info:
         load_dataset(write_form_xlsx(tmp_path / "自评表.xlsx", [project]))
     (problem,) = info.value.problems
@@ -210,7 +216,14 @@ def test_execution_weight_and_published_weights_are_kept(tmp_path):
         FormIndicator("效益指标", "社会效益指标", "乙", "显著提升", "无法说清", 30, 30),
         FormIndicator("满意度指标", "服务对象满意度指标", "丙", "≥90%", "95%", 10, 10),
     ]
-    project = sample_project(indicators=indicators, weight=20, score=20, rate=(1, "0%"), spent=100, fiscal=(100, 100, 100))
+    project = sample_project(
+        indicators=indicators,
+        weight=20,
+        score=20,
+        rate=(1, "0%"),
+        spent=100,
+        fiscal=(100, 100, 100),
+    )
     result = score_dataset(load_dataset(write_form_xlsx(tmp_path / "f.xlsx", [project])))
     rows = result.indicators.set_index("name")
     assert rows["weight_used"].tolist() == [40.0, 30.0, 10.0]  # never rescaled
@@ -235,7 +248,9 @@ def test_folder_year_must_match_the_data(seed_dataset, tmp_path):
 
 def test_category_typo_is_warned(seed_copy):
     path = seed_copy / "projects.csv"
-    path.write_text(path.read_text("utf-8").replace("KJ02,科技创新发展", "KJ02,科技创新", 1), "utf-8")
+    path.write_text(
+        path.read_text("utf-8").replace("KJ02,科技创新发展", "KJ02,科技创新", 1), "utf-8"
+    )
     warnings = load_dataset(seed_copy).warnings
     assert any("科技创新" in w and "科技创新发展" in w for w in warnings)
 

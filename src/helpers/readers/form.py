@@ -507,11 +507,10 @@ def _indicators(
         if any(lead.startswith(w) for w in _TOTAL_WORDS):
             score_col = columns.get("stated_score")
             total = grid.get(r, score_col) if score_col is not None else None
-            if _to_decimal(total) is None:
+            if _to_decimal(total) is None and (score_col is None or total is not None):
+                # No 得分 column, or text there (自评等级 优): the row's last number is the total.
                 numbers = [t for t in texts if _to_decimal(t) is not None]
                 total = numbers[-1] if numbers else None
-                if len(numbers) >= 1 and score_col is None:
-                    total = numbers[-1]
             if total is not None:
                 project["stated_score"] = total
                 cells["stated_score"] = _ref(grid, r)

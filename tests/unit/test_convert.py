@@ -1,0 +1,89 @@
+"""helpers.convert and helpers.writers: both ways between the standard form and our layouts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from helpers.convert import ConvertError, plan_conversion, write_conversion
+from helpers.dataset import load_dataset
+from helpers.scoring import score_dataset
+
+from .formbuilder import sample_project, write_form_xlsx
+
+
+def _scores(path: Path) -> list[float]:
+    return score_dataset(load_dataset(path)).indicators["score"].tolist()
+
+
+def test_folder_to_form_and_back_keeps_every_score(seed_dataset, seed_result, tmp_path):
+    plan = plan_conversion(tmp_path / "seed", str(tmp_path / "form.xlsx"), form=True)
+    target = write_conversion(seed_dataset, seed_result, plan, force=False)
+    back = score_dataset(load_dataset(target))
+    assert back.indicators["score"].tolist() == pytest.approx(
+        seed_result.indicators["score"].tolist(), nan_ok=True
+    )
+    assert back.projects["stated_score"].tolist() == pytest.approx(
+        seed_result.projects["score"].tolist(), nan_ok=True
+    )
+    sheet = openpyxl.load_workbook(target).worksheets[0]
+    assert sheet["A1"].value == "项目支出绩效自评表"
+    assert sheet.merged_cells.ranges  # merged like the printed form
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet["A3"].font.name == "宋体"
+
+
+def test_form_to_folder_to_workbook(tmp_path):
+    form = write_form_xlsx(tmp_path / "自评表.xlsx", [sample_project(), sample_project(name="二")])
+    dataset = load_dataset(form)
+    result = score_dataset(dataset)
+    folder = write_conversion(dataset, result, plan_conversion(form, None, form=False), force=False)
+    assert folder == tmp_path / "自评表"
+    assert _scores(folder) == _scores(form)
+    workbook = write_conversion(
+        load_dataset(folder),
+        result,
+        plan_conversion(folder, str(tmp_path / "w.xlsx"), form=False),
+        force=False,
+    )
+    assert _scores(workbook) == _scores(form)
+
+
+def test_formula_like_text_is_written_as_text(tmp_path, seed_dataset, seed_result):
+    dataset = seed_dataset
+    result = seed_result
+    result.projects.loc[0, "name"] = '=HYPERLINK("http://x","y")'
+    try:
+        target = write_conversion(
+            dataset,
+            result,
+            plan_conversion(tmp_path, str(tmp_path / "f.xlsx"), form=True),
+            force=False,
+        )
+    finally:
+        result.projects.loc[0, "name"] = dataset.projects.loc[0, "name"]
+    cell = openpyxl.load_workbook(target).worksheets[0]["C3"]
+    assert cell.value == '=HYPERLINK("http://x","y")'
+    assert cell.data_type == "s"
+
+
+@pytest.mark.parametrize("output", ["out.csv", "out.xls", "out.docx"])
+def test_wrong_output_suffix_is_refused(tmp_path, output):
+    with pytest.raises(ConvertError, match="xlsx"):
+        plan_conversion(tmp_path / "seed", str(tmp_path / output), form=False)
+
+
+def test_existing_target_needs_force_and_nothing_is_left_behind(
+    seed_dataset, seed_result, tmp_path
+):
+    target = tmp_path / "w.xlsx"
+    target.write_bytes(b"old")
+    plan = plan_conversion(tmp_path / "seed", str(target), form=False)
+    with pytest.raises(ConvertError, match="--force"):
+        write_conversion(seed_dataset, seed_result, plan, force=False)
+    assert target.read_bytes() == b"old"
+    write_conversion(seed_dataset, seed_result, plan, force=True)
+    assert load_dataset(target).projects.shape[0] == 20
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.xlsx"]
