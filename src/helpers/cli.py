@@ -1,8 +1,9 @@
 """The ``jixiao`` command line.
 
-``jixiao validate PATH``, ``jixiao score PATH [--json]``, ``jixiao convert FOLDER`` and
-``jixiao report PARAMS.yaml | --year YEAR``. PATH is a dataset folder or workbook. Bad input
-exits with code 2 and a message naming file, row and column; nothing is written.
+``jixiao validate PATH``, ``jixiao score PATH [--json | --csv OUT.csv | --xlsx OUT.xlsx]``,
+``jixiao convert FOLDER`` and ``jixiao report PARAMS.yaml | --year YEAR``. PATH is a dataset
+folder or workbook. Bad input exits with code 2 and a message naming file, row and column;
+nothing is written. ``score --json`` prints the document described in ``docs/score-json.md``.
 
 Heavy imports happen inside the commands so that ``jixiao --help`` stays instant.
 """
@@ -10,8 +11,6 @@ Heavy imports happen inside the commands so that ``jixiao --help`` stays instant
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,10 +27,11 @@ def _print_problems(header: str, problems: list[Any]) -> None:
 
 
 def _load(path: str):  # type: ignore[no-untyped-def]
-    from helpers.dataset import DatasetError, load_dataset
+    from helpers.dataset import DatasetError
+    from helpers.evaluation import evaluate_path
 
     try:
-        return load_dataset(path)
+        return evaluate_path(path).dataset
     except DatasetError as exc:
         _print_problems(
             f"数据校验失败，共 {len(exc.problems)} 处问题 / validation failed with "
@@ -46,62 +46,11 @@ def _print_warnings(warnings: list[str]) -> None:
         print(f"警告 / warning: {warning}", file=sys.stderr)
 
 
-def _jsonable(value: Any) -> Any:
-    """Plain JSON values: NaN becomes null, numpy scalars become Python numbers."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
-
-
-PROJECT_JSON_COLUMNS = (
-    "project_id",
-    "name",
-    "category",
-    "budget_wan",
-    "spent_wan",
-    "execution_rate_pct",
-    "execution_score",
-    "indicator_score",
-    "score",
-    "grade",
-    "stated_score",
-    "n_indicators",
-    "n_met",
-    "n_near_met",
-    "n_unmet",
-    "unmet",
-    "near_met",
-    "flags",
-    "level_notes",
-)
-
-
 def build_score_json(result: Any) -> dict[str, Any]:
-    """The JSON document printed by ``jixiao score --json``."""
-    projects = result.projects.loc[:, list(PROJECT_JSON_COLUMNS)].to_dict("records")
-    return _jsonable(
-        {
-            "department": result.department,
-            "categories": result.categories.to_dict("records"),
-            "projects": projects,
-            "warnings": result.warnings,
-        }
-    )
+    """The JSON document printed by ``jixiao score --json`` (see ``docs/score-json.md``)."""
+    from helpers.score_export import build_score_document
+
+    return build_score_document(result)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -115,15 +64,62 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _evaluate(path: str):  # type: ignore[no-untyped-def]
+    """As :func:`_load`, with the scores: the dataset is read, checked and scored once."""
+    from helpers.dataset import DatasetError
+    from helpers.evaluation import evaluate_path
+
+    try:
+        return evaluate_path(path)
+    except DatasetError as exc:
+        _print_problems(
+            f"数据校验失败，共 {len(exc.problems)} 处问题 / validation failed with "
+            f"{len(exc.problems)} problem(s): {path}",
+            exc.problems,
+        )
+        raise SystemExit(EXIT_BAD_INPUT) from None
+
+
+def _score_export_targets(args: argparse.Namespace) -> list[Path]:
+    """The files ``--csv``/``--xlsx`` will write, checked before any work is done."""
+    from helpers.score_export import ExportPathError, export_paths
+
+    kind = "csv" if args.csv is not None else "xlsx"
+    try:
+        return export_paths(args.csv if kind == "csv" else args.xlsx, kind, source=args.path)
+    except ExportPathError as exc:
+        print(f"{exc.zh} / {exc.en}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from helpers.format import format_pct, format_score, format_wan
-    from helpers.scoring import score_dataset
 
-    dataset = _load(args.path)
-    result = score_dataset(dataset)
+    exporting = args.csv is not None or args.xlsx is not None
+    targets = _score_export_targets(args) if exporting else []
+    evaluation = _evaluate(args.path)
+    dataset, result = evaluation.dataset, evaluation.result
     if args.json:
-        json.dump(build_score_json(result), sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        from helpers.score_export import dumps_score_document
+
+        print(dumps_score_document(build_score_json(result)))
+        return EXIT_OK
+    if exporting:
+        from helpers.score_export import write_scores_csv, write_scores_xlsx
+
+        _print_warnings(dataset.warnings)
+        write = write_scores_csv if args.csv is not None else write_scores_xlsx
+        try:
+            write(result, targets[0])
+        except OSError as exc:
+            print(f"写入失败 / could not write: {targets[0]}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        n_projects, n_indicators = len(result.projects), len(result.indicators)
+        print(
+            f"已写入 {n_projects} 个项目、{n_indicators} 条指标的得分："
+            f"{'、'.join(map(str, targets))} / wrote the scores of {n_projects} projects and "
+            f"{n_indicators} indicators: {', '.join(map(str, targets))}"
+        )
         return EXIT_OK
     _print_warnings(dataset.warnings)
     from rich.console import Console
@@ -154,18 +150,27 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from helpers.dataset import write_workbook
+    from helpers.convert import ConvertError, plan_conversion, write_conversion
+    from helpers.scoring import score_dataset
 
-    dataset = _load(args.path)
     source = Path(args.path)
-    target = Path(args.output) if args.output else source.with_suffix(".xlsx")
-    if target.exists() and not args.force:
+    try:
+        plan = plan_conversion(source, args.output, form=args.form)
+    except ConvertError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if plan.target.exists() and not args.force:
         print(
-            f"{target} 已存在，使用 --force 覆盖 / exists; use --force to overwrite",
+            f"{plan.target} 已存在，使用 --force 覆盖 / exists; use --force to overwrite",
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    write_workbook(dataset, target)
+    dataset = _load(args.path)
+    try:
+        target = write_conversion(dataset, score_dataset(dataset), plan, force=args.force)
+    except ConvertError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(f"已写入 / written: {target}")
     return EXIT_OK
 
@@ -207,13 +212,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="评分 / score every project of a dataset")
     p.add_argument("path")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument(
+        "--json", action="store_true", help="print one JSON document (docs/score-json.md)"
+    )
+    out.add_argument(
+        "--csv", metavar="OUT.csv", help="write indicator scores to OUT.csv, projects beside it"
+    )
+    out.add_argument("--xlsx", metavar="OUT.xlsx", help="write sheets 项目 and 指标 to OUT.xlsx")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("convert", help="把数据文件夹写成 Excel 工作簿 / folder → .xlsx")
-    p.add_argument("path")
-    p.add_argument("--output", "-o", help="workbook path (default: FOLDER.xlsx)")
-    p.add_argument("--force", action="store_true", help="overwrite an existing workbook")
+    p = sub.add_parser(
+        "convert",
+        help="数据集互转：文件夹 ⇄ 工作簿 ⇄ 标准自评表 / convert between folder, workbook and the standard form",
+    )
+    p.add_argument(
+        "path", help="数据文件夹、工作簿或自评表（.xlsx/.xls/.docx） / dataset folder or file"
+    )
+    p.add_argument(
+        "--output",
+        "-o",
+        help="输出：以 .xlsx 结尾为工作簿，否则为 CSV 文件夹 / .xlsx for a workbook, else a CSV folder "
+        "(default: FOLDER.xlsx, or a folder named after the form file)",
+    )
+    p.add_argument(
+        "--form",
+        action="store_true",
+        help="写成标准项目支出绩效自评表（含计算得分） / write the standard 自评表 with jixiao's scores",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="覆盖已有输出 / overwrite an existing output"
+    )
     p.set_defaults(func=cmd_convert)
 
     p = sub.add_parser("report", help="生成报告 / render reports with papermill + nbconvert")

@@ -87,3 +87,18 @@ def test_existing_target_needs_force_and_nothing_is_left_behind(
     write_conversion(seed_dataset, seed_result, plan, force=True)
     assert load_dataset(target).projects.shape[0] == 20
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.xlsx"]
+
+
+def test_cli_convert_form_to_folder_and_refuses_a_csv_target(tmp_path, capsys):
+    from helpers.cli import main
+
+    form = write_form_xlsx(tmp_path / "自评表.xlsx", [sample_project()])
+    assert main(["convert", str(form)]) == 0
+    assert (tmp_path / "自评表" / "indicators.csv").is_file()
+    assert main(["convert", str(form), "-o", str(tmp_path / "x.csv")]) == 2
+    assert "xlsx" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()
+    assert (
+        main(["convert", str(tmp_path / "自评表"), "--form", "-o", str(tmp_path / "f.xlsx")]) == 0
+    )
+    assert _scores(tmp_path / "f.xlsx") == _scores(form)

@@ -127,7 +127,7 @@ def test_invalid_amounts_name_the_exact_text(write_folder, amount):
     ("column", "value", "expected_en"),
     [
         ("stated_execution_rate_pct", "-1", "expected a non-negative percentage (98.5 or 98.5%)"),
-        ("stated_score", "-1", "expected a score from 0 to 100"),
+        ("stated_score", "-1", "expected a non-negative total score"),
     ],
 )
 def test_project_number_ranges(write_folder, column, value, expected_en):
