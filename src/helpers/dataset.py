@@ -334,12 +334,15 @@ def build_dataset(
     if department.template is None and execution_weight is not None:
         department = department.model_copy(update={"template": resolved})
     problems += _orphan_problems(projects, indicators, names["indicators"])
-    weight_problems = _weight_problems(projects, indicators, names["indicators"], resolved)
-    if tables.layout == "form":
-        # A published table is read as printed: its 分值 are what the grader used.
-        warnings += [f"{p}（按表中分值计分）" for p in weight_problems]
-    else:
-        problems += weight_problems
+    published = set(projects.loc[projects["stated_score"].notna(), "project_id"])
+    published |= set(indicators.loc[indicators["stated_score"].notna(), "project_id"])
+    for pid, problem in _weight_problems(projects, indicators, names["indicators"], resolved):
+        if tables.layout == "form" or pid in published:
+            # A published table (or its transcription, with the printed 得分) is read as
+            # printed: its 分值 are what the grader used.
+            warnings.append(f"{problem}（按表中分值计分）")
+        else:
+            problems.append(problem)
     if problems:
         raise DatasetError(problems)
 
@@ -405,7 +408,7 @@ def project_execution_weights(projects: pd.DataFrame, template: Template) -> pd.
 
 def _weight_problems(
     projects: pd.DataFrame, indicators: pd.DataFrame, file: str, template: Template
-) -> list[Problem]:
+) -> list[tuple[str, Problem]]:
     """Explicit weights (分值) plus the execution weight must total 100."""
     execution = dict(
         zip(projects["project_id"], project_execution_weights(projects, template), strict=False)
@@ -423,14 +426,17 @@ def _weight_problems(
             is_all_explicit[pid] and not math.isclose(total, budget, abs_tol=0.01)
         ) or total > budget + 0.01:
             problems.append(
-                Problem(
-                    file,
-                    int(first_line[pid]),
-                    "weight",
-                    f"{pid}: {total:g}",
-                    f"项目指标分值合计加预算执行率 {execution_weight:g} 分应为 100 分（现为 {total + execution_weight:g} 分）",
-                    f"the project's weights plus {execution_weight:g} for the execution rate must total 100 "
-                    f"(they total {total + execution_weight:g})",
+                (
+                    pid,
+                    Problem(
+                        file,
+                        int(first_line[pid]),
+                        "weight",
+                        f"{pid}: {total:g}",
+                        f"项目指标分值合计加预算执行率 {execution_weight:g} 分应为 100 分（现为 {total + execution_weight:g} 分）",
+                        f"the project's weights plus {execution_weight:g} for the execution rate must total 100 "
+                        f"(they total {total + execution_weight:g})",
+                    ),
                 )
             )
     return problems

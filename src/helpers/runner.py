@@ -587,6 +587,15 @@ def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentO
             evaluate(params.fiscal_year, department, params.data_dir)
         except DatasetError as exc:
             invalid.append(DepartmentOutcome(department, False, "invalid", str(exc)))
+        except Exception as exc:  # a reader bug must not stop the other departments
+            invalid.append(
+                DepartmentOutcome(
+                    department,
+                    False,
+                    "invalid",
+                    f"读取数据时发生内部错误（{type(exc).__name__}）：{exc} / internal error while reading",
+                )
+            )
         else:
             valid.append(department)
     return valid, invalid

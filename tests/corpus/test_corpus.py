@@ -71,3 +71,29 @@ def test_no_stale_explanations():
     current = {row.key for folder in TABLES for row in compare_table(folder) if not row.agrees}
     stale = set(_explained()) - current
     assert not stale, f"explanations for differences that no longer occur: {sorted(stale)[:5]}"
+
+
+@pytest.mark.parametrize("folder", TABLES, ids=lambda p: p.name)
+def test_cli_validate_score_and_convert_every_table(folder, tmp_path, capsys):
+    from helpers.cli import main
+
+    table = published_file(folder)
+    assert main(["validate", str(table)]) == 0
+    assert main(["score", str(table), "--json"]) == 0
+    assert '"schema": "jixiao.score/1"' in capsys.readouterr().out
+    out = tmp_path / "dataset"
+    assert main(["convert", str(table), "-o", str(out)]) == 0
+    assert main(["validate", str(out)]) == 0  # the transcription validates too
+
+
+def test_a_form_without_a_year_takes_its_year_folder(tmp_path):
+    import shutil
+
+    folder = next(d for d in TABLES if d.name.startswith("04_"))
+    year_dir = tmp_path / "data" / "2022"
+    year_dir.mkdir(parents=True)
+    shutil.copy(published_file(folder), year_dir / "明朗中学.docx")
+    dataset = load_dataset(year_dir / "明朗中学.docx")
+    assert dataset.fiscal_year == 2022
+    assert dataset.department.name == "永德县明朗中学"
+    assert any("按所在文件夹 2022 年处理" in w for w in dataset.warnings)

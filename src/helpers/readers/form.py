@@ -641,7 +641,7 @@ def read_form(
             if year is not None:
                 years.append(year)
             departments.append(
-                strip_code(named_unit or supervisor or unit) or unit_in_name(grid.file) or ""
+                strip_code(named_unit or unit or supervisor) or unit_in_name(grid.file) or ""
             )
             project[WHERE_COLUMN] = f"{_ref(grid, block.start)}起"
             project[CELLS_COLUMN] = cells

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -478,6 +479,15 @@ def read_form_files(
     department: dict[str, Any] = {}
     level_points = derived.pop("level_points", None)
     department.update(derived)
+    if "fiscal_year" not in department:
+        # The form prints no year: the year folder it is filed under (data/2022/…) says it.
+        folder_year = (source if source.is_dir() else source.parent).name
+        if re.fullmatch(r"20\d{2}", folder_year):
+            department["fiscal_year"] = int(folder_year)
+            notes.append(
+                f"{source.name}：表中未写明预算年度，按所在文件夹 {folder_year} 年处理。"
+                f" / no year printed; the folder's year {folder_year} is used."
+            )
     department.setdefault("budget_wan", _sum_text([p.get("budget_wan") for p in projects]))
     department.setdefault("spent_wan", _sum_text([p.get("spent_wan") for p in projects]))
     if level_points:
