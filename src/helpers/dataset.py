@@ -24,7 +24,7 @@ import pandera.pandas as pa
 from pydantic import ValidationError
 
 from helpers.format import format_wan
-from helpers.parse import KIND_QUALITATIVE, parse_indicator_values
+from helpers.parse import KIND_QUALITATIVE, PARSED_COLUMNS, _parse_coded
 from helpers.readers import CELLS_COLUMN, WHERE_COLUMN, SourceTables, read_source
 from helpers.readers.errors import Problem, ReadError
 from helpers.schema import (
@@ -64,6 +64,9 @@ class Dataset:
     source: Path
     warnings: list[str] = field(default_factory=list)
     layout: str = "folder"
+    parsed: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """``target``/``actual``: the parser's output for the indicator texts, computed once at load
+    (as :func:`helpers.parse._parse_coded` returns it) and reused by scoring."""
 
     @property
     def fiscal_year(self) -> int:
@@ -346,8 +349,12 @@ def build_dataset(
     if problems:
         raise DatasetError(problems)
 
-    warnings += _collect_warnings(department, projects, indicators, names)
-    return Dataset(department, projects, indicators, source, warnings, tables.layout)
+    parsed = {
+        column: _parse_coded(indicators[column], department.fiscal_year, PARSED_COLUMNS)
+        for column in ("target", "actual")
+    }
+    warnings += _collect_warnings(department, projects, indicators, names, parsed)
+    return Dataset(department, projects, indicators, source, warnings, tables.layout, parsed)
 
 
 def _typed(
@@ -461,6 +468,7 @@ def _collect_warnings(
     projects: pd.DataFrame,
     indicators: pd.DataFrame,
     names: dict[str, str],
+    parsed: dict[str, Any],
 ) -> list[str]:
     warnings: list[str] = []
     if department.spent_wan > department.budget_wan:
@@ -496,8 +504,8 @@ def _collect_warnings(
     level1 = [v for v in indicators["level1"].tolist() if v not in LEVEL1_VALUES]
     warnings += _label_warnings(level1, "一级指标", "level-1 labels", names["indicators"])
     for column in ("target", "actual"):
-        parsed = parse_indicator_values(indicators[column], department.fiscal_year)
-        unparsed = parsed["kind"].eq(KIND_QUALITATIVE) & ~parsed["is_parsed"]
+        values = parsed[column][0]
+        unparsed = values["kind"].eq(KIND_QUALITATIVE) & ~values["is_parsed"].astype(bool)
         for where, line, text in zip(
             indicators.loc[unparsed, "_cells"],
             indicators.loc[unparsed, "line"],

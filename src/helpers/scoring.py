@@ -589,8 +589,8 @@ def score_dataset(dataset: Dataset, config: ScoringConfig | None = None) -> Scor
     year = dataset.fiscal_year
     ind = dataset.indicators.reset_index(drop=True)
     used = ("kind", "op", "value", "unit", "deadline")  # the columns scored keeps and reads
-    target, t_codes, t_table = _parse_coded(ind["target"], year, used)
-    actual, a_codes, a_table = _parse_coded(ind["actual"], year, used)
+    target, t_codes, t_table = _parsed_once(dataset, ind, "target", year, used)
+    actual, a_codes, a_table = _parsed_once(dataset, ind, "actual", year, used)
     coded = {f"target_{c}": (t_codes, t_table[c].tolist()) for c in ("op", "kind", "unit")}
     coded |= {f"actual_{c}": (a_codes, a_table[c].tolist()) for c in ("kind", "unit", "grade")}
     direction_note = _apply_direction(ind, target, coded)
@@ -644,6 +644,18 @@ def score_dataset(dataset: Dataset, config: ScoringConfig | None = None) -> Scor
     categories = _summarise_categories(dataset, projects)
     department = _summarise_department(dataset, projects, scored)
     return ScoreResult(scored, projects, department, categories, config, list(dataset.warnings))
+
+
+def _parsed_once(
+    dataset: Dataset, ind: pd.DataFrame, column: str, year: int, used: tuple[str, ...]
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """The loader's parse of a text column when it has one for these rows, else a new parse."""
+    cached = dataset.parsed.get(column) if dataset.parsed else None
+    if cached is not None and cached[0].index.equals(ind.index):
+        frame, codes, table = cached
+        # The scoring may change operators (direction): work on a copy of the used columns.
+        return frame.loc[:, list(used)].copy(), codes, table
+    return _parse_coded(ind[column], year, used)
 
 
 def _row_execution_weights(

@@ -260,3 +260,14 @@ def test_workbook_round_trip_keeps_typed_numbers(seed_dataset, tmp_path):
     sheet = openpyxl.load_workbook(path)["indicators"]
     assert sheet.freeze_panes == "A2"
     assert sheet.data_validations.dataValidation  # drop-downs for the levels
+
+
+def test_the_dataset_is_parsed_once(seed_dataset, seed_result, monkeypatch):
+    import helpers.scoring as scoring
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("scoring parsed the texts again")
+
+    monkeypatch.setattr(scoring, "_parse_coded", refuse)
+    result = scoring.score_dataset(seed_dataset)
+    pd.testing.assert_series_equal(result.projects["score"], seed_result.projects["score"])
