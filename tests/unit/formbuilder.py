@@ -31,6 +31,7 @@ class FormIndicator:
     reason: str | None = None
     direction: str | None = None
     unit: str | None = None
+    target_adjusted: Cell = None
 
 
 @dataclass
@@ -73,7 +74,79 @@ SICHUAN_HEADER = [
     "得分",
     "偏差原因分析及改进措施",
 ]
+CHONGQING_HEADER = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年初目标值",
+    "调整后目标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+]
+SYMBOL_HEADER = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "计算符号",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+]
 THIN = Side(style="thin")
+
+
+def _row_values(ind: FormIndicator, layout: str) -> list[Cell]:
+    if layout == "sichuan":
+        return [
+            ind.level1,
+            ind.level2,
+            ind.name,
+            ind.direction,
+            ind.target,
+            ind.unit,
+            ind.actual,
+            ind.weight,
+            ind.score,
+            ind.reason,
+        ]
+    if layout == "chongqing":
+        return [
+            ind.level1,
+            ind.level2,
+            ind.name,
+            ind.target,
+            ind.target_adjusted,
+            ind.actual,
+            ind.weight,
+            ind.score,
+            ind.reason,
+        ]
+    if layout == "symbol":
+        return [
+            ind.level1,
+            ind.level2,
+            ind.name,
+            ind.direction,
+            ind.target,
+            ind.actual,
+            ind.weight,
+            ind.score,
+            ind.reason,
+        ]
+    return [
+        ind.level1,
+        ind.level2,
+        ind.name,
+        ind.target,
+        ind.actual,
+        ind.weight,
+        ind.score,
+        ind.reason,
+    ]
 
 
 def _put(ws, row: int, col: int, value: Cell) -> None:
@@ -89,9 +162,22 @@ def _put(ws, row: int, col: int, value: Cell) -> None:
     cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
-def write_block(ws, top: int, project: FormProject, year: int, *, sichuan: bool = False) -> int:
+def write_block(
+    ws,
+    top: int,
+    project: FormProject,
+    year: int,
+    *,
+    sichuan: bool = False,
+    layout: str = "standard",
+) -> int:
     """Write one project table from row ``top`` (1-based); return the next free row."""
-    header = SICHUAN_HEADER if sichuan else HEADER
+    layout = "sichuan" if sichuan else layout
+    header = {
+        "sichuan": SICHUAN_HEADER,
+        "chongqing": CHONGQING_HEADER,
+        "symbol": SYMBOL_HEADER,
+    }.get(layout, HEADER)
     width = len(header) + 1  # column A holds 绩效指标 / 项目资金 labels
     r = top
     _put(ws, r, 1, "项目支出绩效自评表")
@@ -163,32 +249,7 @@ def write_block(ws, top: int, project: FormProject, year: int, *, sichuan: bool 
     level_start: dict[str, int] = {}
     for ind in project.indicators:
         level_start.setdefault(ind.level1, r)
-        values: list[Cell]
-        if sichuan:
-            values = [
-                ind.level1,
-                ind.level2,
-                ind.name,
-                ind.direction,
-                ind.target,
-                ind.unit,
-                ind.actual,
-                ind.weight,
-                ind.score,
-                ind.reason,
-            ]
-        else:
-            values = [
-                ind.level1,
-                ind.level2,
-                ind.name,
-                ind.target,
-                ind.actual,
-                ind.weight,
-                ind.score,
-                ind.reason,
-            ]
-        for j, value in enumerate(values):
+        for j, value in enumerate(_row_values(ind, layout)):
             _put(ws, r, 2 + j, value)
         r += 1
     # merge each 一级指标 over its rows, as the printed form does
@@ -213,6 +274,7 @@ def write_form_xlsx(
     *,
     stacked: bool = False,
     sichuan: bool = False,
+    layout: str = "standard",
 ) -> Path:
     """One project per sheet (``项目1`` …), or all stacked in one sheet with a blank row between."""
     wb = Workbook()
@@ -221,10 +283,12 @@ def write_form_xlsx(
         ws = wb.create_sheet("自评表")
         row = 1
         for project in projects:
-            row = write_block(ws, row, project, year, sichuan=sichuan) + 1
+            row = write_block(ws, row, project, year, sichuan=sichuan, layout=layout) + 1
     else:
         for i, project in enumerate(projects, start=1):
-            write_block(wb.create_sheet(f"项目{i}"), 1, project, year, sichuan=sichuan)
+            write_block(
+                wb.create_sheet(f"项目{i}"), 1, project, year, sichuan=sichuan, layout=layout
+            )
     wb.save(path)
     return path
 

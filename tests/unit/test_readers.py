@@ -257,9 +257,14 @@ def test_category_typo_is_warned(seed_copy):
 
 def test_workbook_round_trip_keeps_typed_numbers(seed_dataset, tmp_path):
     path = write_workbook(seed_dataset, tmp_path / "x.xlsx")
-    sheet = openpyxl.load_workbook(path)["indicators"]
+    book = openpyxl.load_workbook(path)
+    sheet = book["indicators"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.data_validations.dataValidation  # drop-downs for the levels
+    level1 = sheet.data_validations.dataValidation[0]
+    assert level1.formula1 == '"产出,效益,满意度,成本,决策,过程"' and level1.showErrorMessage
+    (category,) = book["projects"].data_validations.dataValidation
+    assert category.formula1 == '"科技创新发展,科技金融,金融监管,生物医药"'
+    assert [c.value for c in book["projects"][1]][:3] == ["项目编号", "项目类别", "项目名称"]
 
 
 def test_the_dataset_is_parsed_once(seed_dataset, seed_result, monkeypatch):
@@ -271,3 +276,40 @@ def test_the_dataset_is_parsed_once(seed_dataset, seed_result, monkeypatch):
     monkeypatch.setattr(scoring, "_parse_coded", refuse)
     result = scoring.score_dataset(seed_dataset)
     pd.testing.assert_series_equal(result.projects["score"], seed_result.projects["score"])
+
+
+def test_form_chongqing_adjusted_target_is_scored_where_given(tmp_path):
+    project = sample_project()
+    project.indicators[0] = FormIndicator(
+        "产出指标", "数量指标", "培训人次", "≥200人次", "230人次", 20, 20, target_adjusted="≥250人次"
+    )
+    project.indicators[5] = FormIndicator(
+        "满意度指标", "服务对象满意度指标", "参训人员满意度", "≥90%", "95%", 10, 10
+    )
+    path = write_form_xlsx(tmp_path / "cq.xlsx", [project], layout="chongqing")
+    rows = score_dataset(load_dataset(path)).indicators.set_index("name")
+    assert rows.loc["培训人次", "target"] == "≥250人次"  # the adjusted target
+    assert rows.loc["培训人次", "score"] == 18.4  # 230 / 250 × 20
+    assert rows.loc["参训人员满意度", "target"] == "≥90%"  # no adjustment: the initial one
+
+
+def test_form_symbol_column_makes_a_bare_number_a_reverse_indicator(tmp_path):
+    project = sample_project()
+    project.indicators[3] = FormIndicator(
+        "产出指标", "成本指标", "人均培训成本", "500元", "520元", 10, 10, direction="≤"
+    )
+    path = write_form_xlsx(tmp_path / "sym.xlsx", [project], layout="symbol")
+    rows = score_dataset(load_dataset(path)).indicators.set_index("name")
+    assert rows.loc["人均培训成本", "direction"] == "≤"
+    assert rows.loc["人均培训成本", "score"] == 9.6  # 4 % over the ≤ 500 bound
+    assert rows.loc["人均培训成本", "has_score_diff"]  # printed 10, rules 9.6
+
+
+def test_docx_and_xls_forms_read_like_the_xlsx(tmp_path):
+    from helpers.readers.grid import read_grids
+
+    corpus = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
+    docx = next(corpus.glob("04_*/*.docx"))
+    xls = next(corpus.glob("09_*/*.xls"))
+    assert read_grids(docx)[0].is_word_table
+    assert load_dataset(xls).indicators["weight"].sum() == 100

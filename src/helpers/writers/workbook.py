@@ -70,14 +70,23 @@ def _sheet(wb: Workbook, title: str, table: str, frame: Any, number_columns: set
     ws.freeze_panes = "A2"
     if len(frame):
         ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    choices: list[tuple[str, tuple[str, ...]]] = []
     if table == "indicators":
-        for col, values in (("level1", LEVEL1_VALUES), ("level2", LEVEL2_VALUES)):
+        choices = [("level1", LEVEL1_VALUES), ("level2", LEVEL2_VALUES)]
+    elif table == "projects" and "category" in frame.columns:
+        categories = tuple(dict.fromkeys(v for v in frame["category"] if isinstance(v, str)))
+        # A list validation holds at most 255 characters; longer lists are left free.
+        if categories and len(",".join(categories)) < 250 and not any("," in c for c in categories):
+            choices = [("category", categories)]
+    if choices:
+        for col, values in choices:
             if col in frame.columns:
                 letter = get_column_letter(list(frame.columns).index(col) + 1)
                 rule = DataValidation(
                     type="list", formula1='"' + ",".join(values) + '"', allow_blank=True
                 )
                 rule.error = "请从下拉列表中选择 / choose from the list"
+                rule.showErrorMessage = col != "category"  # a new category may be typed in
                 ws.add_data_validation(rule)
                 rule.add(f"{letter}2:{letter}{max(len(frame) + 200, 500)}")
 
