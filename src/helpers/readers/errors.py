@@ -68,3 +68,10 @@ class ReadError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+    @classmethod
+    def about(
+        cls, file: str, expected_zh: str, expected_en: str, row: int | None = None
+    ) -> ReadError:
+        """The error of one problem with a whole file (or one of its rows)."""
+        return cls([Problem(file, row, None, None, expected_zh, expected_en)])

@@ -59,17 +59,10 @@ def decode_text(data: bytes, file: str) -> tuple[str, str | None]:
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise ReadError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    f"无法识别文件编码（第 {exc.start} 字节起既不是 UTF-8 也不是 GB18030），请另存为“CSV UTF-8”",
-                    "the file is neither UTF-8 nor GB18030; save it as CSV UTF-8",
-                )
-            ]
+        raise ReadError.about(
+            file,
+            f"无法识别文件编码（第 {exc.start} 字节起既不是 UTF-8 也不是 GB18030），请另存为“CSV UTF-8”",
+            "the file is neither UTF-8 nor GB18030; save it as CSV UTF-8",
         ) from exc
     return text, (
         f"{file} 不是 UTF-8 编码，已按 GB18030（简体中文 Windows 版 Excel 的默认编码）读取。"
@@ -87,38 +80,22 @@ def read_csv_rows(path: Path) -> tuple[list[dict[str, Any]], list[str], list[str
     text, note = decode_text(path.read_bytes(), file)
     notes = [note] if note else []
     if "\x00" in text:
-        raise ReadError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "文件含有空字符（NUL），不是文本 CSV",
-                    "the file contains NUL bytes; not a text CSV",
-                )
-            ]
+        raise ReadError.about(
+            file,
+            "文件含有空字符（NUL），不是文本 CSV",
+            "the file contains NUL bytes; not a text CSV",
         )
     reader = csv.reader(io.StringIO(text, newline=""))
     problems: list[Problem] = []
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise ReadError(
-            [Problem(file, 1, None, None, f"CSV 格式错误（{exc}）", f"malformed CSV ({exc})")]
+        raise ReadError.about(
+            file, f"CSV 格式错误（{exc}）", f"malformed CSV ({exc})", row=1
         ) from exc
     if header is None:
-        raise ReadError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "文件为空，应有表头行",
-                    "the file is empty; expected a header row",
-                )
-            ]
+        raise ReadError.about(
+            file, "文件为空，应有表头行", "the file is empty; expected a header row"
         )
     columns = _header(header, file, 1, problems)
     rows: list[dict[str, Any]] = []
@@ -209,7 +186,7 @@ def load_yaml(path: Path) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ReadError([Problem(file, None, None, None, "应为键值映射", "expected a mapping")])
+        raise ReadError.about(file, "应为键值映射", "expected a mapping")
     return value
 
 
@@ -225,21 +202,12 @@ def _frame(rows: list[dict[str, Any]], columns: list[str] | tuple[str, ...]) -> 
 def read_folder(source: Path) -> SourceTables:
     """A dataset folder: our three files, or 自评表 workbooks/documents (+ department.yaml)."""
     if not source.exists():
-        raise ReadError(
-            [Problem(str(source), None, None, None, "找不到数据集", "dataset not found")]
-        )
+        raise ReadError.about(str(source), "找不到数据集", "dataset not found")
     if not source.is_dir():
-        raise ReadError(
-            [
-                Problem(
-                    str(source),
-                    None,
-                    None,
-                    None,
-                    "不是数据集：应为文件夹、.xlsx/.xls 工作簿或 .docx 文档",
-                    "not a dataset: expected a folder, a workbook or a .docx",
-                )
-            ]
+        raise ReadError.about(
+            str(source),
+            "不是数据集：应为文件夹、.xlsx/.xls 工作簿或 .docx 文档",
+            "not a dataset: expected a folder, a workbook or a .docx",
         )
     names = {key: str(source / name) for key, name in TABLE_FILES.items()}
     has_tables = (source / paths.PROJECTS_FILE).is_file() or (
@@ -352,21 +320,12 @@ def _unflatten(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def read_workbook(source: Path) -> SourceTables:
     """An ``.xlsx`` in our layout (sheets department/projects/indicators) or a 自评表 workbook."""
     if not source.is_file():
-        raise ReadError([Problem(str(source), None, None, None, "找不到文件", "file not found")])
+        raise ReadError.about(str(source), "找不到文件", "file not found")
     try:
         grids = read_grids(source)
     except GridReadError as exc:
-        raise ReadError(
-            [
-                Problem(
-                    str(source),
-                    None,
-                    None,
-                    None,
-                    f"无法读取工作簿（{exc}）",
-                    "cannot read the workbook",
-                )
-            ]
+        raise ReadError.about(
+            str(source), f"无法读取工作簿（{exc}）", "cannot read the workbook"
         ) from exc
     by_name = {SHEET_ALIASES.get(g.sheet.strip(), g.sheet.strip()): g for g in grids}
     if not ({"projects", "indicators"} <= set(by_name)) and is_form(grids):
@@ -472,9 +431,7 @@ def read_form_files(
         raise ReadError(problems)
     projects, indicators, derived, notes = read_form(all_grids)
     if not projects:
-        raise ReadError(
-            [Problem(str(source), None, None, None, "未找到任何项目表", "no project table found")]
-        )
+        raise ReadError.about(str(source), "未找到任何项目表", "no project table found")
     side = _side_yaml(files, source)
     department: dict[str, Any] = {}
     level_points = derived.pop("level_points", None)
