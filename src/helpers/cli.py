@@ -11,19 +11,39 @@ Heavy imports happen inside the commands so that ``jixiao --help`` stays instant
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
+def terminal_safe(text: object) -> str:
+    r"""Text from data as the terminal may show it: control characters as visible escapes.
+
+    A cell holding ``\x1b[2J`` must not clear the screen, nor print a fake message.
+
+    Example:
+        >>> terminal_safe("科技局\x1b[2J校验通过")
+        '科技局\\x1b[2J校验通过'
+    """
+    out = []
+    for ch in str(text):
+        code = ord(ch)
+        if (code < 32 and ch != "\n") or 127 <= code < 160 or ch in "\u2028\u2029\u200b\ufeff":
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _print_problems(header: str, problems: list[Any]) -> None:
-    print(header, file=sys.stderr)
+    print(terminal_safe(header), file=sys.stderr)
     for problem in problems:
-        print(f"  - {problem}", file=sys.stderr)
+        print(f"  - {terminal_safe(problem)}", file=sys.stderr)
 
 
 def _load(path: str):  # type: ignore[no-untyped-def]
@@ -43,7 +63,7 @@ def _load(path: str):  # type: ignore[no-untyped-def]
 
 def _print_warnings(warnings: list[str]) -> None:
     for warning in warnings:
-        print(f"警告 / warning: {warning}", file=sys.stderr)
+        print(f"警告 / warning: {terminal_safe(warning)}", file=sys.stderr)
 
 
 def build_score_json(result: Any) -> dict[str, Any]:
@@ -124,20 +144,25 @@ def cmd_score(args: argparse.Namespace) -> int:
     _print_warnings(dataset.warnings)
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    def cell(value: object) -> Text:
+        # rich.Text is never parsed for markup: a name such as "[/red]" is shown as written.
+        return Text(terminal_safe(value))
 
     dept = result.department
-    table = Table(title=f"{dept['name']} {dept['fiscal_year']} 年度项目自评得分")
+    table = Table(title=cell(f"{dept['name']} {dept['fiscal_year']} 年度项目自评得分"))
     for header in ("项目", "类别", "预算(万元)", "执行率", "得分", "等级", "未完成指标"):
         table.add_column(header, overflow="fold")
     for row in result.projects.itertuples():
         table.add_row(
-            row.name,
-            row.category,
+            cell(row.name),
+            cell(row.category),
             format_wan(row.budget_wan),
             format_pct(row.execution_rate_pct),
             format_score(row.score),
             row.grade if isinstance(row.grade, str) else "—",
-            "、".join(row.unmet) or "—",
+            cell("、".join(row.unmet) or "—"),
         )
     console = Console()
     console.print(table)
@@ -199,32 +224,119 @@ def cmd_report(args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
+_ARGPARSE_ZH = (
+    (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
+    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+    (
+        re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
+        "参数 {0} 的值 {1} 无效（可选：{2}）",
+    ),
+    (re.compile(r"argument (\S+): invalid (\w+) value: (.*)"), "参数 {0} 的值 {2} 不是有效的 {1}"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 需要一个值"),
+    (
+        re.compile(r"argument (\S+): not allowed with argument (\S+)"),
+        "参数 {0} 不能与 {1} 同时使用",
+    ),
+)
+
+
+class BilingualArgumentParser(argparse.ArgumentParser):
+    """argparse that reports argument errors in Chinese, then English, and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the error (zh / en) and exit with code 2."""
+        zh = next(
+            (
+                template.format(*m.groups())
+                for pattern, template in _ARGPARSE_ZH
+                if (m := pattern.search(message))
+            ),
+            "命令行参数有误",
+        )
+        self.print_usage(sys.stderr)
+        print(
+            f"{self.prog}: 参数错误：{terminal_safe(zh)} / argument error: {terminal_safe(message)}",
+            file=sys.stderr,
+        )
+        print(f"用 {self.prog} --help 查看用法 / see {self.prog} --help", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+_EXAMPLES = {
+    "validate": "例 / example:\n  jixiao validate data/2021/高新区科技局\n  jixiao validate 自评表.xlsx",
+    "score": (
+        "例 / examples:\n  jixiao score data/2021/高新区科技局\n"
+        "  jixiao score 自评表.xls --json > 得分.json\n  jixiao score data/2021/高新区科技局 --xlsx 得分.xlsx"
+    ),
+    "convert": (
+        "例 / examples:\n  jixiao convert data/2021/高新区科技局 -o 科技局.xlsx\n"
+        "  jixiao convert data/2021/高新区科技局 --form -o 自评表.xlsx\n"
+        "  jixiao convert 自评表.docx -o data/2022/某镇"
+    ),
+    "report": (
+        "例 / examples:\n  jixiao report params/fy2021.yaml\n"
+        "  jixiao report --year 2021 --department 高新区科技局 --format pdf"
+    ),
+}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("jixiao")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``jixiao``."""
-    parser = argparse.ArgumentParser(
-        prog="jixiao", description="预算绩效自评：校验、评分与报告 / performance self-evaluation"
+    parser = BilingualArgumentParser(
+        prog="jixiao",
+        description="预算绩效自评：校验、评分与报告 / performance self-evaluation: validate, score, report",
+        epilog="每个子命令的用法：jixiao 子命令 --help / each command: jixiao COMMAND --help",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"jixiao {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=BilingualArgumentParser)
 
-    p = sub.add_parser("validate", help="校验数据集 / validate a dataset folder or workbook")
-    p.add_argument("path")
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=_EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = add("validate", "校验数据集 / validate a dataset (folder, workbook or 自评表)")
+    p.add_argument(
+        "path", help="数据文件夹、工作簿或自评表（.xlsx/.xls/.docx） / dataset folder or file"
+    )
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("score", help="评分 / score every project of a dataset")
-    p.add_argument("path")
+    p = add("score", "评分 / score every project of a dataset")
+    p.add_argument("path", help="数据文件夹、工作簿或自评表 / dataset folder or file")
     out = p.add_mutually_exclusive_group()
     out.add_argument(
-        "--json", action="store_true", help="print one JSON document (docs/score-json.md)"
+        "--json",
+        action="store_true",
+        help="输出 JSON（见 docs/score-json.md） / print one JSON document (docs/score-json.md)",
     )
     out.add_argument(
-        "--csv", metavar="OUT.csv", help="write indicator scores to OUT.csv, projects beside it"
+        "--csv",
+        metavar="OUT.csv",
+        help="指标得分写入 OUT.csv，项目得分写入旁边的 OUT_projects.csv / indicator scores to OUT.csv, projects beside it",
     )
-    out.add_argument("--xlsx", metavar="OUT.xlsx", help="write sheets 项目 and 指标 to OUT.xlsx")
+    out.add_argument(
+        "--xlsx",
+        metavar="OUT.xlsx",
+        help="写入工作簿（工作表 项目、指标） / write sheets 项目 and 指标 to OUT.xlsx",
+    )
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser(
+    p = add(
         "convert",
-        help="数据集互转：文件夹 ⇄ 工作簿 ⇄ 标准自评表 / convert between folder, workbook and the standard form",
+        "数据集互转：文件夹 ⇄ 工作簿 ⇄ 标准自评表 / convert between folder, workbook and the standard form",
     )
     p.add_argument(
         "path", help="数据文件夹、工作簿或自评表（.xlsx/.xls/.docx） / dataset folder or file"
@@ -245,12 +357,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_convert)
 
-    p = sub.add_parser("report", help="生成报告 / render reports with papermill + nbconvert")
-    p.add_argument("params", nargs="?", help="parameters file, e.g. params/fy2021.yaml")
-    p.add_argument("--year", type=int, help="fiscal year (instead of or overriding a params file)")
-    p.add_argument("--department", action="append", help="only this department (repeatable)")
-    p.add_argument("--format", action="append", choices=["html", "pdf"], help="html and/or pdf")
-    p.add_argument("--output", help="output folder (default: reports/)")
+    p = add("report", "生成报告（HTML/PDF） / render reports with papermill + nbconvert")
+    p.add_argument("params", nargs="?", help="参数文件，如 params/fy2021.yaml / parameters file")
+    p.add_argument("--year", type=int, help="预算年度（覆盖参数文件） / fiscal year")
+    p.add_argument(
+        "--department",
+        action="append",
+        help="只生成此部门（可重复） / only this department (repeatable)",
+    )
+    p.add_argument(
+        "--format",
+        action="append",
+        choices=["html", "pdf"],
+        help="html 和/或 pdf / html and/or pdf",
+    )
+    p.add_argument(
+        "--output", help="输出文件夹（默认 reports/） / output folder (default: reports/)"
+    )
     p.set_defaults(func=cmd_report)
     return parser
 
@@ -268,8 +391,8 @@ def _skip_slow_optional_imports() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``jixiao`` console script."""
     _skip_slow_optional_imports()
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         return int(args.func(args))
     except SystemExit as exc:
         return int(exc.code or 0)

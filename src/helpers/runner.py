@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from helpers import paths
 
 EXIT_OK = 0
@@ -143,10 +141,13 @@ def load_run_params(
     if source is not None:
         if not source.is_file():
             raise ParamsError([f"找不到参数文件 {source} / parameters file not found: {source}"])
+        from helpers.readers.safeyaml import YamlProblem, load_yaml_text
+
         try:
-            raw = yaml.safe_load(source.read_text("utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ParamsError([f"{source}: YAML 格式错误 / invalid YAML: {exc}"]) from exc
+            raw = load_yaml_text(source.read_text("utf-8")) or {}
+        except (YamlProblem, UnicodeDecodeError) as exc:
+            line = f" 第 {exc.line} 行" if isinstance(exc, YamlProblem) and exc.line else ""
+            raise ParamsError([f"{source}{line}: {exc}"]) from exc
         if not isinstance(raw, dict):
             raise ParamsError([f"{source}: 应为键值映射 / expected a mapping"])
     elif year is None:
@@ -181,10 +182,28 @@ def load_run_params(
         problems.append(
             f"{where}: formats 应为 html、pdf 的列表 / formats must be a list of html, pdf"
         )
-    out_dir = output_dir or raw.get("output_dir") or str(paths.get_reports_dir())
-    data_dir = Path(raw.get("data_dir") or paths.get_data_dir())
+    for key in ("output_dir", "data_dir"):
+        if key in raw and not (isinstance(raw[key], str) and raw[key].strip()):
+            problems.append(
+                f"{where}: {key} 应为文件夹路径文本，如 reports / {key} must be a folder path"
+            )
+    wanted_raw = raw.get("departments", "all")
+    if departments is None and not (
+        (isinstance(wanted_raw, str) and wanted_raw.strip())
+        or (
+            isinstance(wanted_raw, list)
+            and wanted_raw
+            and all(isinstance(d, str) and d.strip() for d in wanted_raw)
+        )
+    ):
+        problems.append(
+            f"{where}: departments 应为 all 或部门名称列表（不能为空） / "
+            "departments must be all or a non-empty list of department names"
+        )
     if problems:
         raise ParamsError(problems)
+    out_dir = output_dir or raw.get("output_dir") or str(paths.get_reports_dir())
+    data_dir = Path(raw.get("data_dir") or paths.get_data_dir())
 
     available = paths.list_departments(fiscal_year, data_dir)
     if not available:

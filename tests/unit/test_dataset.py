@@ -212,7 +212,25 @@ def test_department_problems(seed_copy, old, new, column, value, expected_zh):
 def test_invalid_yaml(seed_copy):
     (seed_copy / "department.yaml").write_text("name: [unclosed\n", "utf-8")
     (problem,) = problems_of(seed_copy)
-    assert problem.expected_en == "invalid YAML"
+    assert problem.expected_en.startswith("invalid YAML (")
+    assert problem.row == 2  # where the parser gave up
+
+
+def test_duplicate_yaml_key_is_an_error_naming_both_lines(seed_copy):
+    path = seed_copy / "department.yaml"
+    path.write_text(path.read_text("utf-8") + "\nname: 别的局\n", "utf-8")
+    (problem,) = problems_of(seed_copy)
+    assert "键“name”重复（第 1 行已有）" in problem.expected_zh
+    assert problem.row is not None and problem.row > 1
+
+
+def test_nested_yaml_aliases_are_refused_quickly(seed_copy):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(12)
+    )
+    (seed_copy / "department.yaml").write_text(bomb, "utf-8")
+    (problem,) = problems_of(seed_copy)
+    assert "别名" in problem.expected_zh
 
 
 # --- weights ----------------------------------------------------------------------------------

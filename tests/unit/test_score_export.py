@@ -612,9 +612,8 @@ def test_cli_bad_dataset_writes_nothing(seed_copy, tmp_path, capsys):
 
 
 def test_cli_output_options_exclude_each_other(tmp_path):
-    with pytest.raises(SystemExit) as exc:
-        main(["score", str(SEED), "--json", "--csv", str(tmp_path / "x.csv")])
-    assert exc.value.code == 2
+    assert main(["score", str(SEED), "--json", "--csv", str(tmp_path / "x.csv")]) == 2
+    assert not (tmp_path / "x.csv").exists()
 
 
 # --- writing is all or nothing ----------------------------------------------------------------

@@ -17,13 +17,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from helpers import paths
 from helpers.readers.base import CELLS_COLUMN, WHERE_COLUMN, SourceTables, text_frame
 from helpers.readers.errors import Problem, ReadError
 from helpers.readers.form import is_form, read_form
 from helpers.readers.grid import GRID_SUFFIXES, Grid, GridReadError, read_grids
+from helpers.readers.safeyaml import YamlProblem, load_yaml_text
 from helpers.schema import (
     INDICATOR_COLUMNS,
     PROJECT_COLUMNS,
@@ -167,22 +166,9 @@ def load_yaml(path: Path) -> dict[str, Any]:
     file = str(path)
     text, _ = decode_text(path.read_bytes(), file)
     try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = None if mark is None else mark.line + 1
-        raise ReadError(
-            [
-                Problem(
-                    file,
-                    line,
-                    None,
-                    None,
-                    f"YAML 格式错误（{getattr(exc, 'problem', exc)}）",
-                    "invalid YAML",
-                )
-            ]
-        ) from exc
+        value = load_yaml_text(text)
+    except YamlProblem as exc:
+        raise ReadError.about(file, exc.zh, exc.en, row=exc.line) from exc
     if value is None:
         return {}
     if not isinstance(value, dict):

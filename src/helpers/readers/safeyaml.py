@@ -1,0 +1,99 @@
+"""YAML read safely: no duplicate keys, a bounded number of aliases, a bounded size.
+
+PyYAML's ``safe_load`` builds no objects but still expands aliases: a 1 kB file of nested
+aliases (the "billion laughs") takes gigabytes. It also keeps the last of two equal keys without
+a word. :func:`load_yaml_text` refuses both, with the line, in Chinese and English.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+MAX_ALIASES = 100
+"""More aliases than this in one file is refused (real department files use none)."""
+MAX_YAML_BYTES = 2_000_000
+"""A department or parameters file larger than this is refused (real ones are a few kB)."""
+
+
+class YamlProblem(ValueError):
+    """A YAML text that is refused: ``line`` (1-based or None), zh and en messages."""
+
+    def __init__(self, line: int | None, zh: str, en: str):
+        self.line, self.zh, self.en = line, zh, en
+        super().__init__(f"{zh} / {en}")
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that counts aliases and rejects duplicate mapping keys."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.alias_count = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.alias_count += 1
+            if self.alias_count > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise YamlProblem(
+                    mark.line + 1,
+                    f"别名（*）超过 {MAX_ALIASES} 个，拒绝读取",
+                    f"more than {MAX_ALIASES} aliases; refused",
+                )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                continue  # PyYAML reports unhashable keys itself
+            if key in seen:
+                raise YamlProblem(
+                    key_node.start_mark.line + 1,
+                    f"键“{key}”重复（第 {seen[key]} 行已有）",
+                    f"duplicate key {key!r} (already on line {seen[key]})",
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse YAML text safely (see the module docstring).
+
+    Raises:
+        YamlProblem: duplicate keys, too many aliases, too large, or invalid YAML.
+
+    Example:
+        >>> load_yaml_text("name: 科技局\\nfiscal_year: 2021")
+        {'name': '科技局', 'fiscal_year': 2021}
+        >>> load_yaml_text("a: 1\\na: 2")
+        Traceback (most recent call last):
+        ...
+        helpers.readers.safeyaml.YamlProblem: 键“a”重复（第 1 行已有） / duplicate key 'a' (already on line 1)
+    """
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
+        raise YamlProblem(
+            None,
+            f"文件超过 {MAX_YAML_BYTES // 1_000_000} MB，不像部门或参数文件",
+            f"larger than {MAX_YAML_BYTES // 1_000_000} MB",
+        )
+    loader = _StrictLoader(text)
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise YamlProblem(
+            None if mark is None else mark.line + 1,
+            f"YAML 格式错误（{problem}）",
+            f"invalid YAML ({problem})",
+        ) from exc
+    except RecursionError as exc:
+        raise YamlProblem(None, "YAML 嵌套过深", "YAML nested too deeply") from exc
+    finally:
+        loader.dispose()

@@ -1,0 +1,57 @@
+"""The command line as a person meets it: bilingual argument errors, help, version, safe output."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.cli import main
+
+
+@pytest.mark.parametrize(
+    ("argv", "zh"),
+    [
+        (["score"], "缺少参数：path"),
+        (["frobnicate"], "参数 command 的值 'frobnicate' 无效"),
+        (["report", "--format", "docx"], "参数 --format 的值 'docx' 无效"),
+        (["report", "--year", "二〇二一"], "参数 --year 的值 '二〇二一' 不是有效的 int"),
+        (["score", "x", "--json", "--csv", "a.csv"], "参数 --csv 不能与 --json 同时使用"),
+        (["validate", "x", "--what"], "无法识别的参数：--what"),
+    ],
+)
+def test_argument_errors_are_chinese_then_english_and_exit_2(capsys, argv, zh):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"参数错误：{zh}" in err
+    assert "/ argument error: " in err
+    assert err.index("参数错误") < err.index("argument error")
+
+
+def test_version_and_help_with_examples(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("jixiao ")
+    for command in ("validate", "score", "convert", "report"):
+        assert main([command, "--help"]) == 0
+        out = capsys.readouterr().out
+        assert "例 / example" in out and f"jixiao {command} " in out
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["[/red]", "[bold red]假的[/]", "科技\x1b[2J\x1b[H校验通过", "a\rb\x07c", "x\x00y"],
+)
+def test_names_never_become_terminal_markup_or_control(seed_copy, capsys, monkeypatch, name):
+    monkeypatch.setenv("COLUMNS", "400")  # one line per row: names are not folded
+    path = seed_copy / "projects.csv"
+    text = path.read_text("utf-8").replace("科学技术奖奖励项目", f'"{name}"', 1)
+    path.write_text(text, "utf-8")
+    code = main(["score", str(seed_copy)])
+    out, err = capsys.readouterr()
+    if "\x00" in name:
+        assert code == 2 and "NUL" in err  # a NUL byte is not text: refused, not shown
+        return
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out
+    visible = name.replace("\x1b", "\\x1b").replace("\r", "\\r").replace("\x07", "\\x07")
+    assert visible.replace(" ", "") in out.replace(" ", "").replace("\n", "") or "[" in name
+    if name.startswith("["):
+        assert name in out  # shown as written, not swallowed as Rich markup
