@@ -13,6 +13,7 @@ another) are collected in :attr:`Dataset.warnings`.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from helpers.format import format_wan
 from helpers.parse import KIND_QUALITATIVE, PARSED_COLUMNS, _parse_coded
 from helpers.readers import CELLS_COLUMN, WHERE_COLUMN, SourceTables, read_source
 from helpers.readers.errors import Problem, ReadError
+from helpers.readers.limits import MAX_CELL_CHARS
 from helpers.schema import (
     AMOUNT_COLUMNS,
     EXPECTED,
@@ -192,6 +194,61 @@ def _normalise_numbers(frame: pd.DataFrame, columns: tuple[str, ...], file: str)
     return notes
 
 
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _normalise_texts(
+    frame: pd.DataFrame, columns: tuple[str, ...], file: str
+) -> tuple[list[Problem], list[str]]:
+    """Text cells, declared once: zero-width characters dropped (said), CRLF as LF, control
+    characters and over-long text refused, each naming the cell."""
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    for column in columns:
+        if column not in frame:
+            continue
+        values = frame[column].tolist()
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                continue
+            where = (frame[CELLS_COLUMN].iloc[i] or {}).get(column)
+            line = int(frame["_line"].iloc[i])
+            text = value.replace("\r\n", "\n").translate(_ZERO_WIDTH)
+            if text != value.replace("\r\n", "\n"):
+                warnings.append(
+                    f"[{where or f'{file} 第 {line} 行'}，列 {column}] 已删除不可见的零宽字符。"
+                    " / invisible zero-width characters removed."
+                )
+            if _CONTROL.search(text):
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        column,
+                        value,
+                        "含有控制字符（如 ESC、NUL），请删除",
+                        "contains control characters; remove them",
+                        where,
+                    )
+                )
+            elif len(text) > MAX_CELL_CHARS:
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        column,
+                        value,
+                        f"文本超过 {MAX_CELL_CHARS} 字",
+                        f"longer than {MAX_CELL_CHARS} characters",
+                        where,
+                    )
+                )
+            values[i] = text.strip() or None
+        frame[column] = pd.Series(values, index=frame.index, dtype=object)
+    return problems, warnings
+
+
 def _canonical_labels(indicators: pd.DataFrame) -> None:
     """Printed level labels (``产出指标``, ``进度指标``, ``满意度指标``) as canonical ones."""
     for column, aliases in (("level1", LEVEL1_ALIASES), ("level2", LEVEL2_ALIASES)):
@@ -298,6 +355,19 @@ def build_dataset(
 
     projects_raw = _prepare(tables.projects, PROJECT_COLUMNS)
     indicators_raw = _prepare(tables.indicators, INDICATOR_COLUMNS)
+    for frame, columns, file in (
+        (projects_raw, PROJECT_COLUMNS, names["projects"]),
+        (indicators_raw, INDICATOR_COLUMNS, names["indicators"]),
+    ):
+        text_problems, text_warnings = _normalise_texts(frame, columns, file)
+        problems += text_problems
+        warnings += text_warnings
+    if not len(projects_raw) and not problems:
+        problems.append(
+            Problem(
+                names["projects"], None, None, None, "没有任何项目", "the dataset has no project"
+            )
+        )
     warnings += _normalise_numbers(projects_raw, NUMBER_COLUMNS, names["projects"])
     warnings += _normalise_numbers(indicators_raw, INDICATOR_NUMBER_COLUMNS, names["indicators"])
     _canonical_labels(indicators_raw)
@@ -487,6 +557,12 @@ def _collect_warnings(
         warnings.append(
             f"[{row.source_location}] 项目“{row.name}”所述执行率 {row.stated_execution_rate_pct:g}% "
             f"超过 100%，按 100% 计分。 / a stated execution rate above 100 % is scored as 100 %."
+        )
+    names_seen = projects["name"].tolist()
+    for name in sorted({n for n in names_seen if names_seen.count(n) > 1}):
+        warnings.append(
+            f"[{names['projects']}] 项目名称“{name}”出现 {names_seen.count(name)} 次，报告中将难以区分。"
+            f' / the project name "{name}" appears {names_seen.count(name)} times.'
         )
     declared = [c.name for c in department.categories]
     categories = projects["category"].tolist()

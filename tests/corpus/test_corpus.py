@@ -97,3 +97,16 @@ def test_a_form_without_a_year_takes_its_year_folder(tmp_path):
     assert dataset.fiscal_year == 2022
     assert dataset.department.name == "永德县明朗中学"
     assert any("按所在文件夹 2022 年处理" in w for w in dataset.warnings)
+
+
+def test_a_folder_of_forms_takes_the_year_of_its_year_folder(tmp_path):
+    import shutil
+
+    folder = next(d for d in TABLES if d.name.startswith("04_"))
+    department = tmp_path / "data" / "2022" / "明朗中学"
+    department.mkdir(parents=True)
+    shutil.copy(published_file(folder), department / "自评表.docx")
+    dataset = load_dataset(department)
+    assert dataset.fiscal_year == 2022
+    (department / "department.yaml").write_text("fiscal_year: 2022\n", "utf-8")
+    assert not any("按所在文件夹" in w for w in load_dataset(department).warnings)

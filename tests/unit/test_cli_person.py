@@ -49,6 +49,13 @@ def test_names_never_become_terminal_markup_or_control(seed_copy, capsys, monkey
     if "\x00" in name:
         assert code == 2 and "NUL" in err  # a NUL byte is not text: refused, not shown
         return
+    if any(c in name for c in "\x1b\x07"):
+        # Control characters are refused, and the message shows them as visible escapes.
+        assert code == 2
+        assert "含有控制字符" in err
+        assert "\x1b" not in err and "\x07" not in err
+        assert "\\x1b" in err or "\\x07" in err
+        return
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out and "\r" not in out
     visible = name.replace("\x1b", "\\x1b").replace("\r", "\\r").replace("\x07", "\\x07")

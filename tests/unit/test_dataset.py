@@ -105,7 +105,9 @@ def test_valid_amounts(make_dataset, amount):
     assert ds.projects["budget_wan"].iloc[0] == float(amount)
 
 
-@pytest.mark.parametrize(("written", "value"), [("150万", 150.0), ("125.25万元", 125.25), ("３１０", 310.0)])
+@pytest.mark.parametrize(
+    ("written", "value"), [("150万", 150.0), ("125.25万元", 125.25), ("３１０", 310.0)]
+)
 def test_amounts_as_printed_in_real_tables(make_dataset, written, value):
     ds = make_dataset([{"budget_wan": written, "spent_wan": written}], [{"target": "1个"}])
     assert ds.projects["budget_wan"].iloc[0] == value
@@ -317,7 +319,9 @@ def test_workbook_round_trip_gives_identical_tables(seed_dataset, seed_workbook)
         again.indicators.drop(columns=where), seed_dataset.indicators.drop(columns=where)
     )
     assert again.projects["source_location"].iloc[0] == "高新区科技局.xlsx[projects] 第 2 行"
-    assert again.projects["_cells"].iloc[0]["budget_wan"] == "高新区科技局.xlsx 工作表「projects」E2"
+    assert (
+        again.projects["_cells"].iloc[0]["budget_wan"] == "高新区科技局.xlsx 工作表「projects」E2"
+    )
     assert again.warnings == []
 
 
@@ -365,3 +369,55 @@ def test_write_workbook_returns_the_path(seed_dataset, tmp_path):
         "projects",
         "indicators",
     ]
+
+
+def test_impossible_date_in_department_file_is_an_error(seed_copy):
+    edit(seed_copy / "department.yaml", "report_date: 2021-04-29", "report_date: 2021-02-30")
+    (problem,) = problems_of(seed_copy)
+    assert "不存在的日期" in problem.expected_zh
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("科学\x1b[2J技术", "含有控制字符"), ("科" * 6000, "文本超过 5000 字")],
+)
+def test_control_characters_and_huge_text_are_refused_naming_the_cell(write_folder, text, expected):
+    folder = write_folder([{}], [{"target": "1个", "deviation_reason": text}])
+    (problem,) = problems_of(folder)
+    assert (problem.row, problem.column) == (2, "deviation_reason")
+    assert expected in problem.expected_zh
+    assert "\x1b" not in str(problem)
+
+
+def test_zero_width_characters_are_dropped_and_said(make_dataset):
+    ds = make_dataset([{}], [{"name": "培训\u200b人次", "target": "1个"}])
+    assert ds.indicators["name"].iloc[0] == "培训人次"
+    assert any("零宽字符" in w for w in ds.warnings)
+
+
+def test_a_dataset_without_projects_is_an_error(seed_copy):
+    (seed_copy / "projects.csv").write_text(
+        (seed_copy / "projects.csv").read_text("utf-8").splitlines()[0] + "\n", "utf-8"
+    )
+    (seed_copy / "indicators.csv").write_text(
+        (seed_copy / "indicators.csv").read_text("utf-8").splitlines()[0] + "\n", "utf-8"
+    )
+    (problem,) = problems_of(seed_copy)
+    assert problem.expected_zh == "没有任何项目"
+
+
+def test_oversized_csv_is_refused_before_reading(seed_copy, monkeypatch):
+    import helpers.readers.limits as limits
+
+    monkeypatch.setattr(limits, "MAX_TABLE_BYTES", 1000)
+    monkeypatch.setattr(limits.check_file_size, "__defaults__", (1000,))
+    problems = problems_of(seed_copy)
+    assert any("超过上限" in p.expected_zh for p in problems)
+
+
+def test_workbook_that_unpacks_too_large_is_refused(seed_workbook, monkeypatch):
+    import helpers.readers.limits as limits
+
+    monkeypatch.setattr(limits.check_zip_size, "__defaults__", (1000,))
+    (problem,) = problems_of(seed_workbook)
+    assert "解压后" in problem.expected_zh

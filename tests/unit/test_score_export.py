@@ -516,10 +516,11 @@ def test_xlsx_keeps_formulas_as_text(hostile_result, tmp_path):
 
 
 def test_control_characters_do_not_break_the_workbook(make_dataset, tmp_path):
-    dataset = make_dataset(
-        [{}], [{"target": "≥1个", "actual": "1个", "deviation_reason": "a\x0bb"}]
-    )
-    target = write_scores_xlsx(score_dataset(dataset), tmp_path / "out.xlsx")
+    # The loader refuses control characters; the writer must still survive them (defence in depth).
+    dataset = make_dataset([{}], [{"target": "≥1个", "actual": "1个", "deviation_reason": "ab"}])
+    result = score_dataset(dataset)
+    result.indicators.loc[0, "deviation_reason"] = "a\x0bb"
+    target = write_scores_xlsx(result, tmp_path / "out.xlsx")
     sheet = openpyxl.load_workbook(target)["指标"]
     assert sheet["N2"].value == "ab"
 

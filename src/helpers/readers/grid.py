@@ -203,8 +203,14 @@ def read_grids(path: str | Path) -> list[Grid]:
     Raises:
         GridReadError: the file is not a readable workbook or Word document.
     """
+    from helpers.readers.limits import check_file_size, check_zip_size
+
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES | WORD_SUFFIXES:
+        check_zip_size(path)
+    else:
+        check_file_size(path)
     if suffix in WORKBOOK_SUFFIXES:
         return _read_xlsx(path)
     if suffix in OLD_WORKBOOK_SUFFIXES:

@@ -85,6 +85,8 @@ def load_yaml_text(text: str) -> Any:
     loader = _StrictLoader(text)
     try:
         return loader.get_single_data()
+    except YamlProblem:
+        raise
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -95,5 +97,11 @@ def load_yaml_text(text: str) -> Any:
         ) from exc
     except RecursionError as exc:
         raise YamlProblem(None, "YAML 嵌套过深", "YAML nested too deeply") from exc
+    except ValueError as exc:  # an impossible date such as 2021-02-30
+        raise YamlProblem(
+            None,
+            f"无效的值（{exc}），例如不存在的日期",
+            f"invalid value ({exc}), e.g. an impossible date",
+        ) from exc
     finally:
         loader.dispose()

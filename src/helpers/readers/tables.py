@@ -22,7 +22,8 @@ from helpers.readers.base import CELLS_COLUMN, WHERE_COLUMN, SourceTables, text_
 from helpers.readers.errors import Problem, ReadError
 from helpers.readers.form import is_form, read_form
 from helpers.readers.grid import GRID_SUFFIXES, Grid, GridReadError, read_grids
-from helpers.readers.safeyaml import YamlProblem, load_yaml_text
+from helpers.readers.limits import check_file_size
+from helpers.readers.safeyaml import MAX_YAML_BYTES, YamlProblem, load_yaml_text
 from helpers.schema import (
     INDICATOR_COLUMNS,
     PROJECT_COLUMNS,
@@ -76,6 +77,7 @@ def read_csv_rows(path: Path) -> tuple[list[dict[str, Any]], list[str], list[str
         ReadError: undecodable bytes, a NUL byte, or rows with more fields than the header.
     """
     file = str(path)
+    check_file_size(path)
     text, note = decode_text(path.read_bytes(), file)
     notes = [note] if note else []
     if "\x00" in text:
@@ -164,6 +166,7 @@ def _header(names: list[Any], file: str, row: int, problems: list[Problem]) -> l
 def load_yaml(path: Path) -> dict[str, Any]:
     """A YAML mapping from a file, or a :class:`ReadError` naming the file and line."""
     file = str(path)
+    check_file_size(path, MAX_YAML_BYTES)
     text, _ = decode_text(path.read_bytes(), file)
     try:
         value = load_yaml_text(text)
@@ -422,15 +425,6 @@ def read_form_files(
     department: dict[str, Any] = {}
     level_points = derived.pop("level_points", None)
     department.update(derived)
-    if "fiscal_year" not in department:
-        # The form prints no year: the year folder it is filed under (data/2022/…) says it.
-        folder_year = (source if source.is_dir() else source.parent).name
-        if re.fullmatch(r"20\d{2}", folder_year):
-            department["fiscal_year"] = int(folder_year)
-            notes.append(
-                f"{source.name}：表中未写明预算年度，按所在文件夹 {folder_year} 年处理。"
-                f" / no year printed; the folder's year {folder_year} is used."
-            )
     department.setdefault("budget_wan", _sum_text([p.get("budget_wan") for p in projects]))
     department.setdefault("spent_wan", _sum_text([p.get("spent_wan") for p in projects]))
     if level_points:
@@ -438,6 +432,19 @@ def read_form_files(
     if side is not None:
         given = load_yaml(side)
         department.update(given)
+    if "fiscal_year" not in department:
+        # Neither the form nor a file beside it says the year: the year folder it is filed
+        # under does (data/2022/某镇.xlsx, data/2022/某镇/自评表.xlsx).
+        base = source if source.is_dir() else source.parent
+        folder_year = next(
+            (p.name for p in (base, base.parent) if re.fullmatch(r"20\d{2}", p.name)), None
+        )
+        if folder_year is not None:
+            department["fiscal_year"] = int(folder_year)
+            notes.append(
+                f"{source.name}：表中未写明预算年度，按所在文件夹 {folder_year} 年处理。"
+                f" / no year printed; the folder's year {folder_year} is used."
+            )
     for key in ("budget_wan", "spent_wan"):
         if department.get(key) is None:
             department[key] = "0"
