@@ -201,8 +201,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 def _normalise_texts(
     frame: pd.DataFrame, columns: tuple[str, ...], file: str
 ) -> tuple[list[Problem], list[str]]:
-    """Text cells, declared once: zero-width characters dropped (said), CRLF as LF, control
-    characters and over-long text refused, each naming the cell."""
+    """Normalise the text cells of a table, the one place that does.
+
+    Zero-width characters are dropped (with a warning), CRLF becomes LF; control characters
+    and over-long text are refused, each problem naming the cell.
+    """
     problems: list[Problem] = []
     warnings: list[str] = []
     for column in columns:
@@ -334,79 +337,97 @@ def load_dataset(path: str | Path, *, execution_weight: float | None = None) -> 
     return build_dataset(tables, Path(path), execution_weight=execution_weight)
 
 
-def build_dataset(
-    tables: SourceTables, source: Path, *, execution_weight: float | None = None
-) -> Dataset:
-    """Validate the tables a reader returned and type them (see :func:`load_dataset`)."""
-    names = tables.files
-    problems: list[Problem] = []
-    warnings: list[str] = list(tables.notes)
-    raw_dept = dict(tables.department)
+def _validate_department(
+    raw: dict[str, Any], file: str
+) -> tuple[DepartmentInfo | None, list[Problem]]:
+    """The department mapping as a model (template level labels canonical), or its problems."""
+    raw_dept = dict(raw)
     template = raw_dept.get("template")
     if isinstance(template, dict) and isinstance(template.get("level_weights"), dict):
         template["level_weights"] = {
             canonical_level(k, LEVEL1_ALIASES): v for k, v in template["level_weights"].items()
         }
     try:
-        department = DepartmentInfo.model_validate(raw_dept)
+        return DepartmentInfo.model_validate(raw_dept), []
     except ValidationError as exc:
-        problems += _department_problems(exc, names["department"])
-        department = None
+        return None, _department_problems(exc, file)
 
-    projects_raw = _prepare(tables.projects, PROJECT_COLUMNS)
-    indicators_raw = _prepare(tables.indicators, INDICATOR_COLUMNS)
-    for frame, columns, file in (
-        (projects_raw, PROJECT_COLUMNS, names["projects"]),
-        (indicators_raw, INDICATOR_COLUMNS, names["indicators"]),
-    ):
+
+def _validate_tables(
+    tables: SourceTables, projects_raw: pd.DataFrame, indicators_raw: pd.DataFrame
+) -> tuple[list[Problem], list[str]]:
+    """Normalise the text tables in place (texts, numbers, labels) and check the schemas.
+
+    Returns:
+        The problems (each naming file, row or cell, column and value) and the warnings.
+    """
+    names = tables.files
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    project_schema = FORM_PROJECTS_SCHEMA if tables.layout == "form" else PROJECTS_SCHEMA
+    specs = (
+        (projects_raw, PROJECT_COLUMNS, NUMBER_COLUMNS, project_schema, names["projects"]),
+        (
+            indicators_raw,
+            INDICATOR_COLUMNS,
+            INDICATOR_NUMBER_COLUMNS,
+            INDICATORS_SCHEMA,
+            names["indicators"],
+        ),
+    )
+    for frame, columns, numbers, _, file in specs:
         text_problems, text_warnings = _normalise_texts(frame, columns, file)
         problems += text_problems
         warnings += text_warnings
+        warnings += _normalise_numbers(frame, numbers, file)
     if not len(projects_raw) and not problems:
         problems.append(
             Problem(
                 names["projects"], None, None, None, "没有任何项目", "the dataset has no project"
             )
         )
-    warnings += _normalise_numbers(projects_raw, NUMBER_COLUMNS, names["projects"])
-    warnings += _normalise_numbers(indicators_raw, INDICATOR_NUMBER_COLUMNS, names["indicators"])
     _canonical_labels(indicators_raw)
-    warnings += _unknown_columns(projects_raw, PROJECT_COLUMNS, names["projects"])
-    warnings += _unknown_columns(indicators_raw, INDICATOR_COLUMNS, names["indicators"])
-    for frame, schema, file, known in (
-        (
-            projects_raw,
-            FORM_PROJECTS_SCHEMA if tables.layout == "form" else PROJECTS_SCHEMA,
-            names["projects"],
-            PROJECT_COLUMNS,
-        ),
-        (indicators_raw, INDICATORS_SCHEMA, names["indicators"], INDICATOR_COLUMNS),
-    ):
-        checked = frame[[c for c in frame.columns if c in known]].astype(object)
+    for frame, columns, _, schema, file in specs:
+        warnings += _unknown_columns(frame, columns, file)
+        checked = frame[[c for c in frame.columns if c in columns]].astype(object)
         checked = checked.where(checked.notna(), None)
         try:
             schema.validate(checked.astype("str").where(checked.notna(), None), lazy=True)
         except pa.errors.SchemaErrors as exc:
             problems += _table_problems(exc, file, frame)
-    if problems:
+    return problems, warnings
+
+
+def _resolve_template(department: DepartmentInfo, execution_weight: float | None) -> Template:
+    """The template in force: the dataset's, with an explicit execution weight overriding it."""
+    stated = department.template or Template()
+    if execution_weight is None:
+        return stated
+    return Template(execution_weight=execution_weight, level_weights=stated.level_weights)
+
+
+def build_dataset(
+    tables: SourceTables, source: Path, *, execution_weight: float | None = None
+) -> Dataset:
+    """Validate the tables a reader returned and type them (see :func:`load_dataset`)."""
+    names = tables.files
+    department, problems = _validate_department(tables.department, names["department"])
+    projects_raw = _prepare(tables.projects, PROJECT_COLUMNS)
+    indicators_raw = _prepare(tables.indicators, INDICATOR_COLUMNS)
+    table_problems, warnings = _validate_tables(tables, projects_raw, indicators_raw)
+    problems += table_problems
+    warnings = [*tables.notes, *warnings]
+    if problems or department is None:
         raise DatasetError(problems)
-    assert department is not None
 
     projects = _typed(projects_raw, PROJECT_COLUMNS, NUMBER_COLUMNS, names["projects"])
     indicators = _typed(
         indicators_raw, INDICATOR_COLUMNS, INDICATOR_NUMBER_COLUMNS, names["indicators"]
     )
-    resolved = Template(
-        execution_weight=(
-            execution_weight
-            if execution_weight is not None
-            else (department.template or Template()).execution_weight
-        ),
-        level_weights=(department.template or Template()).level_weights,
-    )
+    resolved = _resolve_template(department, execution_weight)
     if department.template is None and execution_weight is not None:
         department = department.model_copy(update={"template": resolved})
-    problems += _orphan_problems(projects, indicators, names["indicators"])
+    problems = _orphan_problems(projects, indicators, names["indicators"])
     published = set(projects.loc[projects["stated_score"].notna(), "project_id"])
     published |= set(indicators.loc[indicators["stated_score"].notna(), "project_id"])
     for pid, problem in _weight_problems(projects, indicators, names["indicators"], resolved):

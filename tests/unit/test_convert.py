@@ -102,3 +102,12 @@ def test_cli_convert_form_to_folder_and_refuses_a_csv_target(tmp_path, capsys):
         main(["convert", str(tmp_path / "自评表"), "--form", "-o", str(tmp_path / "f.xlsx")]) == 0
     )
     assert _scores(tmp_path / "f.xlsx") == _scores(form)
+
+
+def test_form_names_the_units(seed_dataset, seed_result, tmp_path):
+    plan = plan_conversion(tmp_path / "seed", str(tmp_path / "form.xlsx"), form=True)
+    sheet = openpyxl.load_workbook(
+        write_conversion(seed_dataset, seed_result, plan, force=False)
+    ).worksheets[0]
+    assert sheet["C4"].value == "高新区科技局"  # 主管部门, from the dataset when no column says
+    assert sheet["G4"].value == "高新区科技局"  # 实施单位

@@ -345,18 +345,93 @@ def _to_decimal(text: str | None) -> Decimal | None:
         return None
 
 
+_AMOUNTS = ("initial_budget_wan", "budget_wan", "spent_wan")
+MoneyRows = dict[str, dict[str, tuple[str | None, str]]]
+"""Per 项目资金 row kind (total, fiscal, carryover, other): our column → (text, cell)."""
+
+
+def _money_header(block: _Block) -> int | None:
+    """The row of 年初预算数 / 全年预算数 / 全年执行数 (or 预算数 / 执行数)."""
+    for r in range(block.start, block.stop):
+        found = set(_header_columns(block.grid, r, _MONEY_HEADERS))
+        if "spent_wan" in found and found & {"initial_budget_wan", "budget_wan"}:
+            return r
+    return None
+
+
+def _money_label(grid: Grid, header: int, stop: int, first_money: int) -> str:
+    """The printed label of the money block (``项目资金（万元）``, ``预算执行情况(万元)(20分)``)."""
+    return "".join(
+        _SPACE.sub("", t)
+        for r in range(header, min(header + 2, stop))
+        for c, t in grid.row_texts(r)
+        if c < first_money and "资金" in t
+    )
+
+
+def _money_rows(block: _Block, header: int, columns: dict[str, int]) -> MoneyRows:
+    """The 年度资金总额 row and its 其中 rows, by kind."""
+    grid = block.grid
+    first_money = min(columns.values())
+    rows: MoneyRows = {}
+    for r in range(header + 1, block.stop):
+        label = "".join(norm_label(t) for c, t in grid.row_texts(r) if c < first_money)
+        if "总体目标" in label or _find_header(grid, r, r + 1) is not None:
+            break
+        kind = next((k for word, k in _MONEY_ROWS if word in label), None)
+        if kind is not None and kind not in rows:
+            rows[kind] = {n: (grid.get(r, col), _ref(grid, r, col)) for n, col in columns.items()}
+    return rows
+
+
+def _yuan_to_wan(rows: MoneyRows) -> None:
+    """Amounts printed in 元 as 万元, exactly (Decimal)."""
+    for values in rows.values():
+        for name in _AMOUNTS:
+            amount = _to_decimal(values.get(name, (None, ""))[0])
+            if amount is not None:
+                values[name] = (format((amount / 10000).normalize(), "f"), values[name][1])
+
+
+def _recompute_totals(
+    block: _Block, rows: MoneyRows, project: dict[str, Any], cells: dict[str, str], header: int
+) -> None:
+    """A 年度资金总额 left empty or 0 while its 其中 rows hold money: the sum of its parts."""
+    total = rows.get("total", {})
+    parts = [rows[k] for k in ("fiscal", "carryover", "other") if k in rows]
+    for name in _AMOUNTS:
+        stated = _to_decimal(total.get(name, (None, ""))[0])
+        known = [v for p in parts if (v := _to_decimal(p.get(name, (None, ""))[0])) is not None]
+        if not known or (stated is not None and stated != 0) or sum(known) == 0:
+            continue
+        project[name] = format(sum(known, Decimal(0)).normalize(), "f")
+        cells[name] = parts[0][name][1]
+        was = "空" if stated is None else "0"
+        block.notes.append(
+            f"{total.get(name, (None, _ref(block.grid, header)))[1]}：年度资金总额为{was}，"
+            f"按其中各项合计 {project[name]} 万元计算。 / the total was "
+            f"{'empty' if stated is None else '0'}; the sum of its parts ({project[name]}) is used."
+        )
+
+
+def _execution_from_parts(rows: MoneyRows, project: dict[str, Any], cells: dict[str, str]) -> None:
+    """分值 / 执行率 / 得分 printed on a 其中 row instead of the total row."""
+    if project.get("execution_weight") is not None:
+        return
+    for kind in ("fiscal", "carryover", "other"):
+        part = rows.get(kind, {})
+        if part.get("execution_weight", (None,))[0] is None:
+            continue
+        for name in ("execution_weight", "stated_execution_rate_pct", "stated_execution_score"):
+            if name in part and project.get(name) is None:
+                project[name], cells[name] = part[name]
+        return
+
+
 def _money(block: _Block, project: dict[str, Any], cells: dict[str, str]) -> None:
     """Read the 项目资金 rows into ``project`` (amounts, execution 分值, 执行率, 得分)."""
     grid = block.grid
-    header = next(
-        (
-            r
-            for r in range(block.start, block.stop)
-            if {"initial_budget_wan", "spent_wan"} <= set(_header_columns(grid, r, _MONEY_HEADERS))
-            or {"budget_wan", "spent_wan"} <= set(_header_columns(grid, r, _MONEY_HEADERS))
-        ),
-        None,
-    )
+    header = _money_header(block)
     if header is None:
         block.notes.append(
             f"{_ref(grid, block.start)}：未找到项目资金表头（年初预算数/全年预算数/全年执行数）。"
@@ -364,69 +439,25 @@ def _money(block: _Block, project: dict[str, Any], cells: dict[str, str]) -> Non
         )
         return
     columns = _header_columns(grid, header, _MONEY_HEADERS)
-    first_money = min(columns.values())
-    money_label = "".join(
-        _SPACE.sub("", t)
-        for r in range(header, min(header + 2, block.stop))
-        for c, t in grid.row_texts(r)
-        if c < first_money and "资金" in t
-    )
-    in_yuan = "元" in money_label and "万元" not in money_label
+    label = _money_label(grid, header, block.stop, min(columns.values()))
     if "execution_weight" not in columns:
         # Yunnan: 预算执行情况（万元）(20分) / 得分(20分*执行率) carry the execution 分值.
-        header_text = money_label + "".join(_SPACE.sub("", t) for _, t in grid.row_texts(header))
+        header_text = label + "".join(_SPACE.sub("", t) for _, t in grid.row_texts(header))
         points = re.search(r"[（(](\d+(?:\.\d+)?)分", header_text)
         if points:
             project["execution_weight"] = points.group(1)
             cells["execution_weight"] = _ref(grid, header)
-    rows: dict[str, dict[str, tuple[str | None, str]]] = {}
-    for r in range(header + 1, block.stop):
-        label = "".join(norm_label(t) for c, t in grid.row_texts(r) if c < first_money)
-        if "总体目标" in label or _find_header(grid, r, r + 1) is not None:
-            break
-        kind = next((k for word, k in _MONEY_ROWS if word in label), None)
-        if kind is None or kind in rows:
-            continue
-        rows[kind] = {name: (grid.get(r, col), _ref(grid, r, col)) for name, col in columns.items()}
-    if in_yuan:
-        for values in rows.values():
-            for name in ("initial_budget_wan", "budget_wan", "spent_wan"):
-                amount = _to_decimal(values.get(name, (None, ""))[0])
-                if amount is not None:
-                    values[name] = (format((amount / 10000).normalize(), "f"), values[name][1])
+    rows = _money_rows(block, header, columns)
+    if "元" in label and "万元" not in label:
+        _yuan_to_wan(rows)
         block.notes.append(
             f"{_ref(grid, header)}：项目资金以元为单位，已换算为万元。 / amounts in 元 converted to 万元."
         )
-    total = rows.get("total", {})
-    for name, (text, ref) in total.items():
+    for name, (text, ref) in rows.get("total", {}).items():
         project[name] = text
         cells[name] = ref
-    parts = [rows[k] for k in ("fiscal", "carryover", "other") if k in rows]
-    for name in ("initial_budget_wan", "budget_wan", "spent_wan"):
-        stated = _to_decimal(total.get(name, (None, ""))[0])
-        values = [_to_decimal(p.get(name, (None, ""))[0]) for p in parts]
-        known = [v for v in values if v is not None]
-        if known and (stated is None or stated == 0) and sum(known) != 0:
-            summed = sum(known, Decimal(0))
-            project[name] = format(summed.normalize(), "f")
-            cells[name] = parts[0][name][1]
-            block.notes.append(
-                f"{total.get(name, (None, _ref(grid, header)))[1]}：年度资金总额为"
-                f"{'空' if stated is None else '0'}，按其中各项合计 {project[name]} 万元计算。"
-                f" / the total was {'empty' if stated is None else '0'}; "
-                f"the sum of its parts ({project[name]}) is used."
-            )
-    if "execution_weight" not in project or project.get("execution_weight") is None:
-        for part in parts:
-            if part.get("execution_weight", (None,))[0] is not None:
-                for name in (
-                    "execution_weight",
-                    "stated_execution_rate_pct",
-                    "stated_execution_score",
-                ):
-                    if name in part and project.get(name) is None:
-                        project[name], cells[name] = part[name]
-                break
+    _recompute_totals(block, rows, project, cells, header)
+    _execution_from_parts(rows, project, cells)
 
 
 def _goal(block: _Block, project: dict[str, Any], cells: dict[str, str]) -> None:
@@ -485,106 +516,161 @@ def _compose(value: str | None, unit: str | None, direction: str | None) -> str 
     return text
 
 
+@dataclass
+class _Row:
+    """One row of the indicator block, read through the header's columns."""
+
+    grid: Grid
+    row: int
+    columns: dict[str, int]
+
+    def at(self, name: str) -> str | None:
+        """The text under the header ``name`` (our column name) in this row."""
+        col = self.columns.get(name)
+        return None if col is None else self.grid.get(self.row, col)
+
+    def ref(self, name: str | None = None) -> str:
+        """The cell under ``name`` (or the whole row) with its file."""
+        return _ref(self.grid, self.row, None if name is None else self.columns[name])
+
+
+_CELL_SOURCES = ("level1", "level2", "name", "actual", "weight", "stated_score")
+_CELL_SOURCES += ("deviation_reason", "direction")
+
+
+def _read_total(
+    row: _Row, texts: list[str], project: dict[str, Any], cells: dict[str, str]
+) -> None:
+    """The 总分 row: the 得分 column, else (text there, or no such column) its last number."""
+    total = row.at("stated_score")
+    if _to_decimal(total) is None and ("stated_score" not in row.columns or total is not None):
+        numbers = [t for t in texts if _to_decimal(t) is not None]
+        total = numbers[-1] if numbers else None
+    if total is not None:
+        project["stated_score"] = total
+        cells["stated_score"] = row.ref()
+
+
+def _read_execution_row(row: _Row, project: dict[str, Any], cells: dict[str, str]) -> None:
+    """预算执行率 printed as an indicator row: it is the project's execution score."""
+    for ours, theirs in (
+        ("execution_weight", "weight"),
+        ("stated_execution_score", "stated_score"),
+    ):
+        if row.at(theirs) is not None:
+            project[ours], cells[ours] = row.at(theirs), row.ref(theirs)
+    if row.at("actual") is not None and project.get("stated_execution_rate_pct") is None:
+        project["stated_execution_rate_pct"] = row.at("actual")
+        cells["stated_execution_rate_pct"] = row.ref("actual")
+
+
+def _indicator_record(
+    row: _Row, project_id: str, level1: str | None, level2: str | None
+) -> dict[str, Any]:
+    """One indicator as our columns, with the cell each value came from."""
+    name = strip_placeholder(row.at("name"))
+    unit, direction = row.at("unit"), row.at("direction")
+    has_adjusted = row.at("target_adjusted") is not None
+    record: dict[str, Any] = {
+        "project_id": project_id,
+        "level1": level1,
+        "level2": level2,
+        "name": name or level2,
+        "target": _compose(row.at("target_adjusted") or row.at("target"), unit, direction),
+        "actual": _compose(row.at("actual"), unit, None),
+        "weight": row.at("weight"),
+        "stated_score": row.at("stated_score"),
+        "deviation_reason": row.at("deviation_reason"),
+        "direction": direction,
+    }
+    cells = {key: row.ref(key) for key in _CELL_SOURCES if key in row.columns}
+    target_source = "target_adjusted" if has_adjusted else "target"
+    if target_source in row.columns:
+        cells["target"] = row.ref(target_source)
+    record[WHERE_COLUMN] = row.ref()
+    record[CELLS_COLUMN] = cells
+    return record
+
+
+def _is_empty_indicator(row: _Row, name: str | None, levels: tuple[str | None, str | None]) -> bool:
+    """A row with nothing to score: a bare 二级指标, ``指标2：``, ``……``."""
+    no_values = row.at("target_adjusted") is None and row.at("target") is None
+    no_values = no_values and row.at("actual") is None
+    if name is not None and name in levels and no_values:
+        return True
+    return name is None and no_values and row.at("weight") is None
+
+
 def _indicators(
     block: _Block, project_id: str, project: dict[str, Any], cells: dict[str, str]
 ) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """The indicator rows of a block, the points printed with each 一级指标, the 总分."""
     grid = block.grid
     header = _find_header(grid, block.start, block.stop)
     assert header is not None  # _blocks keeps only blocks with a header
     columns, first = _header_layout(grid, header, block.stop)
-    rows: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
     level_points: dict[str, float] = {}
     previous_level1: str | None = None
     for r in range(first, block.stop):
         texts = [t for _, t in grid.row_texts(r)]
         if not texts:
             continue
-        if _is_banner(texts):
-            break  # the title of the next table stacked below
         lead = norm_label(texts[0])
-        if any(lead.startswith(w) for w in _END_WORDS):
-            break  # notes, signatures and contacts printed under the table
+        if _is_banner(texts) or any(lead.startswith(w) for w in _END_WORDS):
+            break  # the next stacked table's title, or notes and signatures under this one
+        row = _Row(grid, r, columns)
         if any(lead.startswith(w) for w in _TOTAL_WORDS):
-            score_col = columns.get("stated_score")
-            total = grid.get(r, score_col) if score_col is not None else None
-            if _to_decimal(total) is None and (score_col is None or total is not None):
-                # No 得分 column, or text there (自评等级 优): the row's last number is the total.
-                numbers = [t for t in texts if _to_decimal(t) is not None]
-                total = numbers[-1] if numbers else None
-            if total is not None:
-                project["stated_score"] = total
-                cells["stated_score"] = _ref(grid, r)
+            _read_total(row, texts, project, cells)
             break
-
-        def at(name: str, row: int = r) -> str | None:
-            col = columns.get(name)
-            return None if col is None else grid.get(row, col)
-
-        level1, points = split_level_points(at("level1"))
-        level2, _ = split_level_points(at("level2"))
-        name = strip_placeholder(at("name"))
-        target = at("target_adjusted") or at("target")
-        actual = at("actual")
-        weight = at("weight")
-        if name is not None and name in (level1, level2) and target is None and actual is None:
+        level1, points = split_level_points(row.at("level1"))
+        level2, _ = split_level_points(row.at("level2"))
+        name = strip_placeholder(row.at("name"))
+        if _is_empty_indicator(row, name, (level1, level2)):
             continue
-        if name is None and target is None and actual is None and weight is None:
-            continue  # an empty row: 经济效益指标 with nothing under it, 指标2：, ……
-        if not level1:
-            # Printed only as (50分), or left blank under a merge that was not kept: the
-            # second level says which first level it belongs to.
-            level1 = level1_of(level2) or previous_level1
+        # Printed only as (50分), or blank under a merge not kept: the 二级指标 says which.
+        level1 = level1 or level1_of(level2) or previous_level1
         previous_level1 = level1
-        if "执行率" in norm_label(name or level1 or "") and "预算" in (name or level1 or ""):
-            # 预算执行率 printed as an indicator row: it is the project's execution score.
-            for ours, theirs in (
-                ("execution_weight", "weight"),
-                ("stated_execution_score", "stated_score"),
-            ):
-                if at(theirs) is not None:
-                    project[ours], cells[ours] = at(theirs), _ref(grid, r, columns[theirs])
-            if actual is not None and project.get("stated_execution_rate_pct") is None:
-                project["stated_execution_rate_pct"] = actual
-                cells["stated_execution_rate_pct"] = _ref(grid, r, columns["actual"])
+        label = name or level1 or ""
+        if "执行率" in norm_label(label) and "预算" in label:
+            _read_execution_row(row, project, cells)
             continue
         if level1 and points is not None:
             level_points.setdefault(level1, points)
-        unit, direction = at("unit"), at("direction")
-        row: dict[str, Any] = {
-            "project_id": project_id,
-            "level1": level1,
-            "level2": level2,
-            "name": name or level2,
-            "target": _compose(target, unit, direction),
-            "actual": _compose(actual, unit, None),
-            "weight": weight,
-            "stated_score": at("stated_score"),
-            "deviation_reason": at("deviation_reason"),
-            "direction": direction,
-        }
-        target_col = (
-            columns.get("target_adjusted") if at("target_adjusted") else columns.get("target")
-        )
-        row_cells = {
-            key: _ref(grid, r, columns[src])
-            for key, src in (
-                ("level1", "level1"),
-                ("level2", "level2"),
-                ("name", "name"),
-                ("actual", "actual"),
-                ("weight", "weight"),
-                ("stated_score", "stated_score"),
-                ("deviation_reason", "deviation_reason"),
-                ("direction", "direction"),
+        records.append(_indicator_record(row, project_id, level1, level2))
+    return records, level_points
+
+
+def _project_head(block: _Block, project_id: str) -> tuple[dict[str, Any], dict[str, str], str]:
+    """项目名称, 主管部门 and 实施单位 of a block, their cells, and the unit that filed it."""
+    grid = block.grid
+    rows = range(block.start, block.stop)
+    project: dict[str, Any] = {"project_id": project_id}
+    cells: dict[str, str] = {}
+    name, name_cell = _labelled(grid, rows, "项目名称")
+    project["name"], cells["name"] = name, name_cell or _ref(grid, block.start)
+    for word, column in (("主管部门", "supervising_department"), ("实施单位", "implementing_unit")):
+        project[column], cell = _labelled(grid, rows, word)
+        if cell:
+            cells[column] = cell
+    named_unit = _labelled(grid, range(max(block.start - 3, 0), block.start + 1), "单位名称")[0]
+    filed_by = named_unit or project["implementing_unit"] or project["supervising_department"]
+    return project, cells, strip_code(filed_by) or unit_in_name(grid.file) or ""
+
+
+def _department_of(departments: list[str], years: list[int], notes: list[str]) -> dict[str, Any]:
+    """The most printed unit and year of all the tables (a note when the years differ)."""
+    department: dict[str, Any] = {}
+    if departments:
+        department["name"] = max(set(departments), key=departments.count)
+    if years:
+        department["fiscal_year"] = max(set(years), key=years.count)
+        if len(set(years)) > 1:
+            notes.append(
+                f"表格标题中的年度不一致（{'、'.join(map(str, sorted(set(years))))}），"
+                f"按 {department['fiscal_year']} 年处理。 / the titles print several years."
             )
-            if src in columns
-        }
-        if target_col is not None:
-            row_cells["target"] = _ref(grid, r, target_col)
-        row[WHERE_COLUMN] = _ref(grid, r)
-        row[CELLS_COLUMN] = row_cells
-        rows.append(row)
-    return rows, level_points
+    return department
 
 
 def read_form(
@@ -600,7 +686,7 @@ def read_form(
     Returns:
         Project rows, indicator rows (text cells, with :data:`WHERE_COLUMN` and
         :data:`CELLS_COLUMN`), what the forms say about the department (``name``,
-        ``fiscal_year``, ``template``) and notes.
+        ``fiscal_year``, ``level_points``) and notes.
     """
     projects: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
@@ -608,55 +694,26 @@ def read_form(
     years: list[int] = []
     departments: list[str] = []
     level_points: dict[str, float] = {}
-    number = first_id
-    for grid in grids:
-        for block in _blocks(grid):
-            project: dict[str, Any] = {}
-            cells: dict[str, str] = {}
-            rows = range(block.start, block.stop)
-            code = _labelled(grid, rows, "项目编码")[0] or _labelled(grid, rows, "项目代码")[0]
-            project_id = code or f"P{number:02d}"
-            number += 1
-            project["project_id"] = project_id
-            name, name_cell = _labelled(grid, rows, "项目名称")
-            project["name"], cells["name"] = name, name_cell or _ref(grid, block.start)
-            named_unit = _labelled(
-                grid, range(max(block.start - 3, 0), block.start + 1), "单位名称"
-            )[0]
-            supervisor, cell = _labelled(grid, rows, "主管部门")
-            project["supervising_department"] = supervisor
-            if cell:
-                cells["supervising_department"] = cell
-            unit, cell = _labelled(grid, rows, "实施单位")
-            project["implementing_unit"] = unit
-            if cell:
-                cells["implementing_unit"] = cell
-            _money(block, project, cells)
-            _goal(block, project, cells)
-            rows_, points = _indicators(block, project_id, project, cells)
-            for key, value in points.items():
-                level_points.setdefault(key, value)
-            indicators += rows_
-            year = fiscal_year_of(grid, block.start) or year_in_name(grid.file)
-            if year is not None:
-                years.append(year)
-            departments.append(
-                strip_code(named_unit or unit or supervisor) or unit_in_name(grid.file) or ""
-            )
-            project[WHERE_COLUMN] = f"{_ref(grid, block.start)}起"
-            project[CELLS_COLUMN] = cells
-            projects.append(project)
-            notes += block.notes
-    department: dict[str, Any] = {}
-    if departments:
-        department["name"] = max(set(departments), key=departments.count)
-    if years:
-        department["fiscal_year"] = max(set(years), key=years.count)
-        if len(set(years)) > 1:
-            notes.append(
-                f"表格标题中的年度不一致（{'、'.join(map(str, sorted(set(years))))}），"
-                f"按 {department['fiscal_year']} 年处理。 / the titles print several years."
-            )
+    blocks = [block for grid in grids for block in _blocks(grid)]
+    for number, block in enumerate(blocks, start=first_id):
+        grid, rows = block.grid, range(block.start, block.stop)
+        code = _labelled(grid, rows, "项目编码")[0] or _labelled(grid, rows, "项目代码")[0]
+        project, cells, filed_by = _project_head(block, code or f"P{number:02d}")
+        _money(block, project, cells)
+        _goal(block, project, cells)
+        records, points = _indicators(block, project["project_id"], project, cells)
+        for key, value in points.items():
+            level_points.setdefault(key, value)
+        indicators += records
+        year = fiscal_year_of(grid, block.start) or year_in_name(grid.file)
+        if year is not None:
+            years.append(year)
+        departments.append(filed_by)
+        project[WHERE_COLUMN] = f"{_ref(grid, block.start)}起"
+        project[CELLS_COLUMN] = cells
+        projects.append(project)
+        notes += block.notes
+    department = _department_of(departments, years, notes)
     if level_points:
         department["level_points"] = level_points
     return projects, indicators, department, notes

@@ -387,10 +387,8 @@ def _sum_text(values: list[Any]) -> str | None:
     return format(total.normalize(), "f") if seen else None
 
 
-def read_form_files(
-    files: list[Path], source: Path, grids: dict[Path, list[Grid]] | None = None
-) -> SourceTables:
-    """One dataset from 自评表 files (one or many; ``.xlsx``, ``.xls``, ``.docx``)."""
+def _form_grids(files: list[Path], grids: dict[Path, list[Grid]] | None) -> list[Grid]:
+    """Every sheet or Word table of the files, each file checked to hold a 自评表."""
     problems: list[Problem] = []
     all_grids: list[Grid] = []
     for file in files:
@@ -418,49 +416,63 @@ def read_form_files(
         all_grids += file_grids
     if problems:
         raise ReadError(problems)
-    projects, indicators, derived, notes = read_form(all_grids)
-    if not projects:
-        raise ReadError.about(str(source), "未找到任何项目表", "no project table found")
-    side = _side_yaml(files, source)
-    department: dict[str, Any] = {}
-    level_points = derived.pop("level_points", None)
-    department.update(derived)
+    return all_grids
+
+
+def _year_of_folder(source: Path, department: dict[str, Any], notes: list[str]) -> None:
+    """Neither the form nor a file beside it says the year: the year folder it is filed under
+    does (``data/2022/某镇.xlsx``, ``data/2022/某镇/自评表.xlsx``), and a note says so."""
+    if "fiscal_year" in department:
+        return
+    base = source if source.is_dir() else source.parent
+    folder_year = next(
+        (p.name for p in (base, base.parent) if re.fullmatch(r"20\d{2}", p.name)), None
+    )
+    if folder_year is not None:
+        department["fiscal_year"] = int(folder_year)
+        notes.append(
+            f"{source.name}：表中未写明预算年度，按所在文件夹 {folder_year} 年处理。"
+            f" / no year printed; the folder's year {folder_year} is used."
+        )
+
+
+def _form_department(
+    derived: dict[str, Any], projects: list[dict[str, Any]], side: Path | None
+) -> dict[str, Any]:
+    """What the forms say of the department, totals summed, overridden by the file beside."""
+    department: dict[str, Any] = dict(derived)
+    level_points = department.pop("level_points", None)
     department.setdefault("budget_wan", _sum_text([p.get("budget_wan") for p in projects]))
     department.setdefault("spent_wan", _sum_text([p.get("spent_wan") for p in projects]))
     if level_points:
         department["template"] = {"level_weights": level_points}
     if side is not None:
-        given = load_yaml(side)
-        department.update(given)
-    if "fiscal_year" not in department:
-        # Neither the form nor a file beside it says the year: the year folder it is filed
-        # under does (data/2022/某镇.xlsx, data/2022/某镇/自评表.xlsx).
-        base = source if source.is_dir() else source.parent
-        folder_year = next(
-            (p.name for p in (base, base.parent) if re.fullmatch(r"20\d{2}", p.name)), None
-        )
-        if folder_year is not None:
-            department["fiscal_year"] = int(folder_year)
-            notes.append(
-                f"{source.name}：表中未写明预算年度，按所在文件夹 {folder_year} 年处理。"
-                f" / no year printed; the folder's year {folder_year} is used."
-            )
+        department.update(load_yaml(side))
+    return department
+
+
+def read_form_files(
+    files: list[Path], source: Path, grids: dict[Path, list[Grid]] | None = None
+) -> SourceTables:
+    """One dataset from 自评表 files (one or many; ``.xlsx``, ``.xls``, ``.docx``)."""
+    projects, indicators, derived, notes = read_form(_form_grids(files, grids))
+    if not projects:
+        raise ReadError.about(str(source), "未找到任何项目表", "no project table found")
+    side = _side_yaml(files, source)
+    department = _form_department(derived, projects, side)
+    _year_of_folder(source, department, notes)
     for key in ("budget_wan", "spent_wan"):
         if department.get(key) is None:
             department[key] = "0"
-    display = source.name if source.is_file() else str(source)
     categories = department.pop("project_categories", None) or {}
     for project in projects:
-        project["category"] = (
-            categories.get(project.get("name")) or project.get("category") or "项目支出"
-        )
+        project["category"] = categories.get(project.get("name")) or "项目支出"
+    shown = files[0].name if len(files) == 1 else str(source)
     files_shown = {
-        "department": str(side) if side else display,
-        "projects": display if len(files) == 1 else str(source),
-        "indicators": display if len(files) == 1 else str(source),
+        "department": str(side) if side else shown,
+        "projects": shown,
+        "indicators": shown,
     }
-    if len(files) == 1:
-        files_shown["projects"] = files_shown["indicators"] = files[0].name
     return SourceTables(
         "form",
         files_shown,

@@ -47,6 +47,39 @@ def put(ws: Any, row: int, col: int, value: Any) -> None:
     cell.data_type = TYPE_STRING  # a leading = stays text: openpyxl would otherwise store a formula
 
 
+def _number(value: Any) -> Any:
+    """Amount text (``681.5307``) as a number, so that Excel stores a number."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return float(value) if "." in value else int(value)
+    return value
+
+
+def _choices(table: str, frame: Any) -> list[tuple[str, tuple[str, ...]]]:
+    """The drop-down lists of a sheet: levels (strict), the dataset's categories (free)."""
+    if table == "indicators":
+        return [("level1", LEVEL1_VALUES), ("level2", LEVEL2_VALUES)]
+    if table != "projects" or "category" not in frame.columns:
+        return []
+    categories = tuple(dict.fromkeys(v for v in frame["category"] if isinstance(v, str)))
+    # A list validation holds at most 255 characters; longer lists are left free.
+    if categories and len(",".join(categories)) < 250 and not any("," in c for c in categories):
+        return [("category", categories)]
+    return []
+
+
+def _add_drop_downs(ws: Any, table: str, frame: Any) -> None:
+    for col, values in _choices(table, frame):
+        if col not in frame.columns:
+            continue
+        letter = get_column_letter(list(frame.columns).index(col) + 1)
+        rule = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+        rule.error = "请从下拉列表中选择 / choose from the list"
+        rule.showErrorMessage = col != "category"  # a new category may be typed in
+        ws.add_data_validation(rule)
+        rule.add(f"{letter}2:{letter}{max(len(frame) + 200, 500)}")
+
+
 def _sheet(wb: Workbook, title: str, table: str, frame: Any, number_columns: set[str]) -> None:
     ws = wb.create_sheet(title)
     headers = [
@@ -58,37 +91,17 @@ def _sheet(wb: Workbook, title: str, table: str, frame: Any, number_columns: set
         ws.cell(row=1, column=j).font = Font(bold=True)
         ws.cell(row=1, column=j).fill = _HEADER_FILL
         ws.cell(row=1, column=j).alignment = Alignment(wrap_text=True, vertical="center")
+    is_number = [col in number_columns for col in frame.columns]
     for i, record in enumerate(frame.itertuples(index=False), start=2):
-        for j, (col, value) in enumerate(zip(frame.columns, record, strict=True), start=1):
-            if col in number_columns and isinstance(value, str):
-                with contextlib.suppress(ValueError):
-                    value = float(value) if "." in value else int(value)
-            put(ws, i, j, value)
+        for j, (number, value) in enumerate(zip(is_number, record, strict=True), start=1):
+            put(ws, i, j, _number(value) if number else value)
     for j, col in enumerate(frame.columns, start=1):
         width = _WIDE.get(col, max(10, min(24, 2 * len(headers[j - 1]) + 2)))
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = "A2"
     if len(frame):
         ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
-    choices: list[tuple[str, tuple[str, ...]]] = []
-    if table == "indicators":
-        choices = [("level1", LEVEL1_VALUES), ("level2", LEVEL2_VALUES)]
-    elif table == "projects" and "category" in frame.columns:
-        categories = tuple(dict.fromkeys(v for v in frame["category"] if isinstance(v, str)))
-        # A list validation holds at most 255 characters; longer lists are left free.
-        if categories and len(",".join(categories)) < 250 and not any("," in c for c in categories):
-            choices = [("category", categories)]
-    if choices:
-        for col, values in choices:
-            if col in frame.columns:
-                letter = get_column_letter(list(frame.columns).index(col) + 1)
-                rule = DataValidation(
-                    type="list", formula1='"' + ",".join(values) + '"', allow_blank=True
-                )
-                rule.error = "请从下拉列表中选择 / choose from the list"
-                rule.showErrorMessage = col != "category"  # a new category may be typed in
-                ws.add_data_validation(rule)
-                rule.add(f"{letter}2:{letter}{max(len(frame) + 200, 500)}")
+    _add_drop_downs(ws, table, frame)
 
 
 def _keep(column: str, frame: Any, schema: Any) -> bool:
