@@ -55,11 +55,11 @@ def display_figure(fig: Figure) -> None:
 
 
 def wrap_label(text: str, width: int = 14, max_lines: int = 3) -> str:
-    """Wrap a (Chinese) label to ``width`` characters a line, shortening past ``max_lines``.
+    r"""Wrap a (Chinese) label to ``width`` characters a line, shortening past ``max_lines``.
 
     Example:
         >>> wrap_label("长期对企业发展生态环境的影响", width=8)
-        '长期对企业发展生\\n态环境的影响'
+        '长期对企业发展生\n态环境的影响'
     """
     lines = textwrap.wrap(str(text), width=width, break_long_words=True) or [""]
     if len(lines) > max_lines:

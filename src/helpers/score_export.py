@@ -210,8 +210,10 @@ Headers = Literal["zh", "en"]
 
 
 def plain(value: Any) -> Any:
-    """A JSON value: NaN/inf and missing values are None, numpy numbers are Python numbers,
-    floats lose the noise of arithmetic, containers are converted item by item.
+    """Turn a value into plain JSON: NaN, inf and missing values are None.
+
+    numpy numbers become Python numbers, floats lose the noise of arithmetic, containers are
+    converted item by item.
 
     Example:
         >>> import numpy as np
@@ -457,11 +459,11 @@ def _is_data_year_folder(folder: Path) -> bool:
 
 
 def neutralise(text: str) -> str:
-    """A CSV text cell that no spreadsheet runs as a formula (OWASP CSV injection).
+    r"""A CSV text cell that no spreadsheet runs as a formula (OWASP CSV injection).
 
     Example:
         >>> neutralise('=HYPERLINK("http://x","y")'), neutralise("-5%"), neutralise("4个")
-        ('\\'=HYPERLINK("http://x","y")', "'-5%", '4个')
+        ('\'=HYPERLINK("http://x","y")', "'-5%", '4个')
     """
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 

@@ -8,11 +8,11 @@ _MAX_VALUE_CHARS = 80
 
 
 def show_value(value: object) -> str:
-    """A value as it may be printed in a message: control characters visible, long text cut.
+    r"""A value as it may be printed in a message: control characters visible, long text cut.
 
     Example:
-        >>> show_value("a\\x1b[2Jb"), show_value("x" * 100).endswith("x…（共 100 字）")
-        ('a\\\\x1b[2Jb', True)
+        >>> show_value("a\x1b[2Jb"), show_value("x" * 100).endswith("x…（共 100 字）")
+        ('a\\x1b[2Jb', True)
     """
     text = str(value)
     out = []

@@ -63,15 +63,15 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def load_yaml_text(text: str) -> Any:
-    """Parse YAML text safely (see the module docstring).
+    r"""Parse YAML text safely (see the module docstring).
 
     Raises:
         YamlProblem: duplicate keys, too many aliases, too large, or invalid YAML.
 
     Example:
-        >>> load_yaml_text("name: 科技局\\nfiscal_year: 2021")
+        >>> load_yaml_text("name: 科技局\nfiscal_year: 2021")
         {'name': '科技局', 'fiscal_year': 2021}
-        >>> load_yaml_text("a: 1\\na: 2")
+        >>> load_yaml_text("a: 1\na: 2")
         Traceback (most recent call last):
         ...
         helpers.readers.safeyaml.YamlProblem: 键“a”重复（第 1 行已有） / duplicate key 'a' (already on line 1)

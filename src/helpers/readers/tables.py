@@ -420,8 +420,11 @@ def _form_grids(files: list[Path], grids: dict[Path, list[Grid]] | None) -> list
 
 
 def _year_of_folder(source: Path, department: dict[str, Any], notes: list[str]) -> None:
-    """Neither the form nor a file beside it says the year: the year folder it is filed under
-    does (``data/2022/某镇.xlsx``, ``data/2022/某镇/自评表.xlsx``), and a note says so."""
+    """Take the year of the folder a form is filed under when nothing else says it.
+
+    Neither the form nor a file beside it gives the year: ``data/2022/某镇.xlsx`` and
+    ``data/2022/某镇/自评表.xlsx`` are 2022, and a note says so.
+    """
     if "fiscal_year" in department:
         return
     base = source if source.is_dir() else source.parent
