@@ -117,7 +117,7 @@ def plot_target_vs_actual(indicators: pd.DataFrame, title: str = "") -> Figure:
     y = np.arange(len(rows))
     ax.barh(y, shown, color=colours, height=0.6)
     ax.axvline(100, color="#333333", linewidth=1.2, linestyle="--")
-    for yi, value, bar_end, status in zip(y, completion, shown, rows["status"], strict=True):
+    for yi, value, bar_end, status in zip(y.tolist(), completion, shown, rows["status"], strict=True):
         is_unmet = status == STATUS_UNMET
         ax.text(
             bar_end + 2,
@@ -170,7 +170,7 @@ def plot_execution_rates(projects: pd.DataFrame, threshold_pct: float = 90.0) ->
         np.where(rate < threshold_pct, OKABE_ITO["vermilion"], OKABE_ITO["blue"]),
     )
     ax.barh(y, np.nan_to_num(rate), color=colours, height=0.6)
-    for yi, value in zip(y, rate, strict=True):
+    for yi, value in zip(y.tolist(), rate, strict=True):
         text = "无执行数据" if np.isnan(value) else format_pct(value)
         # Labels in a column right of the 100% line, so no reference line crosses them.
         x = 1.0 if np.isnan(value) else max(value, 100.0) + 1.5
@@ -200,7 +200,7 @@ def plot_budget_by_category(categories: pd.DataFrame) -> Figure:
     y = np.arange(len(categories))
     ax.barh(y, values, color=OKABE_ITO["blue"], height=0.6)
     top = np.nanmax(values) if len(values) else 1.0
-    for yi, value, count in zip(y, values, categories["n_projects"], strict=True):
+    for yi, value, count in zip(y.tolist(), values, categories["n_projects"], strict=True):
         ax.text(
             value + top * 0.01,
             yi,
@@ -242,7 +242,7 @@ def plot_scores(projects: pd.DataFrame) -> Figure:
     y = np.arange(len(projects))
     scored = ~np.isnan(scores)
     ax.scatter(scores[scored], y[scored], color=OKABE_ITO["blue"], zorder=3, s=28)
-    for yi, value in zip(y, scores, strict=True):
+    for yi, value in zip(y.tolist(), scores, strict=True):
         if np.isnan(value):  # no score: say why there is no dot, inside the plot area
             ax.text(
                 low_edge + 1,

@@ -7,6 +7,7 @@ exporters use it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html import escape
 
 TOC_SLOT = "<!-- jixiao:toc -->"
@@ -32,12 +33,12 @@ def paragraphs_html(text: str | None) -> str:
 
 def render_table(
     header: list[str],
-    rows: list[list[object]],
+    rows: Sequence[Sequence[object]],
     caption: str = "",
     caption_id: str = "",
     numeric_columns: frozenset[int] = frozenset(),
     row_classes: list[str] | None = None,
-    footer: list[object] | None = None,
+    footer: Sequence[object] | None = None,
     table_class: str = "data",
 ) -> str:
     """An escaped HTML table with an optional numbered caption.

@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -134,7 +134,7 @@ class ScoreResult:
 
     indicators: pd.DataFrame
     projects: pd.DataFrame
-    department: dict[str, object]
+    department: dict[str, Any]
     categories: pd.DataFrame
     config: ScoringConfig
     warnings: list[str] = field(default_factory=list)
@@ -183,7 +183,7 @@ def _factorize(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _map_codes(
-    codes: np.ndarray, uniques: np.ndarray, mapping: dict, default: object, dtype: object
+    codes: np.ndarray, uniques: np.ndarray, mapping: dict, default: object, dtype: Any
 ) -> np.ndarray:
     """``Series.map(mapping)`` from factorised codes: each distinct value is looked up once."""
     table = np.array([mapping.get(u, default) for u in uniques] + [default], dtype=dtype)
@@ -199,7 +199,7 @@ def _coded(values: pd.Series) -> Coded:
     return np.where(codes < 0, len(uniques), codes), [*uniques, None]
 
 
-def _per_row(coded: Coded, rule, dtype: object) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _per_row(coded: Coded, rule, dtype: Any) -> np.ndarray:  # type: ignore[no-untyped-def]
     """``rule`` of every row's value (None when missing), evaluated once per distinct value."""
     codes, values = coded
     value_codes, distinct = pd.factorize(np.asarray(values, dtype=object))
@@ -999,7 +999,7 @@ def _summarise_categories(dataset: Dataset, projects: pd.DataFrame) -> pd.DataFr
 
 def _summarise_department(
     dataset: Dataset, projects: pd.DataFrame, scored: pd.DataFrame
-) -> dict[str, object]:
+) -> dict[str, Any]:
     dept = dataset.department
     rate = (
         float(round_half_up(dept.spent_wan / dept.budget_wan * 100, 2)) if dept.budget_wan else None

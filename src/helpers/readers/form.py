@@ -534,8 +534,8 @@ class _Row:
         return _ref(self.grid, self.row, None if name is None else self.columns[name])
 
 
-_CELL_SOURCES = ("level1", "level2", "name", "actual", "weight", "stated_score")
-_CELL_SOURCES += ("deviation_reason", "direction")
+_CELL_SOURCES: tuple[str, ...] = ("level1", "level2", "name", "actual", "weight")
+_CELL_SOURCES += ("stated_score", "deviation_reason", "direction")
 
 
 def _read_total(

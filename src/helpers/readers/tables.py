@@ -289,7 +289,7 @@ def _unflatten(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         node: Any = root
         for part, nxt in zip(parts, [*parts[1:], None], strict=True):
             is_index = part.isdigit()
-            slot = int(part) if is_index else part
+            slot: Any = int(part) if is_index else part
             if nxt is None:
                 if is_index:
                     node.extend([None] * (slot + 1 - len(node)))
@@ -347,7 +347,7 @@ def read_workbook(source: Path) -> SourceTables:
                 "expected the columns field and value",
             )
         )
-    pairs = [(r.get("field"), r.get("value")) for r in dept_rows if r.get("field")]
+    pairs = [(str(r["field"]), r.get("value")) for r in dept_rows if r.get("field")]
     projects = _sheet_rows(by_name["projects"], names["projects"], problems)
     indicators = _sheet_rows(by_name["indicators"], names["indicators"], problems)
     if problems:
