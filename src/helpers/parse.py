@@ -34,7 +34,8 @@ The rules, in the order they apply to one text:
   ``1.5亿人次`` 150000000 人次.
 - **Ranges** (``3-5个``, ``3~5个``, ``5至8家``, ``3到5次``, ``80%-90%``): op ``≥`` and ``value``
   the lower bound (a range is met from its lower bound), ``value_high`` the upper bound. With an
-  explicit ``≤`` / ``<`` (``控制在3-5天以内``) ``value`` is the upper bound.
+  explicit ``≤`` / ``<`` (``3-5天以内``), and for a time span without one (``10-15个工作日``),
+  op is ``≤`` and ``value`` the upper bound.
 - **Zero targets in words**: ``零投诉``, ``无安全事故``, ``未发生安全事故``, ``杜绝违规`` and the
   bare ``无``, ``零``, ``没有``, ``未发生`` are the number 0 with op ``≤`` (no unit). A written 0
   without an operator is ``≤`` when its unit counts incidents (``0起``, ``0例``) or the text names
@@ -94,6 +95,10 @@ _FOLD = str.maketrans(
         "＞": ">",
         "＜": "<",
         "＝": "=",
+        "﹦": "=",  # small and box-drawing look-alikes, as some provinces' tables print them
+        "═": "=",
+        "﹤": "<",
+        "﹥": ">",
         "≧": "≥",
         "≦": "≤",
         "⩾": "≥",
@@ -123,37 +128,43 @@ _GT_WORDS = "大于|高于|超过|多于|>"
 _LT_WORDS = "小于|低于|少于|<"
 _EQ_WORDS = "等于|=|约为|约|达到|为"
 _PREFIX = f"(?P<pre>{_GE_WORDS}|{_LE_WORDS}|{_GT_WORDS}|{_LT_WORDS}|{_EQ_WORDS})?"
-_DECIMAL = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_DECIMAL = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?"  # ASCII digits only (not ೦ or ٣)
 _NUMBER = rf"(?P<num>-?{_DECIMAL})"  # signed: 增长率 -3.5%
 _APPROX_MID = "(?P<mid>余|多)?"
 _UNIT_WORDS = (
     "亿元|千万元|百万元|万元|千元|元|人次|个百分点|百分点|百分比|%|‰|个工作日|工作日|个月|"
-    "小时|分钟|平方公里|平方米|立方米|公顷|公里|千米|课时|学时|天|日|周|分|"
-    "[个项家场次人份处件篇台套所户名条批期座位张本册起例辆栋间株棵头只吨亩米]?"
+    "小时|分钟|平方公里|平方米|立方米|公顷|公里|千米|厘米|毫米|千克|公斤|千瓦|课时|学时|天|日|周|分|"
+    "[个项家场次人份处件篇台套所户名条批期座位张本册起例辆栋间株棵头只吨亩米年]?"
 )
 _UNIT = f"(?P<unit>{_UNIT_WORDS})"
-_SUFFIX = "(?P<suf>及以上|或以上|以上|及以下|或以下|以下|以内|之内|内|左右|余|多)?"
+_SUFFIX = (
+    "(?P<suf>及以上|或以上|以上|及以下|或以下|以下|以内|之内|内(?=$|[完办结,;。(])|左右|余|多)?"
+)
 # 3-5个, 80%-90%, 5至8家, 3到5次 (the first bound may repeat the unit).
 _RANGE = rf"(?:(?:[亿万千])?(?:{_UNIT_WORDS}))(?P<to>-|~|至|到)(?P<num_hi>{_DECIMAL})"
 # 1.2万人次, 1.5亿: a scale before any unit but money (万元, 亿元 are units of their own).
-_MULT = "(?P<mult>[亿万千](?![元亿万]))?(?:余|多)?"
+_MULT = "(?P<mult>[亿万千](?![元亿万克瓦米]))?(?:余|多)?"
 
-_NUMERIC_RE = _PREFIX + _NUMBER + f"(?:{_RANGE})?" + _APPROX_MID + _MULT + _UNIT + _SUFFIX
+_NUMERIC_RE = _PREFIX + _NUMBER + _APPROX_MID + _MULT + _UNIT + _SUFFIX
+# The same with a range; tried (anchored where _NUMERIC_RE matched) only when a text has - ~ 至 到.
+_RANGE_NUMERIC_RE = _PREFIX + _NUMBER + _RANGE + _APPROX_MID + _MULT + _UNIT + _SUFFIX
 _DATE_RE = (
-    r"(?P<y>\d{4})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号]|(?P<xun>[上中下])旬)?|"
+    r"(?P<y>[0-9]{4})年(?:(?P<m>[0-9]{1,2})月(?:(?P<d>[0-9]{1,2})[日号]|(?P<xun>[上中下])旬)?|"
     r"(?P<part>上半年|下半年|年底|底|末|年内|第?[一二三四1-4]季度))?(?P<dsuf>底|末)?"
     r"(?P<before>之前|以前|前|内|止)?"
 )
 _MONTH_RE = (
-    r"(?<![\d年])(?P<m2>\d{1,2})月(?:(?P<d2>\d{1,2})[日号]|(?P<xun2>[上中下])旬)?(?P<dsuf2>底|末)?"
+    r"(?<![0-9])(?<![0-9]年)(?P<m2>[0-9]{1,2})月"
+    r"(?:(?P<d2>[0-9]{1,2})[日号]|(?P<xun2>[上中下])旬)?(?P<dsuf2>底|末)?"
     r"(?P<before2>之前|以前|前)?"
 )
 # 2022-09-30, 2022/9/30, 2022.9.30, 2022-09, 2022/9 (not 2022.9: that is a number).
 _NUMERIC_DATE_RE = (
-    r"(?<![\d.])(?P<ny>(?:19|20|21)\d\d)(?P<sep>[-/.])(?P<nm>\d{1,2})(?:(?P=sep)(?P<nd>\d{1,2}))?"
-    r"(?![\d.%‰亿万千元个项家场次人份处件篇台套所户名条批期座位张本册分起例])"
+    r"(?<![0-9.])(?P<ny>(?:19|20|21)[0-9][0-9])(?P<sep>[-/.])(?P<nm>[0-9]{1,2})"
+    r"(?:(?P=sep)(?P<nd>[0-9]{1,2}))?"
+    r"(?![0-9.%‰亿万千元个项家场次人份处件篇台套所户名条批期座位张本册分起例])"
 )
-_QUARTER_ONLY_RE = r"(?<![年\d])第?(?P<q>[一二三四1-4])季度"
+_QUARTER_ONLY_RE = r"(?<![年0-9])第?(?P<q>[一二三四1-4])季度"
 _DURATION_UNITS = {"天", "日", "个工作日", "工作日", "个月", "小时", "周", "分钟"}
 
 _PARTIAL_RE = (
@@ -196,6 +207,9 @@ for _words, _op in (
         _OP_BY_WORD[_w] = _op
 # Words that name no bound of their own: a word after the number (以上, 以内) decides instead.
 _WEAK_PREFIXES = frozenset([*_EQ_WORDS.split("|"), "控制在"])
+_STRONG_OP = {w: op for w, op in _OP_BY_WORD.items() if w not in _WEAK_PREFIXES}
+_WEAK_OP = {w: op for w, op in _OP_BY_WORD.items() if w in _WEAK_PREFIXES}
+_ZERO_NUMBERS = frozenset(["0", "-0", "0.0", "0.00", "-0.0"])
 
 _UNIT_SCALE = {
     "亿元": ("万元", 10000.0),
@@ -233,8 +247,8 @@ _CN_COUNT_RE = re.compile(
     f"({_CN_NUMERAL})(?=[个项家场次人份处件篇台套所户名条批期座位张本册起例辆栋间株棵头只吨亩米"
     "元天日周月分倍]|小时|公里)"
 )
-_PER_CENT_RE = re.compile(rf"百分之({_CN_NUMERAL}|\d+(?:\.\d+)?)")
-_TIME_OF_DAY_RE = re.compile(r"(?<=\d)(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
+_PER_CENT_RE = re.compile(rf"百分之({_CN_NUMERAL}|[0-9]+(?:\.[0-9]+)?|百)")
+_TIME_OF_DAY_RE = re.compile(r"(?<=[0-9])(?:\s+|T)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?")
 
 
 @contextmanager
@@ -274,32 +288,40 @@ def cn_numeral_value(numeral: str) -> int | None:
     Example:
         >>> [cn_numeral_value(s) for s in ["两", "十", "十二", "二十", "一百零五", "一万二千", "三四"]]
         [2, 10, 12, 20, 105, 12000, None]
+        >>> cn_numeral_value("一亿五千万")
+        150000000
     """
-    total = section = 0
+    if not numeral:
+        return None
+    yi = wan = section = 0  # the parts before 亿, before 万 and below 万
     digit: int | None = None
-    last_multiplier = 10**5
+    last_multiplier = 10**4
     for char in numeral:
         if char in _CN_MULTIPLIERS:
             multiplier = _CN_MULTIPLIERS[char]
             if multiplier >= last_multiplier:
-                return None
+                return None  # 十百
             section += (1 if digit is None else digit) * multiplier
             digit, last_multiplier = None, multiplier
         elif char in _CN_SECTIONS:
-            scale = _CN_SECTIONS[char]
-            section += digit or 0
-            if section == 0 and total == 0:
-                return None
-            total = (total + section) * scale
-            section, digit, last_multiplier = 0, None, 10**5
+            below = section + (digit or 0)
+            if below == 0:
+                return None  # 万 without a number before it
+            if char == "万":
+                if wan:
+                    return None  # 一万二万
+                wan = below * 10**4
+            else:
+                yi = (yi + wan + below) * 10**8
+                wan = 0
+            section, digit, last_multiplier = 0, None, 10**4
         elif char in _CN_DIGITS:
-            value = int(_CN_DIGITS[char])
-            if digit is not None and digit != 0:
+            if digit:
                 return None  # 三四: two digits in a row
-            digit = value
+            digit = int(_CN_DIGITS[char])
         else:
             return None
-    return total + section + (digit or 0)
+    return yi + wan + section + (digit or 0)
 
 
 def _cn_digit(match: re.Match[str]) -> str:
@@ -307,7 +329,8 @@ def _cn_digit(match: re.Match[str]) -> str:
     numeral = match.group(1)
     if numeral == "十" and match.string.startswith("分", match.end()):
         return numeral  # 十分满意: "very", not ten points
-    for start in range(len(numeral)):
+    # A well-formed numeral is short: look at the tail of a long run only (一一…一个).
+    for start in range(max(len(numeral) - 24, 0), len(numeral)):
         value = cn_numeral_value(numeral[start:])
         if value is not None:
             return numeral[:start] + str(value)
@@ -315,8 +338,11 @@ def _cn_digit(match: re.Match[str]) -> str:
 
 
 def _per_cent(match: re.Match[str]) -> str:
+    """百分之九十 → 90%, 百分之百 → 100%."""
     number = match.group(1)
-    if not number[0].isdigit():
+    if number == "百":
+        number = "100"
+    elif not number[0].isdigit():
         value = cn_numeral_value(number)
         if value is None:
             return match.group(0)
@@ -327,12 +353,7 @@ def _per_cent(match: re.Match[str]) -> str:
 _WHITESPACE_RE = re.compile(r"\s+")
 # Text with none of these characters is already normal (str.translate is slow on CJK text).
 _NEEDS_NORMALIZING_RE = re.compile(
-    "["
-    + "".join(re.escape(chr(c)) for c in _FOLD)
-    + r"\s:"
-    + "".join(_CN_DIGITS)
-    + "百"
-    + "]"
+    "[" + "".join(re.escape(chr(c)) for c in _FOLD) + r"\s:" + "".join(_CN_DIGITS) + "百" + "]"
 )
 
 
@@ -401,9 +422,12 @@ _MONTH_PATTERN = re.compile(_MONTH_RE)
 _NUMERIC_DATE_PATTERN = re.compile(_NUMERIC_DATE_RE)
 _QUARTER_ONLY_PATTERN = re.compile(_QUARTER_ONLY_RE)
 _NUMERIC_PATTERN = re.compile(_NUMERIC_RE)
+_RANGE_NUMERIC_MATCH = re.compile(_RANGE_NUMERIC_RE).match
 _QUARTER_PATTERN = re.compile(r"([一二三四1-4])季度")
 _YEAR_END_PARTS = frozenset(["年底", "底", "末", "年内", "下半年"])
-_DIGIT_SEARCH = re.compile(r"\d").search
+_DIGIT_SEARCH = re.compile(r"[0-9]").search
+# Every pointer elsewhere, date (but 2022.9.30) and range has one of these characters.
+_RARE_CHAR_SEARCH = re.compile("[附详年月季/~至到-]").search
 _NEXT_YEAR_SEARCH = re.compile(_NEXT_YEAR_RE).search
 _ELSEWHERE_SEARCH = re.compile(_ELSEWHERE_RE).search
 _ZERO_WORDS_MATCH = re.compile(_ZERO_WORDS_RE).match
@@ -445,9 +469,15 @@ _SUFFIX_OP = {
     "之内": "≤",
     "内": "≤",
 }
-# The groups pre, num, num_hi, mult, unit and suf out of Match.groups() (quicker than by name).
+# The groups pre, num, mult, unit and suf out of Match.groups() (quicker than by name).
 _NUMBER_PARTS = itemgetter(
-    *(_NUMERIC_PATTERN.groupindex[g] - 1 for g in ("pre", "num", "num_hi", "mult", "unit", "suf"))
+    *(_NUMERIC_PATTERN.groupindex[g] - 1 for g in ("pre", "num", "mult", "unit", "suf"))
+)
+_RANGE_PARTS = itemgetter(
+    *(
+        re.compile(_RANGE_NUMERIC_RE).groupindex[g] - 1
+        for g in ("pre", "num", "num_hi", "mult", "unit", "suf")
+    )
 )
 
 
@@ -467,25 +497,24 @@ def _scan_date(text: str, fiscal_year: int | None) -> tuple[object, object, obje
             return year, _QUARTER_END[quarter.group(1)], None, 0
         if _DIGIT_SEARCH(text, date.end()) is None:
             return year, "12", None, 0  # 2022年, 2022年度: the year's end
-        rest = date.end()
+        rest, assumed = date.end(), int(year)  # 2021年，3月前: that year's March
     else:
-        rest = 0
-    if ("-" in text or "/" in text or "." in text) and (
+        rest, assumed = 0, fiscal_year
+    if ("-" in text or "/" in text or text.count(".") > 1) and (
         numeric := _NUMERIC_DATE_PATTERN.search(text)
     ) is not None:
         year, sep, month, day = numeric.group("ny", "sep", "nm", "nd")
         if day is not None or sep != ".":
             return year, month, day, 0
-    assumed = None if fiscal_year is None else fiscal_year
     if "月" in text and (bare := _MONTH_PATTERN.search(text, rest)) is not None:
         month, day, xun, end_word, before = bare.group("m2", "d2", "xun2", "dsuf2", "before2")
         if day or xun or end_word or before or _DIGIT_SEARCH(text, bare.end()) is None:
-            if assumed is not None and _NEXT_YEAR_SEARCH(text, 0, bare.start()):
+            if assumed is not None and rest == 0 and _NEXT_YEAR_SEARCH(text, 0, bare.start()):
                 assumed += 1
             return assumed, month, (_XUN_DAY[xun] if xun else day), 0
         return None, None, None, bare.end()
     if "季度" in text and (quarter := _QUARTER_ONLY_PATTERN.search(text, rest)) is not None:
-        if assumed is not None and _NEXT_YEAR_SEARCH(text, 0, quarter.start()):
+        if assumed is not None and rest == 0 and _NEXT_YEAR_SEARCH(text, 0, quarter.start()):
             assumed += 1
         return assumed, _QUARTER_END[quarter.group("q")], None, 0
     return None, None, None, rest
@@ -500,16 +529,28 @@ def _scan_text(text: str, fiscal_year: int | None) -> tuple[object, ...]:
     """
     year = month = day = number = high = unit = op = None
     scale = 1.0
-    if ("附" in text or "详见" in text) and _ELSEWHERE_SEARCH(text):
+    # Most texts are plain numbers or words: one search rules out pointers, dates and ranges.
+    rare = _RARE_CHAR_SEARCH(text) is not None
+    if rare and ("附" in text or "详见" in text) and _ELSEWHERE_SEARCH(text):
         num = None  # 见附件3: the number is the attachment's
     else:
-        year, month, day, rest = _scan_date(text, fiscal_year)
+        if rare or text.count(".") > 1:
+            year, month, day, rest = _scan_date(text, fiscal_year)
+        else:
+            rest = 0
         num = None if month is not None else _NUMERIC_PATTERN.search(text, rest)
-        if num is None and month is None and text[0] in _ZERO_FIRST_CHARS:
-            if _ZERO_WORDS_MATCH(text) is not None:
-                number, op = "0", "≤"
+        if (
+            num is None
+            and month is None
+            and text[0] in _ZERO_FIRST_CHARS
+            and _ZERO_WORDS_MATCH(text) is not None
+        ):
+            number, op = "0", "≤"  # 零投诉, 无安全事故, 无
     if num is not None:
-        pre, number, high, mult, unit, suffix = _NUMBER_PARTS(num.groups())
+        if rare and (ranged := _RANGE_NUMERIC_MATCH(text, num.start())) is not None:
+            pre, number, high, mult, unit, suffix = _RANGE_PARTS(ranged.groups())
+        else:
+            pre, number, mult, unit, suffix = _NUMBER_PARTS(num.groups())
         number = number.replace(",", "")
         unit, scale = _UNIT_SCALE.get(unit, (unit or np.nan, 1.0))
         if mult is not None:
@@ -517,19 +558,18 @@ def _scan_text(text: str, fiscal_year: int | None) -> tuple[object, ...]:
                 unit, scale = "万元", _MULT_SCALE[mult] / 1e4  # 1.5亿: money
             else:
                 scale *= _MULT_SCALE[mult]
-        op = _OP_BY_WORD.get(pre)  # type: ignore[arg-type]
-        if op is None or pre in _WEAK_PREFIXES:
-            op = _SUFFIX_OP.get(suffix) or op or "="  # type: ignore[arg-type]
+        op = _STRONG_OP.get(pre) or _SUFFIX_OP.get(suffix) or _WEAK_OP.get(pre, "=")  # type: ignore[arg-type]
         if high is not None:
             high = high.replace(",", "")
+            if op == "=":
+                # Met from the lower bound; a time span (10-15个工作日) is at most its upper one.
+                op = "≤" if unit in _DURATION_UNITS else "≥"
             if op in ("≤", "<"):
-                number = high  # at most the upper bound
-            elif op == "=":
-                op = "≥"  # met from the lower bound
+                number = high
         elif (
-            op == "="
+            number in _ZERO_NUMBERS
+            and op == "="
             and pre is None
-            and not number.strip("-0.")
             and (unit in _INCIDENT_UNITS or _BAD_THINGS_SEARCH(text))
         ):
             op = "≤"  # 0起, 安全事故0次
@@ -576,7 +616,10 @@ def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
     has_num = numbers.notna().to_numpy() & ~is_dated
     scales = scale.astype(float)
     value = pd.to_numeric(numbers, errors="coerce").to_numpy(float) * scales
-    highs = pd.to_numeric(pd.Series(high, dtype="str"), errors="coerce").to_numpy(float) * scales
+    has_high = np.not_equal(high, None)
+    highs = np.full(n, np.nan)
+    if has_high.any():
+        highs[has_high] = high[has_high].astype(float) * scales[has_high]
     is_duration = has_num & np.array([u in _DURATION_UNITS for u in unit.tolist()], dtype=bool)
     kind = np.full(n, KIND_QUALITATIVE, dtype=object)
     kind[is_deadline] = KIND_DEADLINE
@@ -657,14 +700,16 @@ def parse_indicator_values(texts: pd.Series, fiscal_year: int | None = None) -> 
         >>> parsed = parse_indicator_values(
         ...     pd.Series(["3-5个", "零投诉", "无", "2022/8/15", "7月", 0.985]), fiscal_year=2022
         ... )
-        >>> for row in parsed[["kind", "op", "value", "value_high", "grade"]].itertuples(index=False):
+        >>> for row in parsed[["kind", "op", "value", "value_high"]].itertuples(index=False):
         ...     print(*row)
-        numeric ≥ 3.0 5.0 None
-        numeric ≤ 0.0 nan None
-        numeric ≤ 0.0 nan 未达成
-        deadline ≤ nan nan None
-        deadline ≤ nan nan None
-        numeric = 0.985 nan None
+        numeric ≥ 3.0 5.0
+        numeric ≤ 0.0 nan
+        numeric ≤ 0.0 nan
+        deadline ≤ nan nan
+        deadline ≤ nan nan
+        numeric = 0.985 nan
+        >>> parsed.loc[2, "grade"]  # 无 is also 未达成, for a qualitative target
+        '未达成'
         >>> [str(d.date()) for d in parsed["deadline"].iloc[3:5]]
         ['2022-08-15', '2022-07-31']
     """
@@ -728,7 +773,7 @@ _DIRECTION_SEARCH = re.compile(
 ).search
 # A bound written into the name: 满意度（≥90%）, 投诉率不超过5%.
 _NAME_SIGN_SEARCH = re.compile(
-    "≤|≥|<=|>=|=<|=>|<|>|(?:不高于|不超过|不大于|不低于|不少于|不小于)(?=\\d)"
+    "≤|≥|<=|>=|=<|=>|<|>|(?:不高于|不超过|不大于|不低于|不少于|不小于)(?=[0-9])"
 ).search
 # Reverse indicators (smaller is better), by what their names say. Rates of bad things, counts of
 # bad things, cost control and time taken. Not 下降 / 减少 / 降低: a decrease is what such an
@@ -822,9 +867,10 @@ def infer_direction(names: pd.Series, directions: pd.Series | None = None) -> pd
     names = pd.Series(names, dtype="object")
     op, reason = _each_distinct(names, _direction_of_name)
     if directions is not None:
-        directions = pd.Series(directions, dtype="object")
-        if len(directions) == len(names) and not directions.index.equals(names.index):
-            directions = directions.set_axis(names.index)
+        if isinstance(directions, pd.Series):
+            directions = directions.astype("object").reindex(names.index)
+        else:  # a list or array: in the order of the names
+            directions = pd.Series(directions, index=names.index, dtype="object")
         column_op, column_reason = _each_distinct(directions, _direction_of_column)
         has_column = np.not_equal(column_op, None)
         op = np.where(has_column, column_op, op)

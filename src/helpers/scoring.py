@@ -57,7 +57,7 @@ STATUS_NOT_SCORED = "未评价"
 _GRADE_LIMITS = {GRADE_MET: (0.8, 1.0), GRADE_PARTIAL: (0.6, 0.8), GRADE_UNMET: (0.0, 0.6)}
 _MONEY_UNITS = {"万元"}
 _PERCENT_UNITS = {"%", "‰", "个百分点", "百分点"}
-_TIME_UNITS = {"天", "日", "个工作日", "工作日", "个月", "小时", "周"}
+_TIME_UNITS = {"天", "日", "个工作日", "工作日", "个月", "小时", "分钟", "周", "年"}
 
 
 DEFAULT_LEVEL_WEIGHTS: dict[str, float] = {"产出": 50.0, "效益": 30.0, "满意度": 10.0}
@@ -881,18 +881,28 @@ def _blank_weight_notes(proj: pd.DataFrame, scored: pd.DataFrame) -> pd.Series:
     has_weight = scored["weight"].notna()
     by_project = has_weight.groupby(scored["project_id"], sort=False)
     mixed = by_project.any() & ~by_project.all()
-    if mixed.any():
-        position = {pid: i for i, pid in enumerate(proj["project_id"].tolist())}
-        for pid in mixed[mixed].index.tolist():
-            rows = scored[(scored["project_id"] == pid) & ~has_weight]
-            shares = "、".join(
-                f"{n} {w:g} 分" for n, w in zip(rows["name"], rows["weight_used"], strict=True)
+    if not mixed.any():
+        return pd.Series(notes, index=proj.index, dtype=object)
+    blank = scored.loc[
+        scored["project_id"].isin(mixed[mixed].index) & ~has_weight,
+        ["project_id", "name", "weight_used"],
+    ]
+    pieces = blank["name"].astype(str) + " " + blank["weight_used"].map("{:g} 分".format)
+    grouped = pieces.groupby(blank["project_id"], sort=False)
+    summary = pd.DataFrame(
+        {
+            "shares": grouped.agg("、".join),
+            "count": grouped.size(),
+            "total": blank["weight_used"].groupby(blank["project_id"], sort=False).sum(),
+        }
+    )
+    position = pd.Series(range(len(proj)), index=proj["project_id"].to_numpy())
+    position = position[~position.index.duplicated()]
+    for pid, shares, count, total in summary.itertuples():
+        if pid in position.index:
+            notes[int(position[pid])].append(
+                f"{count} 项指标未填写分值，按模板分得剩余的 {total:g} 分：{shares}"
             )
-            total = float(rows["weight_used"].sum())
-            if pid in position:
-                notes[position[pid]].append(
-                    f"{len(rows)} 项指标未填写分值，按模板分得剩余的 {total:g} 分：{shares}"
-                )
     return pd.Series(notes, index=proj.index, dtype=object)
 
 

@@ -246,6 +246,12 @@ OPERATORS = [
     ("3次内部培训", numeric("=", 3, "次")),
     ("最低90%", numeric("≥", 90, "%")),
     ("5分钟", duration("=", 5, "分钟")),
+    ("﹦100", numeric("=", 100, None)),  # small equals sign (Yunnan tables)
+    ("≥50厘米", numeric("≥", 50, "厘米")),
+    ("≥15年", numeric("≥", 15, "年")),
+    ("≥200平方米", numeric("≥", 200, "平方米")),
+    ("5千克", numeric("=", 5, "千克")),
+    ("2万吨", numeric("=", 20000, "吨")),
 ]
 
 
@@ -375,6 +381,15 @@ def test_non_finite_and_odd_objects_do_not_raise():
         "missing",
         "numeric",
     ]
+
+
+@pytest.mark.parametrize("text", ["೦", "٣个", "३%", "２０２２年"])
+def test_only_ascii_and_full_width_digits_are_digits(text):
+    row = parse_one(text)
+    if text.startswith("２"):  # full-width digits are folded
+        assert_parsed(row, dated("2022-12-31"))
+    else:
+        assert_parsed(row, qualitative(None))
 
 
 def test_random_text_never_raises_and_is_deterministic():

@@ -281,7 +281,14 @@ def test_the_dataset_is_parsed_once(seed_dataset, seed_result, monkeypatch):
 def test_form_chongqing_adjusted_target_is_scored_where_given(tmp_path):
     project = sample_project()
     project.indicators[0] = FormIndicator(
-        "产出指标", "数量指标", "培训人次", "≥200人次", "230人次", 20, 20, target_adjusted="≥250人次"
+        "产出指标",
+        "数量指标",
+        "培训人次",
+        "≥200人次",
+        "230人次",
+        20,
+        20,
+        target_adjusted="≥250人次",
     )
     project.indicators[5] = FormIndicator(
         "满意度指标", "服务对象满意度指标", "参训人员满意度", "≥90%", "95%", 10, 10
@@ -313,3 +320,22 @@ def test_docx_and_xls_forms_read_like_the_xlsx(tmp_path):
     xls = next(corpus.glob("09_*/*.xls"))
     assert read_grids(docx)[0].is_word_table
     assert load_dataset(xls).indicators["weight"].sum() == 100
+
+
+def test_blank_weights_share_what_is_left_and_say_how_much(score_project):
+    result = score_project(
+        [
+            {"name": "甲", "target": "≥4个", "actual": "4个", "weight": "40"},
+            {"name": "乙", "target": "≥4个", "actual": "4个"},
+            {"name": "丙", "level1": "满意度", "target": "≥90%", "actual": "95%"},
+        ]
+    )
+    rows = result.indicators.set_index("name")["weight_used"]
+    assert rows["甲"] == 40.0  # published: kept
+    assert rows["乙"] + rows["丙"] == 50.0  # the rest of the 90 indicator points
+    (flags,) = result.projects["flags"].tolist()
+    (note,) = [f for f in flags if "未填写分值" in f]
+    assert (
+        note
+        == f"2 项指标未填写分值，按模板分得剩余的 50 分：乙 {rows['乙']:g} 分、丙 {rows['丙']:g} 分"
+    )
