@@ -836,27 +836,18 @@ def _score_projects(
     proj["score_diffs"] = names_per_project(
         scored["has_score_diff"].to_numpy(dtype=bool), _score_diff_texts(scored)
     )
-    proj["weighted_unscored"] = names_per_project(
-        scored["is_weighted_unscored"].to_numpy(dtype=bool),
-        np.array(
-            [
-                f"{n}（{w:g} 分）"
-                for n, w in zip(names, scored["weight_used"].tolist(), strict=True)
-            ],
-            dtype=object,
-        )
-        if scored["is_weighted_unscored"].any()
-        else names,
+    unscored = scored["is_weighted_unscored"].to_numpy(dtype=bool)
+    weights = _formatted(scored["weight_used"], "（{:g} 分）")
+    proj["weighted_unscored"] = names_per_project(unscored, _joined(names, weights, unscored))
+    blank = _blank_in_mixed(scored)
+    proj["blank_weights"] = names_per_project(
+        blank, _joined(names, _formatted(scored["weight_used"], " {:g} 分"), blank)
     )
-    proj["blank_weight_notes"] = _blank_weight_notes(proj, scored)
+    proj["blank_weight_notes"] = _blank_weight_notes(proj, scored, blank)
+    directions = scored["direction_note"].notna().to_numpy(dtype=bool)
+    reasons = np.asarray(scored["direction_note"].fillna(""), dtype=object)
     proj["direction_notes"] = names_per_project(
-        scored["direction_note"].notna().to_numpy(dtype=bool),
-        np.array(
-            [f"{n}：{r}" for n, r in zip(names, scored["direction_note"].tolist(), strict=True)],
-            dtype=object,
-        )
-        if scored["direction_note"].notna().any()
-        else names,
+        directions, _joined(names, "：" + reasons, directions)
     )
     proj["flags"] = _project_flags(proj, config)
     return proj
@@ -875,34 +866,45 @@ def _score_diff_texts(scored: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _blank_weight_notes(proj: pd.DataFrame, scored: pd.DataFrame) -> pd.Series:
-    """Per project with published 分值 and blank ones: how many points each blank row got."""
-    notes: list[list[str]] = [[] for _ in range(len(proj))]
+def _formatted(values: pd.Series, template: str) -> np.ndarray:
+    """``template.format(v)`` of every value, each distinct value formatted once."""
+    codes, uniques = pd.factorize(values)
+    table = np.array([template.format(u) for u in uniques.tolist()] + [""], dtype=object)
+    return table[codes]
+
+
+def _joined(names: np.ndarray, suffixes: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``name + suffix`` where ``mask`` holds (C-level object add), the bare names elsewhere."""
+    out = names.copy()
+    if mask.any():
+        out[mask] = names[mask] + suffixes[mask]
+    return out
+
+
+def _blank_in_mixed(scored: pd.DataFrame) -> np.ndarray:
+    """Rows without a published 分值 in projects that publish some."""
     has_weight = scored["weight"].notna()
     by_project = has_weight.groupby(scored["project_id"], sort=False)
-    mixed = by_project.any() & ~by_project.all()
-    if not mixed.any():
-        return pd.Series(notes, index=proj.index, dtype=object)
-    blank = scored.loc[
-        scored["project_id"].isin(mixed[mixed].index) & ~has_weight,
-        ["project_id", "name", "weight_used"],
-    ]
-    pieces = blank["name"].astype(str) + " " + blank["weight_used"].map("{:g} 分".format)
-    grouped = pieces.groupby(blank["project_id"], sort=False)
-    summary = pd.DataFrame(
-        {
-            "shares": grouped.agg("、".join),
-            "count": grouped.size(),
-            "total": blank["weight_used"].groupby(blank["project_id"], sort=False).sum(),
-        }
-    )
-    position = pd.Series(range(len(proj)), index=proj["project_id"].to_numpy())
-    position = position[~position.index.duplicated()]
-    for pid, shares, count, total in summary.itertuples():
-        if pid in position.index:
-            notes[int(position[pid])].append(
-                f"{count} 项指标未填写分值，按模板分得剩余的 {total:g} 分：{shares}"
-            )
+    mixed = by_project.transform("any") & ~by_project.transform("all")
+    return (mixed & ~has_weight).to_numpy(dtype=bool)
+
+
+def _blank_weight_notes(proj: pd.DataFrame, scored: pd.DataFrame, blank: np.ndarray) -> pd.Series:
+    """Per project with published 分值 and blank ones: how many points each blank row got."""
+    totals = scored["weight_used"].where(blank).groupby(scored["project_id"], sort=False).sum()
+    notes: list[list[str]] = []
+    for pid, shares in zip(
+        proj["project_id"].tolist(), proj["blank_weights"].tolist(), strict=True
+    ):
+        if not shares:
+            notes.append([])
+            continue
+        notes.append(
+            [
+                f"{len(shares)} 项指标未填写分值，按模板分得剩余的 {totals.get(pid, 0.0):g} 分："
+                + "、".join(shares)
+            ]
+        )
     return pd.Series(notes, index=proj.index, dtype=object)
 
 
