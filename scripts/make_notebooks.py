@@ -2,10 +2,16 @@
 
 The notebooks are committed; this script is how they are (re)generated so that their structure
 stays reviewable as code. Run: .venv/bin/python scripts/make_notebooks.py
+
+``--output DIR`` writes them to another folder; ``--check`` writes nothing and exits 1 when a
+committed notebook is not what this script would write (tests/unit/test_notebooks.py checks the
+same).
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 
 import nbformat
@@ -31,12 +37,12 @@ def report_notebook():
             metadata=HIDE,
         ),
         parameters(
-            '''
+            """
 fiscal_year: int = 2021  # 预算年度 / fiscal year
 department: str = "高新区科技局"  # 部门：data/<年度>/<部门>/ 文件夹或 .xlsx 工作簿
 data_dir: str = ""  # 数据根目录；留空即项目的 data/
 charts_dir: str = ""  # 图表另存为 PNG 和 SVG 的目录；留空则不另存
-'''
+"""
         ),
         new_code_cell(
             "from helpers.report import build_report\n\n"
@@ -51,7 +57,9 @@ charts_dir: str = ""  # 图表另存为 PNG 和 SVG 的目录；留空则不另�
         new_code_cell("report.show_risks()"),
         new_code_cell("report.show_project_tables()"),
     ]
-    return new_notebook(cells=cells, metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}})
+    return new_notebook(
+        cells=cells, metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}}
+    )
 
 
 def explore_notebook():
@@ -63,7 +71,7 @@ def explore_notebook():
             "无界面运行（papermill）时控件取参数中的默认值。"
         ),
         parameters(
-            '''
+            """
 fiscal_year: int = 2021  # 预算年度 / fiscal year
 department: str = "高新区科技局"  # 部门：data/<年度>/<部门>/
 data_dir: str = ""  # 数据根目录；留空即项目的 data/
@@ -71,7 +79,7 @@ category: str = ""  # 只看此类别；留空即全部
 status: str = ""  # 只看此完成情况（达成、基本达成、未达成、未评价）；留空即全部
 flagged_only: bool = False  # 只看有风险提示的项目
 sort_by: str = "completion_pct"  # 指标表排序列
-'''
+"""
         ),
         new_code_cell(
             "from helpers import explore\n\n"
@@ -87,13 +95,63 @@ sort_by: str = "completion_pct"  # 指标表排序列
         new_markdown_cell("## 单个项目：目标与实际"),
         new_code_cell("explore.project_picker(data, category=category)"),
     ]
-    return new_notebook(cells=cells, metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}})
+    return new_notebook(
+        cells=cells, metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}}
+    )
+
+
+def build() -> dict[str, nbformat.NotebookNode]:
+    """The notebooks by file name, with stable cell ids (``report-00``, ``report-01`` …)."""
+    notebooks = {"report.ipynb": report_notebook(), "explore.ipynb": explore_notebook()}
+    for name, nb in notebooks.items():
+        for i, cell in enumerate(nb.cells):
+            cell["id"] = f"{name.split('.')[0]}-{i:02d}"
+    return notebooks
+
+
+def render(nb: nbformat.NotebookNode) -> str:
+    """The text of a notebook file, as :func:`nbformat.write` writes it."""
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write(folder: Path) -> list[Path]:
+    """Write the notebooks into ``folder``; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, nb in build().items():
+        path = folder / name
+        path.write_text(render(nb), encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
+
+
+def check(folder: Path) -> list[str]:
+    """The notebooks in ``folder`` that differ from what :func:`write` would write."""
+    stale = []
+    for name, nb in build().items():
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != render(nb):
+            stale.append(name)
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--output", type=Path, default=NOTEBOOKS, help=f"folder ({NOTEBOOKS})")
+    ap.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a notebook is out of date"
+    )
+    args = ap.parse_args(argv)
+    if args.check:
+        stale = check(args.output)
+        for name in stale:
+            print(f"out of date: {args.output / name} (run scripts/make_notebooks.py)")
+        return 1 if stale else 0
+    for path in write(args.output):
+        print("wrote", path)
+    return 0
 
 
 if __name__ == "__main__":
-    NOTEBOOKS.mkdir(exist_ok=True)
-    for name, nb in (("report.ipynb", report_notebook()), ("explore.ipynb", explore_notebook())):
-        for i, cell in enumerate(nb.cells):
-            cell["id"] = f"{name.split('.')[0]}-{i:02d}"
-        nbformat.write(nb, NOTEBOOKS / name)
-        print("wrote", NOTEBOOKS / name)
+    sys.exit(main())

@@ -201,27 +201,49 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from helpers.runner import ParamsError, load_run_params, run_reports, start_warm_kernel
+    import contextlib
 
-    # The first kernel starts and imports while the parameters and data are checked.
-    kernel = start_warm_kernel()
+    from helpers.runner import (
+        INTERRUPTED_MESSAGE,
+        Interrupted,
+        OutputError,
+        ParamsError,
+        load_run_params,
+        report_session,
+        run_reports,
+        start_warm_kernel,
+    )
+
+    # Ctrl-C, SIGTERM and SIGHUP stop the run cleanly from here on (see report_session): no
+    # kernel, PDF worker, staging folder or lock outlives it, and no traceback is shown.
     try:
-        params = load_run_params(
-            args.params,
-            year=args.year,
-            departments=args.department,
-            formats=args.format,
-            output_dir=args.output,
-        )
-    except ParamsError as exc:
-        kernel.shutdown()
-        _print_problems("参数错误 / bad parameters:", exc.problems)
-        return EXIT_BAD_INPUT
-    except BaseException:
-        kernel.shutdown()
-        raise
-    outcome = run_reports(params, warm_kernel=kernel)
-    return outcome.exit_code
+        with report_session() as session:
+            # The first kernel starts and imports while the parameters and data are checked.
+            kernel = start_warm_kernel()
+            try:
+                params = load_run_params(
+                    args.params,
+                    year=args.year,
+                    departments=args.department,
+                    formats=args.format,
+                    output_dir=args.output,
+                )
+            except ParamsError as exc:
+                _print_problems("参数错误 / bad parameters:", exc.problems)
+                return EXIT_BAD_INPUT
+            try:
+                notes = session.claim_output(params)
+            except OutputError as exc:
+                print(terminal_safe(exc), file=sys.stderr)
+                return EXIT_BAD_INPUT
+            for note in notes:
+                print(terminal_safe(note), file=sys.stderr)
+            outcome = run_reports(params, warm_kernel=kernel)
+            return outcome.exit_code
+    except Interrupted as exc:
+        with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
+            print(INTERRUPTED_MESSAGE, file=sys.stderr, flush=True)
+        return exc.exit_code
 
 
 _ARGPARSE_ZH = (

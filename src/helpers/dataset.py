@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +145,9 @@ def _to_float(texts: pd.Series) -> pd.Series:
     return pd.to_numeric(texts, errors="coerce").astype("float64")
 
 
+# Full-width ASCII (０-９, ％, ．) folds to ASCII; nothing else does: ² or ① are not digits.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
 _NUMBER_SUFFIXES = {
     "initial_budget_wan": ("万元", "万"),
     "budget_wan": ("万元", "万"),
@@ -173,15 +175,11 @@ def _normalise_numbers(frame: pd.DataFrame, columns: tuple[str, ...], file: str)
             if not isinstance(value, str):
                 continue
             text = value.strip()
-            folded = unicodedata.normalize("NFKC", text).replace(" ", "")
+            folded = text.translate(_FULL_WIDTH).replace(" ", "")
             for suffix in _NUMBER_SUFFIXES.get(column, ()):
                 if folded.endswith(suffix) and len(folded) > len(suffix):
                     folded = folded[: -len(suffix)]
-            if (
-                folded != text
-                and unicodedata.normalize("NFKC", text) != text
-                and folded.replace(".", "", 1).isascii()
-            ):
+            if text.translate(_FULL_WIDTH) != text and folded.replace(".", "", 1).isascii():
                 where = (frame[CELLS_COLUMN].iloc[i] or {}).get(column) or (
                     f"{file} 第 {frame['_line'].iloc[i]} 行"
                 )
@@ -198,56 +196,58 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def _clean_text(value: str) -> tuple[str | None, bool, str | None]:
+    """One text cell: the normalised text, whether zero-width characters were dropped, and
+    what is wrong with it (``control``, ``long``) or None."""
+    unified = value.replace("\r\n", "\n")
+    text = unified.translate(_ZERO_WIDTH)
+    fault = "control" if _CONTROL.search(text) else "long" if len(text) > MAX_CELL_CHARS else None
+    return text.strip() or None, text != unified, fault
+
+
+_TEXT_FAULTS = {
+    "control": ("含有控制字符（如 ESC、NUL），请删除", "contains control characters; remove them"),
+    "long": (f"文本超过 {MAX_CELL_CHARS} 字", f"longer than {MAX_CELL_CHARS} characters"),
+}
+
+
 def _normalise_texts(
     frame: pd.DataFrame, columns: tuple[str, ...], file: str
 ) -> tuple[list[Problem], list[str]]:
     """Normalise the text cells of a table, the one place that does.
 
     Zero-width characters are dropped (with a warning), CRLF becomes LF; control characters
-    and over-long text are refused, each problem naming the cell.
+    and over-long text are refused, each problem naming the cell. Each distinct text is
+    checked once.
     """
     problems: list[Problem] = []
     warnings: list[str] = []
+    cells = frame[CELLS_COLUMN].tolist()
+    lines = frame["_line"].tolist()
     for column in columns:
         if column not in frame:
             continue
         values = frame[column].tolist()
+        seen: dict[str, tuple[str | None, bool, str | None]] = {}
         for i, value in enumerate(values):
             if not isinstance(value, str):
                 continue
-            where = (frame[CELLS_COLUMN].iloc[i] or {}).get(column)
-            line = int(frame["_line"].iloc[i])
-            text = value.replace("\r\n", "\n").translate(_ZERO_WIDTH)
-            if text != value.replace("\r\n", "\n"):
-                warnings.append(
-                    f"[{where or f'{file} 第 {line} 行'}，列 {column}] 已删除不可见的零宽字符。"
-                    " / invisible zero-width characters removed."
-                )
-            if _CONTROL.search(text):
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        column,
-                        value,
-                        "含有控制字符（如 ESC、NUL），请删除",
-                        "contains control characters; remove them",
-                        where,
+            cleaned = seen.get(value)
+            if cleaned is None:
+                cleaned = seen[value] = _clean_text(value)
+            text, had_zero_width, fault = cleaned
+            if had_zero_width or fault:
+                where = (cells[i] or {}).get(column)
+                line = int(lines[i])
+                if had_zero_width:
+                    warnings.append(
+                        f"[{where or f'{file} 第 {line} 行'}，列 {column}] 已删除不可见的零宽字符。"
+                        " / invisible zero-width characters removed."
                     )
-                )
-            elif len(text) > MAX_CELL_CHARS:
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        column,
-                        value,
-                        f"文本超过 {MAX_CELL_CHARS} 字",
-                        f"longer than {MAX_CELL_CHARS} characters",
-                        where,
-                    )
-                )
-            values[i] = text.strip() or None
+                if fault:
+                    zh, en = _TEXT_FAULTS[fault]
+                    problems.append(Problem(file, line, column, value, zh, en, where))
+            values[i] = text
         frame[column] = pd.Series(values, index=frame.index, dtype=object)
     return problems, warnings
 
@@ -256,7 +256,9 @@ def _canonical_labels(indicators: pd.DataFrame) -> None:
     """Printed level labels (``产出指标``, ``进度指标``, ``满意度指标``) as canonical ones."""
     for column, aliases in (("level1", LEVEL1_ALIASES), ("level2", LEVEL2_ALIASES)):
         if column in indicators:
-            indicators[column] = [canonical_level(v, aliases) for v in indicators[column]]
+            labels = indicators[column].tolist()
+            table = {v: canonical_level(v, aliases) for v in set(labels) if isinstance(v, str)}
+            indicators[column] = [table.get(v, v) if isinstance(v, str) else v for v in labels]
     if "level2" in indicators and "level1" in indicators:
         # 成本 subtypes printed as 一级 成本指标 / 二级 经济成本指标 stay 成本; a 二级 成本 row
         # under 产出 (the 2020 table) is 成本 too.
@@ -347,10 +349,23 @@ def _validate_department(
         template["level_weights"] = {
             canonical_level(k, LEVEL1_ALIASES): v for k, v in template["level_weights"].items()
         }
+    problems = [
+        Problem(
+            file,
+            None,
+            key,
+            value,
+            "含有控制字符（如 ESC、NUL），请删除",
+            "contains control characters; remove them",
+        )
+        for key, value in _flatten(raw_dept)
+        if isinstance(value, str) and _CONTROL.search(value)
+    ]
     try:
-        return DepartmentInfo.model_validate(raw_dept), []
+        department = DepartmentInfo.model_validate(raw_dept)
     except ValidationError as exc:
-        return None, _department_problems(exc, file)
+        return None, problems + _department_problems(exc, file)
+    return (None if problems else department), problems
 
 
 def _validate_tables(
@@ -579,11 +594,11 @@ def _collect_warnings(
             f"[{row.source_location}] 项目“{row.name}”所述执行率 {row.stated_execution_rate_pct:g}% "
             f"超过 100%，按 100% 计分。 / a stated execution rate above 100 % is scored as 100 %."
         )
-    names_seen = projects["name"].tolist()
-    for name in sorted({n for n in names_seen if names_seen.count(n) > 1}):
+    counts = projects["name"].value_counts()
+    for name, count in sorted(counts[counts > 1].items()):
         warnings.append(
-            f"[{names['projects']}] 项目名称“{name}”出现 {names_seen.count(name)} 次，报告中将难以区分。"
-            f' / the project name "{name}" appears {names_seen.count(name)} times.'
+            f"[{names['projects']}] 项目名称“{name}”出现 {count} 次，报告中将难以区分。"
+            f' / the project name "{name}" appears {count} times.'
         )
     declared = [c.name for c in department.categories]
     categories = projects["category"].tolist()
@@ -638,10 +653,10 @@ def dataset_tables_as_text(
     """The department pairs and the two tables as written (amounts as exact text, no helpers)."""
     dept = dataset.department.model_dump(mode="json", exclude_none=True)
     pairs = _flatten(dept)
-    projects = dataset.projects.loc[:, list(PROJECT_COLUMNS)].copy()
+    projects = dataset.projects.reindex(columns=list(PROJECT_COLUMNS))
     for col in AMOUNT_COLUMNS:  # keep the written precision: amounts as text, never float noise
         projects[col] = projects[col].map(
             lambda v: f"{v:.4f}".rstrip("0").rstrip("."), na_action="ignore"
         )
-    indicators = dataset.indicators.loc[:, list(INDICATOR_COLUMNS)].copy()
+    indicators = dataset.indicators.reindex(columns=list(INDICATOR_COLUMNS))
     return pairs, projects, indicators

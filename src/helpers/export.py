@@ -16,7 +16,9 @@ import re
 from typing import Any
 
 from nbconvert.exporters import HTMLExporter
-from traitlets import Bool, List, Unicode, default
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool, Unicode, default
+from traitlets.config import Config
 
 from helpers import paths
 from helpers.fonts import CSS_FONT_STACK
@@ -124,8 +126,30 @@ def _remove_slot_duplicates(document: str) -> str:
     return document
 
 
+class StderrRemovePreprocessor(Preprocessor):
+    """Drop the ``stderr`` stream outputs of code cells.
+
+    Analysts' stderr (progress bars, warnings) never belongs in a shared report.
+    """
+
+    def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
+        if cell.get("cell_type") == "code":
+            cell.outputs = [
+                output
+                for output in cell.get("outputs", [])
+                if not (output.get("output_type") == "stream" and output.get("name") == "stderr")
+            ]
+        return cell, resources
+
+
 class ReportHTMLExporter(HTMLExporter):
-    """Self-contained HTML report: code hidden, CJK font stack, A4 print CSS, contents."""
+    """Self-contained HTML report: code hidden, CJK font stack, A4 print CSS, contents.
+
+    Cells tagged ``hide-in-report`` (:data:`helpers.markup.HIDE_CELL_TAG`) are left out by
+    nbconvert's ``TagRemovePreprocessor`` (``remove_cell_tags``; set
+    ``--TagRemovePreprocessor.remove_cell_tags`` to change the tags), and ``stderr`` outputs by
+    :class:`StderrRemovePreprocessor`. Both run on nbconvert's copy of the notebook.
+    """
 
     export_from_notebook = "jixiao HTML report"
 
@@ -134,7 +158,6 @@ class ReportHTMLExporter(HTMLExporter):
     exclude_output_prompt = Bool(True).tag(config=True)
     embed_images = Bool(True).tag(config=True)
     toc_title = Unicode("目录", help="Heading of the table of contents.").tag(config=True)
-    hidden_cell_tags = List(Unicode(), [HIDE_CELL_TAG]).tag(config=True)
 
     @default("template_name")
     def _template_name_default(self) -> str:
@@ -144,31 +167,34 @@ class ReportHTMLExporter(HTMLExporter):
     def _extra_template_basedirs_default(self) -> list[str]:
         return [str(paths.TEMPLATES_DIR)]
 
-    def _drop_hidden_cells(self, nb: Any) -> Any:
-        nb = nb.copy()
-        nb.cells = [
-            cell
-            for cell in nb.cells
-            if not set(cell.get("metadata", {}).get("tags", [])) & set(self.hidden_cell_tags)
-        ]
-        # Analysts' stderr (progress bars, warnings) never belongs in a shared report.
-        for cell in nb.cells:
-            if cell.get("cell_type") == "code":
-                cell.outputs = [
-                    o
-                    for o in cell.get("outputs", [])
-                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-                ]
-        return nb
+    @default("default_preprocessors")
+    def _default_preprocessors_default(self) -> list[Any]:
+        """nbconvert's list and ours (both enabled in :attr:`default_config`)."""
+        nbconvert_list = HTMLExporter.class_traits()["default_preprocessors"].default()
+        return [*nbconvert_list, StderrRemovePreprocessor]
+
+    @property
+    def default_config(self) -> Config:
+        config = super().default_config.copy()
+        config.merge(
+            Config(
+                {
+                    "TagRemovePreprocessor": {
+                        "enabled": True,
+                        "remove_cell_tags": {HIDE_CELL_TAG},
+                    },
+                    "StderrRemovePreprocessor": {"enabled": True},
+                }
+            )
+        )
+        return config
 
     def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any):  # type: ignore[override]
         """Render the notebook, then add the table of contents."""
         resources = self._init_resources(resources or {})
         css = (paths.TEMPLATES_DIR / "jixiao" / "static" / "report.css").read_text("utf-8")
         resources["jixiao_css"] = css.replace("__FONT_STACK__", CSS_FONT_STACK)
-        document, resources = super().from_notebook_node(
-            self._drop_hidden_cells(nb), resources, **kw
-        )
+        document, resources = super().from_notebook_node(nb, resources, **kw)
         document = add_table_of_contents(_remove_slot_duplicates(document), self.toc_title)
         return set_document_title(document), resources
 

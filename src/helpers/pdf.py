@@ -1,6 +1,7 @@
 """HTML to A4 PDF with WeasyPrint.
 
-Kept apart from nbconvert so that the runner's PDF worker process imports only what it needs.
+Kept apart from nbconvert so that the runner's PDF worker process (:func:`serve`) imports only
+what it needs.
 WeasyPrint finds fonts through fontconfig; on a pip-only machine without a system CJK font the
 OFL Noto Sans CJK SC file of ``jixiao[fonts]`` is declared with ``@font-face`` instead, so the PDF
 never falls back to empty boxes.
@@ -8,6 +9,7 @@ never falls back to empty boxes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import tempfile
@@ -64,3 +66,45 @@ def html_to_pdf(
         os.chmod(partial, paths.shared_mode(0o666))
         os.replace(partial, target)
     return pdf
+
+
+WARM_UP_DOCUMENT = "<html><body><p>预算绩效自评 2021</p></body></html>"
+
+
+def serve() -> None:
+    """The runner's PDF worker process: lay out one report per request until stdin closes.
+
+    Started by :class:`helpers.runner.PdfWorker` as ``python -c "from helpers.pdf import
+    serve; serve()"``. Each request is one JSON line on stdin, ``{"html": PATH, "target":
+    PATH}`` (the HTML is read from a file, so a large report never blocks the pipe); each
+    answer is one JSON line, ``{"ok": true}`` or ``{"ok": false, "error": "..."}``, in request
+    order. The answers go to a private copy of stdout: anything a library prints lands on
+    stderr and can never be mistaken for an answer.
+
+    Ctrl-C reaches the whole process group; the worker ignores it and lets the runner, which
+    handles it, decide (it closes stdin or terminates the worker). No multiprocessing is
+    involved, so no resource-tracker process exists to outlive a killed run.
+    """
+    import json
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    # Imports, fontconfig and CJK shaping while the first notebook runs; a problem here shows
+    # again, and is reported, with the first real request.
+    with contextlib.suppress(Exception):
+        html_to_pdf(WARM_UP_DOCUMENT)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            document = Path(request["html"]).read_text("utf-8")
+            html_to_pdf(document, request["target"])
+            answer: dict[str, object] = {"ok": True}
+        except Exception as exc:  # reported to the runner, which fails the department
+            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        answers.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        answers.flush()

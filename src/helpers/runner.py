@@ -8,19 +8,33 @@ notebook with its parameters, and exports ``report.html`` and ``report.pdf``.
 Nothing is half-written: each department renders into a hidden temporary folder that replaces
 ``reports/<year>/<department>/`` only when complete. A department that fails keeps its previous
 report, gets ``report.failed.ipynb`` and ``report.error.txt`` naming the failing cell, and the
-other departments still run; the exit code and the summary say which failed.
+other departments still run; the exit code and the summary say which failed. Every cell, and the
+PDF of each department, is bounded by ``timeout_s`` seconds (default 600): a stuck step fails its
+department like any other error.
+
+A run holds ``reports/<year>/.jixiao.lock`` (with its PID) while it writes, so two runs never
+interleave in one output folder; a second run exits with code 2 naming the first one's PID.
+Ctrl-C, SIGTERM and SIGHUP stop a run cleanly (:func:`report_session`): the kernels, the PDF
+worker and every temporary file go, the previous reports stay exactly as they were (a department
+already published is complete), and the exit code is 130, 143 or 129.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import json
 import os
+import select
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +45,8 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 FORMATS = ("html", "pdf")
-RUNNER_KEYS = ("fiscal_year", "departments", "formats", "output_dir", "data_dir")
+RUNNER_KEYS = ("fiscal_year", "departments", "formats", "output_dir", "data_dir", "timeout_s")
+DEFAULT_TIMEOUT_S = 600  # seconds for one cell of the notebook, and for one department's PDF
 SET_BY_RUNNER = ("fiscal_year", "department", "data_dir", "charts_dir")
 REPORT_NOTEBOOK = "report.ipynb"
 _PY_TYPES = {
@@ -64,6 +79,7 @@ class RunParams:
     notebook: Path
     notebook_parameters: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
+    timeout_s: int = DEFAULT_TIMEOUT_S
 
 
 @dataclass
@@ -187,6 +203,12 @@ def load_run_params(
             problems.append(
                 f"{where}: {key} 应为文件夹路径文本，如 reports / {key} must be a folder path"
             )
+    timeout_s = raw.get("timeout_s", DEFAULT_TIMEOUT_S)
+    if not isinstance(timeout_s, int) or isinstance(timeout_s, bool) or timeout_s < 1:
+        problems.append(
+            f"{where}: timeout_s 应为不小于 1 的整数（秒），如 600 / "
+            "timeout_s must be a whole number of seconds, at least 1, such as 600"
+        )
     wanted_raw = raw.get("departments", "all")
     if departments is None and not (
         (isinstance(wanted_raw, str) and wanted_raw.strip())
@@ -236,6 +258,7 @@ def load_run_params(
         notebook=notebook,
         notebook_parameters={k: raw[k] for k in settable if k in raw},
         source=source,
+        timeout_s=timeout_s,
     )
 
 
@@ -250,7 +273,396 @@ def ensure_kernel() -> None:
     install(kernel_name=paths.KERNEL_NAME, display_name="Python (jixiao)", prefix=sys.prefix)
 
 
-def _describe_failure(exc: BaseException, notebook: Path) -> str:
+# -- stopping a run: signals, live resources, the output lock
+
+INTERRUPTED_MESSAGE = "已中断，未写入任何不完整的报告 / interrupted; no partial report written"
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C, SIGTERM or SIGHUP stopped the run (raised in the main thread).
+
+    A :class:`KeyboardInterrupt`: ``except Exception`` (a failing department) never catches it,
+    and asyncio (papermill's event loop) lets it through.
+    """
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal number, as a shell reports a process it killed: 130, 143, 129."""
+        return 128 + self.signum
+
+
+class _SignalGuard:
+    """Turns SIGINT, SIGTERM and SIGHUP into :class:`Interrupted` in the main thread.
+
+    Inside :func:`_deferred` blocks (a publish's two renames, writing the failure records,
+    stopping a kernel) a signal waits until the block ends, so what they change is never left
+    half-done. After the first signal the run is stopping: later ones are only noted, so the
+    clean-up they would interrupt runs to its end.
+    """
+
+    def __init__(self) -> None:
+        self.installed = False
+        self.depth = 0
+        self.pending: int | None = None
+        self.stopping = False
+        self._previous: dict[int, Any] = {}
+
+    def install(self) -> bool:
+        if self.installed or threading.current_thread() is not threading.main_thread():
+            return False
+        self.depth, self.pending, self.stopping = 0, None, False
+        for signum in STOP_SIGNALS:
+            self._previous[signum] = signal.signal(signum, self._handle)
+        self.installed = True
+        return True
+
+    def uninstall(self) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+        self._previous.clear()
+        self.installed = False
+        self.depth, self.pending, self.stopping = 0, None, False
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        if self.pending is None:
+            self.pending = signum
+        if self.depth or self.stopping:
+            return
+        self.stopping = True
+        raise Interrupted(signum)
+
+
+_SIGNALS = _SignalGuard()
+
+
+@contextlib.contextmanager
+def _deferred() -> Iterator[None]:
+    """Hold Ctrl-C/SIGTERM/SIGHUP until the block is done, then stop (see :class:`_SignalGuard`)."""
+    _SIGNALS.depth += 1
+    try:
+        yield
+    finally:
+        _SIGNALS.depth -= 1
+        if _SIGNALS.depth == 0 and _SIGNALS.pending is not None and not _SIGNALS.stopping:
+            _SIGNALS.stopping = True
+            raise Interrupted(_SIGNALS.pending)
+
+
+class _LiveResources:
+    """Everything started or created by the run that must not outlive it.
+
+    Kernels, PDF workers and temporary folders add themselves here and remove themselves when
+    they are done; :meth:`release_all` stops or deletes whatever is left after a Ctrl-C, a
+    SIGTERM or an unexpected error.
+    """
+
+    def __init__(self) -> None:
+        self.kernels: list[WarmKernel] = []
+        self.workers: list[PdfWorker] = []
+        self.paths: list[Path] = []
+
+    def add_path(self, path: Path) -> None:
+        self.paths.append(path)
+
+    def remove_path(self, path: Path) -> None:
+        """Delete a temporary file or folder of the run, then forget it (not before: a signal
+        cutting the deletion short leaves it to :meth:`release_all`)."""
+        _remove(path)
+        with contextlib.suppress(ValueError):
+            self.paths.remove(path)
+
+    def release_all(self) -> None:
+        for worker in list(self.workers):
+            worker.close(kill=True)
+        for kernel in list(self.kernels):
+            kernel.shutdown()
+        for path in list(self.paths):
+            self.remove_path(path)
+
+
+_LIVE = _LiveResources()
+
+
+def _remove(path: Path) -> None:
+    """Delete a file or a folder tree; a missing one is fine."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError, OSError):
+            path.unlink()
+
+
+def _warn(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+class OutputError(Exception):
+    """The output folder cannot be used (not a folder, not writable, or in use); exit code 2."""
+
+
+LOCK_NAME = ".jixiao.lock"
+TEMP_MARK = ".jixiao-tmp-"  # temporary files beside the failure records while they are written
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class OutputLock:
+    """``<output>/<year>/.jixiao.lock``: one run at a time writes into a year's folder.
+
+    The file holds the PID of the run; the lock itself is an ``flock`` on it, which the system
+    drops when the process dies however it dies, so a lock file left by a killed run is taken
+    over (with a note) instead of blocking for ever. Creating the lock is also the check that
+    the output folder is a folder and writable, before any notebook runs.
+    """
+
+    def __init__(self, year_dir: Path):
+        self.year_dir = year_dir
+        self.path = year_dir / LOCK_NAME
+        self.fd: int | None = None
+        self._created: list[Path] = []  # folders this run created, deepest first
+
+    def _unusable(self, exc: OSError) -> OutputError:
+        where = self.year_dir
+        if isinstance(exc, (FileExistsError, NotADirectoryError)):
+            return OutputError(
+                f"输出位置 {where} 不是文件夹（同名文件已存在） / the output {where} is not a folder "
+                f"(a file is in the way): {exc.strerror or exc}"
+            )
+        if exc.errno == errno.ENOSPC:
+            return OutputError(
+                f"磁盘已满，无法写入输出文件夹 {where} / no space left on the device of {where}"
+            )
+        return OutputError(
+            f"输出文件夹 {where} 不可写 / cannot write to the output folder {where}: "
+            f"{exc.strerror or exc}"
+        )
+
+    def acquire(self) -> list[str]:
+        """Create the folder and take the lock; return notes (a stale lock taken over).
+
+        Raises:
+            OutputError: the output is not a writable folder, or another run holds the lock.
+        """
+        import fcntl
+
+        missing, folder = [], self.year_dir
+        while not folder.exists() and not folder.is_symlink() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        try:
+            self.year_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._unusable(exc) from None
+        self._created = missing
+        notes: list[str] = []
+        for _attempt in range(5):
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                self._remove_created()
+                raise self._unusable(exc) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = self._read_pid(fd)
+                os.close(fd)
+                self._remove_created()
+                raise self._busy(holder) from None
+            except OSError:  # a file system without flock: fall back on the PID alone
+                holder = self._read_pid(fd)
+                if holder and holder != os.getpid() and _pid_alive(holder):
+                    os.close(fd)
+                    self._remove_created()
+                    raise self._busy(holder) from None
+            if not self._same_file(fd):  # the holder removed it meanwhile: lock the new one
+                os.close(fd)
+                continue
+            holder = self._read_pid(fd)
+            if holder and holder != os.getpid():
+                notes.append(
+                    f"注意：接管进程 {holder} 遗留的锁文件 {self.path}（该进程已结束） / "
+                    f"note: taking over the lock {self.path} left by process {holder}, "
+                    "which is no longer running"
+                )
+            try:
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            except OSError as exc:
+                self.fd = fd
+                self.release()
+                raise self._unusable(exc) from None
+            self.fd = fd
+            return notes
+        raise OutputError(f"无法锁定输出文件夹 {self.year_dir} / could not lock {self.year_dir}")
+
+    def _busy(self, holder: int | None) -> OutputError:
+        who = f"进程 {holder}" if holder else "另一进程"
+        who_en = f"process {holder}" if holder else "another process"
+        return OutputError(
+            f"另一个 jixiao report（{who}）正在写入 {self.year_dir}，请等它结束后再运行；"
+            f"未写入任何文件 / another jixiao report ({who_en}) is writing to {self.year_dir}; "
+            "wait for it to finish. Nothing was written."
+        )
+
+    @staticmethod
+    def _read_pid(fd: int) -> int | None:
+        try:
+            text = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+        except OSError:
+            return None
+        return int(text) if text.isdigit() else None
+
+    def _same_file(self, fd: int) -> bool:
+        try:
+            current = os.stat(self.path)
+        except OSError:
+            return False
+        mine = os.fstat(fd)
+        return (current.st_dev, current.st_ino) == (mine.st_dev, mine.st_ino)
+
+    def _remove_created(self) -> None:
+        for folder in self._created:  # deepest first; a folder with content stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        self._created = []
+
+    def release(self) -> None:
+        """Remove the lock file and the folders the run created and left empty."""
+        fd, self.fd = self.fd, None
+        if fd is None:
+            return
+        if self._same_file(fd):
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+        os.close(fd)
+        self._remove_created()
+
+
+def recover_output(year_dir: Path) -> list[str]:
+    """Tidy what a killed run (SIGKILL, power loss) left in ``year_dir``; call under the lock.
+
+    A ``.<department>.old-<pid>`` folder whose department folder is missing means the run died
+    between the two renames of a publish: it is the previous report and is renamed back.
+    Staging folders and temporary files are deleted. Returns a note for each repair.
+    """
+    notes: list[str] = []
+    try:
+        entries = sorted(year_dir.iterdir())
+    except OSError:
+        return notes
+    for entry in entries:
+        name = entry.name
+        if entry.is_dir() and not name.startswith("."):
+            for temp in entry.glob(f".*{TEMP_MARK}*"):
+                _remove(temp)
+            continue
+        if not name.startswith(".") or not entry.is_dir():
+            continue
+        if ".partial-" in name:
+            _remove(entry)
+            notes.append(
+                f"注意：已删除中断的运行留下的临时文件夹 {entry} / "
+                f"note: removed the staging folder {entry} of an interrupted run"
+            )
+        elif ".old-" in name:
+            final = year_dir / name[1:].rsplit(".old-", 1)[0]
+            if final.exists():
+                _remove(entry)
+            else:
+                try:
+                    entry.rename(final)
+                except OSError as exc:
+                    notes.append(f"无法恢复 {final} / could not restore {final}: {exc}")
+                else:
+                    notes.append(
+                        f"注意：已恢复中断的运行替换到一半的报告 {final} / "
+                        f"note: restored the previous report {final}, half-replaced by an "
+                        "interrupted run"
+                    )
+    return notes
+
+
+class ReportSession:
+    """One ``jixiao report`` run: its output lock; see :func:`report_session`."""
+
+    def __init__(self) -> None:
+        self.locks: list[OutputLock] = []
+
+    def claim_output(self, params: RunParams) -> list[str]:
+        """Check the output folder is usable, lock it and repair what a killed run left.
+
+        Returns:
+            Notes to show (a stale lock taken over, a report restored).
+
+        Raises:
+            OutputError: not a writable folder, or another run is writing there.
+        """
+        lock = OutputLock(params.output_dir / str(params.fiscal_year))
+        with _deferred():
+            notes = lock.acquire()
+            self.locks.append(lock)
+        return notes + recover_output(lock.year_dir)
+
+    def close(self) -> None:
+        for lock in self.locks:
+            lock.release()
+        self.locks.clear()
+
+
+@contextlib.contextmanager
+def report_session() -> Iterator[ReportSession]:
+    """Run a report batch so that it can be stopped at any moment without leaving anything.
+
+    SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` in the main thread (only there:
+    signal handlers cannot be installed from other threads, and then nothing changes). However
+    the block ends, every kernel and PDF worker still running is stopped, every staging folder
+    and temporary file is deleted and the output lock is released. A signal that arrives during
+    this final clean-up is still reported as :class:`Interrupted` afterwards.
+    """
+    installed = _SIGNALS.install()
+    session = ReportSession()
+
+    def close() -> int | None:
+        if installed:
+            _SIGNALS.stopping = True
+        try:
+            _LIVE.release_all()
+            session.close()
+        finally:
+            pending = _SIGNALS.pending if installed else None
+            if installed:
+                _SIGNALS.uninstall()
+        return pending
+
+    try:
+        yield session
+    except BaseException:
+        close()
+        raise
+    pending = close()
+    if pending is not None:  # the signal arrived while the run was already ending
+        raise Interrupted(pending)
+
+
+# -- failures and publishing
+
+
+def _describe_failure(exc: BaseException, notebook: Path, timeout_s: int | None = None) -> str:
     """A message naming the failing cell, its first line of code and the error."""
     from papermill.exceptions import PapermillExecutionError
 
@@ -267,19 +679,117 @@ def _describe_failure(exc: BaseException, notebook: Path) -> str:
             f"第 {exc.cell_index + 1} 个单元格（执行序号 {exc.exec_count}，代码：{source}）出错："
             f"{exc.ename}: {exc.evalue} / cell {exc.cell_index + 1} failed: {exc.ename}: {exc.evalue}"
         )
+    if isinstance(exc, ReportTimeout):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return f"磁盘空间不足，无法写入 / out of disk space: {type(exc).__name__}: {exc}"
+    if isinstance(exc, TimeoutError) and type(exc).__name__ == "CellTimeoutError":
+        where, where_en = "单元格", "a cell"
+        with contextlib.suppress(Exception):
+            import nbformat
+
+            nb = nbformat.read(notebook, as_version=4)
+            # The stuck cell is the last one the kernel started (papermill saved it running).
+            index, cell = max(
+                ((i, c) for i, c in enumerate(nb.cells) if c.get("execution_count")),
+                key=lambda item: item[1].execution_count,
+            )
+            source = cell.source.strip().splitlines()[0]
+            where = f"第 {index + 1} 个单元格（执行序号 {cell.execution_count}，代码：{source}）"
+            where_en = f"cell {index + 1}"
+        return (
+            f"{where}运行超过 {timeout_s} 秒（timeout_s），已停止 / "
+            f"{where_en} ran longer than {timeout_s} s (timeout_s) and was stopped"
+        )
     return f"{type(exc).__name__}: {exc}"
 
 
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Write ``target`` through a temporary file renamed over it: never a truncated file."""
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp, paths.shared_mode(0o666))
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def write_failure_records(final: Path, executed: Path, message: str) -> list[str]:
+    """Put ``report.failed.ipynb`` and ``report.error.txt`` beside the previous report.
+
+    Either file is complete or absent: on a full disk or a read-only folder the error is
+    returned (and the run goes on), never raised.
+
+    Returns:
+        One problem (zh / en) per file that could not be written.
+    """
+    problems: list[str] = []
+    try:
+        final.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return [f"无法写入失败记录 {final} / could not write the failure record {final}: {exc}"]
+    records: list[tuple[Path, bytes]] = []
+    notebook = _whole_notebook(executed)
+    if notebook is not None:
+        records.append((final / "report.failed.ipynb", notebook))
+    elif executed.is_file():
+        # Saving it failed half-way (a full disk): a truncated copy would only mislead.
+        message += (
+            "\n（执行后的 notebook 未能完整保存，未保留 report.failed.ipynb / the executed "
+            "notebook could not be saved whole; no report.failed.ipynb kept）"
+        )
+    records.append((final / "report.error.txt", (message + "\n").encode("utf-8")))
+    for target, content in records:
+        try:
+            _write_atomically(target, content)
+        except OSError as exc:
+            problems.append(f"无法写入 {target} / could not write {target}: {exc}")
+    return problems
+
+
+def _whole_notebook(path: Path) -> bytes | None:
+    """The bytes of a complete notebook file, or None (missing, unreadable or truncated)."""
+    try:
+        data = path.read_bytes()
+        json.loads(data)
+    except (OSError, ValueError):
+        return None
+    return data
+
+
 def _publish(staging: Path, final: Path) -> None:
-    """Replace ``final`` with ``staging`` in two renames (never a half-written folder)."""
+    """Replace ``final`` with ``staging`` in two renames (never a half-written folder).
+
+    Signals wait until both renames are done; if the second rename fails the previous report is
+    renamed back. A process killed outright between the renames leaves ``.<name>.old-<pid>``,
+    which :func:`recover_output` restores at the next run.
+    """
     final.parent.mkdir(parents=True, exist_ok=True)
     old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        final.rename(old)
-    staging.rename(final)
+    with _deferred():
+        if final.exists():
+            old = final.with_name(f".{final.name}.old-{os.getpid()}")
+            final.rename(old)
+            _LIVE.add_path(old)
+        try:
+            staging.rename(final)
+        except BaseException:
+            if old is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    old.rename(final)
+                    _LIVE.paths.remove(old)
+            raise
+        with contextlib.suppress(ValueError):
+            _LIVE.paths.remove(staging)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _LIVE.remove_path(old)
+
+
+# -- kernels
 
 
 def _ipc_kernel_manager_class() -> type:
@@ -319,14 +829,22 @@ class WarmKernel:
     a private temporary folder and moves into the report's folder when taken (nothing is
     written to the output before the input is known to be good). The warm-up runs with
     ``store_history=False``: the executed notebook's cells still count from 1.
+
+    :meth:`shutdown` always stops the kernel (its whole process group) and removes its
+    connection file, sockets and folder, even after an interrupted papermill run.
     """
 
     def __init__(self) -> None:
-        self.home = Path(tempfile.mkdtemp(prefix="jixiao-kernel-home-"))
         self.manager: Any = None
         self.error: BaseException | None = None
+        self._pid: int | None = None
+        self._files: list[str] = []  # connection file and IPC sockets, removed at shutdown
+        self._abort = threading.Event()
         self._thread = threading.Thread(target=self._start, name="jixiao-warm-kernel", daemon=True)
-        self._thread.start()
+        with _deferred():
+            self.home = Path(tempfile.mkdtemp(prefix="jixiao-kernel-home-"))
+            _LIVE.kernels.append(self)
+            self._thread.start()
 
     def _client(self) -> Any:
         from jupyter_client.blocking import BlockingKernelClient
@@ -359,7 +877,12 @@ class WarmKernel:
             manager = _ipc_kernel_manager_class()(kernel_name=paths.KERNEL_NAME)
             asyncio.run(manager.start_kernel(cwd=str(self.home)))
             self.manager = manager
-            self._run(WARM_UP_CODE)
+            self._pid = getattr(manager.provisioner, "pid", None)
+            self._files = [manager.connection_file]
+            if manager.transport == "ipc":
+                self._files += [f"{manager.ip}-{port}" for port in manager.ports]
+            if not self._abort.is_set():
+                self._run(WARM_UP_CODE)
         except BaseException as exc:  # reported when the kernel is taken
             self.error = exc
         finally:
@@ -380,7 +903,7 @@ class WarmKernel:
         if self.error is None:
             try:
                 self._run(f"import os\nos.chdir({str(cwd)!r})")
-            except BaseException as exc:
+            except Exception as exc:
                 self.error = exc
         if self.error is not None:
             self.shutdown()
@@ -388,15 +911,40 @@ class WarmKernel:
         return self.manager
 
     def shutdown(self) -> None:
-        """Stop the kernel and remove its temporary folder (safe to call more than once)."""
+        """Stop the kernel and remove its temporary files (safe to call more than once)."""
         import asyncio
 
-        self._thread.join()
-        manager, self.manager = self.manager, None
-        if manager is not None:
-            with contextlib.suppress(Exception):
-                asyncio.run(manager.shutdown_kernel(now=True))
-        shutil.rmtree(self.home, ignore_errors=True)
+        with _deferred():
+            self._abort.set()
+            self._thread.join()
+            manager, self.manager = self.manager, None
+            if manager is not None:
+                with contextlib.suppress(Exception):
+                    asyncio.run(manager.shutdown_kernel(now=True))
+            pid, self._pid = self._pid, None
+            if pid is not None and _still_running_child(pid):
+                # The manager could not stop it (its event loop was cut by a signal): kill the
+                # kernel's process group (the kernel leads a session of its own).
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, signal.SIGKILL)
+                with contextlib.suppress(OSError):
+                    os.waitpid(pid, 0)
+            for name in self._files:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+            self._files = []
+            shutil.rmtree(self.home, ignore_errors=True)
+            with contextlib.suppress(ValueError):
+                _LIVE.kernels.remove(self)
+
+
+def _still_running_child(pid: int) -> bool:
+    """True when ``pid`` is a child of ours that has not exited (never a reused PID)."""
+    try:
+        done, _status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return False  # already reaped: the PID may belong to someone else now
+    return done == 0
 
 
 def start_warm_kernel() -> WarmKernel:
@@ -405,11 +953,167 @@ def start_warm_kernel() -> WarmKernel:
     return WarmKernel()
 
 
-def _pdf_worker_start() -> None:
-    """Warm the PDF worker while the first notebook runs: imports, fontconfig, CJK shaping."""
-    from helpers.pdf import html_to_pdf
+# -- the PDF worker
 
-    html_to_pdf("<html><body><p>预算绩效自评 2021</p></body></html>")
+
+class ReportTimeout(Exception):
+    """A step of one department took longer than ``timeout_s``."""
+
+
+class PdfWorker:
+    """A separate process that lays out PDFs (WeasyPrint) while the next notebook runs.
+
+    A plain child process (:func:`helpers.pdf.serve`) talking over pipes, not a multiprocessing
+    pool: nothing else (no resource tracker) is started, so stopping it leaves no process
+    behind. It stays in the run's process group; it ignores Ctrl-C and lets the runner stop it.
+    Requests are answered in order; a request not answered within its timeout gets the worker
+    killed and restarted for the ones queued behind it.
+    """
+
+    def __init__(self) -> None:
+        with _deferred():
+            self.scratch = Path(tempfile.mkdtemp(prefix="jixiao-pdf-"))
+            _LIVE.add_path(self.scratch)
+            _LIVE.workers.append(self)
+        self.process: subprocess.Popen[bytes] | None = None
+        self._queue: list[_PdfTask] = []  # sent, not yet answered, oldest first
+        self._buffer = b""
+        self._start()
+
+    def _start(self) -> None:
+        with _deferred():
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", "from helpers.pdf import serve; serve()"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        self._buffer = b""
+        for task in self._queue:
+            self._send(task)
+
+    def _send(self, task: _PdfTask) -> None:
+        assert self.process is not None and self.process.stdin is not None
+        line = json.dumps({"html": str(task.html), "target": str(task.target)}) + "\n"
+        with contextlib.suppress(BrokenPipeError, OSError):  # a dead worker shows when waited for
+            self.process.stdin.write(line.encode("utf-8"))
+            self.process.stdin.flush()
+
+    def submit(self, document: str, target: Path) -> _PdfTask:
+        """Queue the PDF of ``document`` to be written (atomically) to ``target``."""
+        if self.process is None:
+            self._start()
+        html = self.scratch / f"{uuid.uuid4().hex}.html"
+        html.write_text(document, "utf-8")
+        task = _PdfTask(html, target)
+        self._queue.append(task)
+        self._send(task)
+        return task
+
+    def _read_answer(self, deadline: float) -> dict[str, Any] | None:
+        """The next answer line, or None when the worker is gone; TimeoutError at the deadline."""
+        assert self.process is not None and self.process.stdout is not None
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    return None
+                self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            answer = json.loads(line.decode("utf-8"))
+        except ValueError:
+            return {"ok": False, "error": f"unreadable answer: {line[:200]!r}"}
+        return answer if isinstance(answer, dict) else {"ok": False, "error": repr(answer)}
+
+    def wait(self, task: _PdfTask, timeout: float) -> None:
+        """Wait (at most ``timeout`` seconds) until ``task`` is written.
+
+        Raises:
+            ReportTimeout: not done in time (the worker is restarted for later tasks).
+            RuntimeError: WeasyPrint failed, or the worker died.
+        """
+        deadline = time.monotonic() + timeout
+        while not task.done:
+            if self.process is None:
+                self._start()
+            try:
+                answer = self._read_answer(deadline)
+            except TimeoutError:
+                self._queue.remove(task)
+                self._finish(task, f"PDF timed out after {timeout:g} s")
+                self._restart()
+                raise ReportTimeout(
+                    f"导出 PDF 超过 {timeout:g} 秒（timeout_s），已停止 / "
+                    f"the PDF took longer than {timeout:g} s (timeout_s) and was stopped"
+                ) from None
+            oldest = self._queue.pop(0)
+            if answer is None:
+                code = self.process.poll() if self.process else None
+                self._finish(oldest, f"PDF 进程意外退出 / the PDF worker died (exit code {code})")
+                self._restart()
+            else:
+                self._finish(oldest, None if answer.get("ok") else str(answer.get("error")))
+        if task.error is not None:
+            raise RuntimeError(task.error)
+
+    def _finish(self, task: _PdfTask, error: str | None) -> None:
+        task.done, task.error = True, error
+        with contextlib.suppress(OSError):
+            task.html.unlink()
+
+    def _restart(self) -> None:
+        self._stop_process(kill=True)
+        if self._queue:
+            self._start()
+
+    def _stop_process(self, kill: bool) -> None:
+        with _deferred():
+            process, self.process = self.process, None
+            if process is None:
+                return
+            with contextlib.suppress(OSError):
+                if process.stdin is not None:
+                    process.stdin.close()
+            if not kill:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    kill = True
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the worker: let it finish (stdin closed) or, with ``kill``, terminate it now."""
+        self._stop_process(kill or bool(self._queue))
+        for task in self._queue:
+            self._finish(task, "PDF worker stopped")
+        self._queue.clear()
+        with contextlib.suppress(ValueError):
+            _LIVE.workers.remove(self)
+        _LIVE.remove_path(self.scratch)
+
+
+@dataclass
+class _PdfTask:
+    html: Path
+    target: Path
+    done: bool = False
+    error: str | None = None
+
+
+# -- the pipeline
 
 
 @dataclass
@@ -421,7 +1125,7 @@ class _Job:
     staging: Path
     kernel: WarmKernel
     started: float
-    pdf: Any = None  # a Future while the PDF renders
+    pdf: _PdfTask | None = None  # while the PDF renders
 
 
 class ReportPipeline:
@@ -435,8 +1139,9 @@ class ReportPipeline:
         self.params = params
         self.step = step or (lambda _department, _text: None)
         self._html_exporter: Any = None
-        self._pool: Any = None
-        self.pdf_pool()  # start the worker now: its imports overlap the first notebook
+        self._worker: PdfWorker | None = None
+        self._jobs: list[_Job] = []  # prepared and not yet published or failed
+        self.pdf_worker()  # start the worker now: its imports overlap the first notebook
         # Import nbconvert and build the exporter in a thread: the main thread mostly waits for
         # the kernel while the first notebook runs.
         self._exporter_thread = threading.Thread(target=self.html_exporter, daemon=True)
@@ -453,32 +1158,28 @@ class ReportPipeline:
             self._html_exporter = ReportHTMLExporter()
         return self._html_exporter
 
-    def pdf_pool(self) -> Any:
-        if self._pool is None and "pdf" in self.params.formats:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+    def pdf_worker(self) -> PdfWorker | None:
+        if self._worker is None and "pdf" in self.params.formats:
+            self._worker = PdfWorker()
+        return self._worker
 
-            self._pool = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_pdf_worker_start,
-            )
-            self._pool.submit(int)  # spawn the worker (and run its initializer) right away
-        return self._pool
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+    def close(self, kill: bool = False) -> None:
+        if self._worker is not None:
+            self._worker.close(kill=kill)
+            self._worker = None
 
     # -- stages
     def prepare(self, department: str, kernel: WarmKernel | None = None) -> _Job:
         """Make the staging folder; start warming a kernel unless one is given."""
         final = self.params.output_dir / str(self.params.fiscal_year) / department
         final.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{department}.partial-", dir=final.parent))
+        with _deferred():
+            staging = Path(tempfile.mkdtemp(prefix=f".{department}.partial-", dir=final.parent))
+            _LIVE.add_path(staging)
         staging.chmod(paths.shared_mode(0o777))
-        return _Job(department, final, staging, kernel or WarmKernel(), time.perf_counter())
+        job = _Job(department, final, staging, kernel or WarmKernel(), time.perf_counter())
+        self._jobs.append(job)
+        return job
 
     def execute(self, job: _Job) -> None:
         """Run the notebook and write the HTML; start the PDF in the worker."""
@@ -504,6 +1205,7 @@ class ReportPipeline:
                 cwd=str(job.staging),
                 progress_bar=False,
                 log_output=False,
+                execution_timeout=self.params.timeout_s,
             )
         finally:
             job.kernel.shutdown()
@@ -512,17 +1214,17 @@ class ReportPipeline:
         document, _ = self.html_exporter().from_notebook_node(nb)
         if "html" in self.params.formats:
             (job.staging / "report.html").write_text(document, "utf-8")
-        if "pdf" in self.params.formats:
-            from helpers.pdf import html_to_pdf
-
+        worker = self.pdf_worker()
+        if worker is not None:
             self.step(job.department, "导出 PDF")
-            job.pdf = self.pdf_pool().submit(html_to_pdf, document, job.staging / "report.pdf")
+            job.pdf = worker.submit(document, job.staging / "report.pdf")
 
     def finish(self, job: _Job) -> DepartmentOutcome:
         """Wait for the PDF and publish the folder."""
-        if job.pdf is not None:
-            job.pdf.result()
+        if job.pdf is not None and self._worker is not None:
+            self._worker.wait(job.pdf, self.params.timeout_s)
         _publish(job.staging, job.final)
+        self._forget(job)
         files = sorted(p for p in job.final.rglob("*") if p.is_file())
         return DepartmentOutcome(
             job.department, True, files=files, seconds=time.perf_counter() - job.started
@@ -532,28 +1234,35 @@ class ReportPipeline:
         """Keep the evidence beside the previous report, which stays untouched."""
         job.kernel.shutdown()
         executed = job.staging / REPORT_NOTEBOOK
-        message = _describe_failure(exc, executed)
-        job.final.mkdir(parents=True, exist_ok=True)
-        if executed.exists():
-            shutil.copyfile(executed, job.final / "report.failed.ipynb")
-        (job.final / "report.error.txt").write_text(message + "\n", "utf-8")
-        shutil.rmtree(job.staging, ignore_errors=True)
+        message = _describe_failure(exc, executed, self.params.timeout_s)
+        with _deferred():
+            for problem in write_failure_records(job.final, executed, message):
+                _warn(problem)
+            self._forget(job)
         return DepartmentOutcome(
             job.department, False, "failed", message, seconds=time.perf_counter() - job.started
         )
+
+    def _forget(self, job: _Job) -> None:
+        """The job is over: delete its staging folder (gone already once published)."""
+        _LIVE.remove_path(job.staging)
+        with contextlib.suppress(ValueError):
+            self._jobs.remove(job)
 
     def run(
         self, departments: list[str], report: Any = None, first_kernel: WarmKernel | None = None
     ) -> list[DepartmentOutcome]:
         """Render ``departments`` in order; ``report(outcome)`` is called as each finishes.
 
-        ``first_kernel`` is a kernel already warming, used for ``departments[0]``.
+        ``first_kernel`` is a kernel already warming, used for ``departments[0]``. However this
+        ends (an interrupt included), no kernel, worker or staging folder of the run is left.
         """
         report = report or (lambda _outcome: None)
         outcomes: list[DepartmentOutcome] = []
         pending: _Job | None = None
-        upcoming = self.prepare(departments[0], first_kernel) if departments else None
+        completed = False
         try:
+            upcoming = self.prepare(departments[0], first_kernel) if departments else None
             for index in range(len(departments)):
                 job = upcoming
                 assert job is not None
@@ -574,11 +1283,14 @@ class ReportPipeline:
             if pending is not None:
                 outcomes.append(self._finish_or_fail(pending))
                 report(outcomes[-1])
+            completed = True
         finally:
-            if upcoming is not None:
-                upcoming.kernel.shutdown()
-                shutil.rmtree(upcoming.staging, ignore_errors=True)
-            self.close()
+            if first_kernel is not None:
+                first_kernel.shutdown()  # a no-op once used; needed if its job was never made
+            for job in list(self._jobs):
+                job.kernel.shutdown()
+                self._forget(job)
+            self.close(kill=not completed)
         return outcomes
 
     def _finish_or_fail(self, job: _Job) -> DepartmentOutcome:

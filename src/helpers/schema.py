@@ -12,15 +12,16 @@ The department file is nested YAML and is described by the pydantic model
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 
 import pandera.pandas as pa
 from pandera import Check
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]{1,4})?$"
-NUMBER_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
-DEPARTMENT_AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]{1,6})?$"
+AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,4})?$"
+NUMBER_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,12})?$"
+DEPARTMENT_AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"
 """Department totals may be sums of amounts printed in 元 with 分: up to 6 decimals of 万元."""
 
 LEVEL1_VALUES = ("产出", "效益", "满意度", "成本", "决策", "过程")
@@ -93,6 +94,7 @@ def canonical_level(label: object, aliases: dict[str, str]) -> object:
     if not isinstance(label, str):
         return label
     text = "".join(label.split()).removesuffix("等")
+    text = re.sub(r"[（(]\d+(?:\.\d+)?分?[)）]$", "", text)  # 产出指标(50分)
     for suffix in ("指标",):
         if text.endswith(suffix) and len(text) > len(suffix):
             text = text[: -len(suffix)]
@@ -263,10 +265,12 @@ PROJECTS_SCHEMA = pa.DataFrameSchema(
         "project_id": pa.Column(str, _NOT_BLANK, unique=True, report_duplicates="exclude_first"),
         "category": pa.Column(str, _NOT_BLANK),
         "name": pa.Column(str, _NOT_BLANK),
-        "initial_budget_wan": pa.Column(str, _AMOUNT, nullable=True),
-        "budget_wan": pa.Column(str, _AMOUNT, nullable=True),
-        "spent_wan": pa.Column(str, _AMOUNT, nullable=True),
-        "stated_execution_rate_pct": pa.Column(str, _number_in(0, 1000, "rate"), nullable=True),
+        "initial_budget_wan": pa.Column(str, _AMOUNT, nullable=True, required=False),
+        "budget_wan": pa.Column(str, _AMOUNT, nullable=True, required=False),
+        "spent_wan": pa.Column(str, _AMOUNT, nullable=True, required=False),
+        "stated_execution_rate_pct": pa.Column(
+            str, _number_in(0, 1000, "rate"), nullable=True, required=False
+        ),
         "execution_weight": pa.Column(
             str, _number_in(0, 100, "weight"), nullable=True, required=False
         ),
@@ -298,9 +302,9 @@ INDICATORS_SCHEMA = pa.DataFrameSchema(
         "level1": pa.Column(str, Check.isin(LEVEL1_VALUES, error="level1")),
         "level2": pa.Column(str, Check.isin(LEVEL2_VALUES, error="level2")),
         "name": pa.Column(str, _NOT_BLANK),
-        "target": pa.Column(str, nullable=True),
-        "actual": pa.Column(str, nullable=True),
-        "weight": pa.Column(str, _number_in(0, 100, "weight"), nullable=True),
+        "target": pa.Column(str, nullable=True, required=False),
+        "actual": pa.Column(str, nullable=True, required=False),
+        "weight": pa.Column(str, _number_in(0, 100, "weight"), nullable=True, required=False),
         "stated_score": pa.Column(str, _number_in(0, 100, "score"), nullable=True, required=False),
         "direction": pa.Column(str, nullable=True, required=False),
         "deviation_reason": pa.Column(str, nullable=True, required=False),
@@ -312,7 +316,7 @@ INDICATORS_SCHEMA = pa.DataFrameSchema(
 
 AMOUNT_COLUMNS = ("initial_budget_wan", "budget_wan", "spent_wan")
 
-_FORM_AMOUNT = Check.str_matches(r"^[0-9]+(\.[0-9]{1,6})?$", error="amount_form")
+_FORM_AMOUNT = Check.str_matches(r"^[0-9]{1,12}(\.[0-9]{1,6})?$", error="amount_form")
 FORM_PROJECTS_SCHEMA = PROJECTS_SCHEMA.update_columns(
     {col: {"checks": [_FORM_AMOUNT]} for col in AMOUNT_COLUMNS}
 )
@@ -330,7 +334,6 @@ INDICATOR_NUMBER_COLUMNS = ("weight", "stated_score")
 
 def _amount_text(value: object) -> object:
     """Check a YAML amount against :data:`AMOUNT_PATTERN` before it becomes a float."""
-    import re
 
     text = str(value).strip()
     if isinstance(value, bool) or not re.fullmatch(DEPARTMENT_AMOUNT_PATTERN, text):

@@ -50,12 +50,12 @@ def _missing_sheet(book) -> None:
 
 
 def _missing_column(folder: Path) -> None:
-    edit(folder / "projects.csv", "initial_budget_wan,budget_wan,", "initial_budget_wan,budget,")
+    edit(folder / "projects.csv", "project_id,category,name,", "project_id,kind,name,")
 
 
 def _missing_column_wb(book) -> None:
     sheet = book["projects"]
-    sheet.delete_cols(column_index(sheet, "budget_wan"))
+    sheet.delete_cols(column_index(sheet, "category"))
 
 
 def _duplicate_id(folder: Path) -> None:
@@ -120,7 +120,7 @@ BROKEN = [
         _missing_column_wb,
         "projects",
         1,
-        "budget_wan",
+        "category",
         None,
         "缺少此列",
         "the column is missing",

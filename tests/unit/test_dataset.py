@@ -320,7 +320,7 @@ def test_workbook_round_trip_gives_identical_tables(seed_dataset, seed_workbook)
     )
     assert again.projects["source_location"].iloc[0] == "高新区科技局.xlsx[projects] 第 2 行"
     assert (
-        again.projects["_cells"].iloc[0]["budget_wan"] == "高新区科技局.xlsx 工作表「projects」E2"
+        again.projects["_cells"].iloc[0]["budget_wan"] == "高新区科技局.xlsx 工作表「projects」D2"
     )
     assert again.warnings == []
 
@@ -374,7 +374,8 @@ def test_write_workbook_returns_the_path(seed_dataset, tmp_path):
 def test_impossible_date_in_department_file_is_an_error(seed_copy):
     edit(seed_copy / "department.yaml", "report_date: 2021-04-29", "report_date: 2021-02-30")
     (problem,) = problems_of(seed_copy)
-    assert "不存在的日期" in problem.expected_zh
+    assert problem.expected_zh.startswith("日期“2021-02-30”不存在")
+    assert problem.row == 7
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,8 @@ def norm_label(text: str | None) -> str:
     """
     if text is None:
         return ""
+    if "\u2028" in text or "\u2029" in text:
+        return text  # a line separator is not how a printed label breaks: never a label
     return _SPACE.sub("", text).strip("：:*＊")
 
 
@@ -400,7 +402,10 @@ def _recompute_totals(
     total = rows.get("total", {})
     parts = [rows[k] for k in ("fiscal", "carryover", "other") if k in rows]
     for name in _AMOUNTS:
-        stated = _to_decimal(total.get(name, (None, ""))[0])
+        written = total.get(name, (None, ""))[0]
+        stated = _to_decimal(written)
+        if written is not None and stated is None:
+            continue  # text such as 150万 or a typo: kept for the validator to read or report
         known = [v for p in parts if (v := _to_decimal(p.get(name, (None, ""))[0])) is not None]
         if not known or (stated is not None and stated != 0) or sum(known) == 0:
             continue

@@ -44,6 +44,17 @@ class _StrictLoader(yaml.SafeLoader):
                 )
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        """A date or time; an impossible one (``2021-02-30``) names its line."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise YamlProblem(
+                node.start_mark.line + 1,
+                f"日期“{node.value}”不存在（{exc}）",
+                f"the date {node.value!r} does not exist ({exc})",
+            ) from exc
+
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
@@ -82,8 +93,15 @@ def load_yaml_text(text: str) -> Any:
             f"文件超过 {MAX_YAML_BYTES // 1_000_000} MB，不像部门或参数文件",
             f"larger than {MAX_YAML_BYTES // 1_000_000} MB",
         )
-    loader = _StrictLoader(text)
+    if "\x00" in text:
+        raise YamlProblem(
+            None,
+            "文件含有空字符（NUL），不是文本（UTF-16 请另存为 UTF-8）",
+            "the file contains NUL bytes; not text (save UTF-16 as UTF-8)",
+        )
+    loader = None
     try:
+        loader = _StrictLoader(text)
         return loader.get_single_data()
     except YamlProblem:
         raise
@@ -104,4 +122,8 @@ def load_yaml_text(text: str) -> Any:
             f"invalid value ({exc}), e.g. an impossible date",
         ) from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)

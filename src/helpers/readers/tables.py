@@ -80,13 +80,15 @@ def read_csv_rows(path: Path) -> tuple[list[dict[str, Any]], list[str], list[str
     check_file_size(path)
     text, note = decode_text(path.read_bytes(), file)
     notes = [note] if note else []
-    if "\x00" in text:
+    if text.count("\x00") * 10 > len(text):
+        # Mostly NUL bytes: UTF-16 without a BOM, or binary. A stray NUL in one cell is left
+        # for the text check, which names its row and column.
         raise ReadError.about(
             file,
-            "文件含有空字符（NUL），不是文本 CSV",
-            "the file contains NUL bytes; not a text CSV",
+            "文件含有大量空字符（NUL），不是文本 CSV（UTF-16 请另存为“CSV UTF-8”）",
+            "the file is mostly NUL bytes; not a text CSV (save UTF-16 as CSV UTF-8)",
         )
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
     try:
         header = next(reader, None)
@@ -100,9 +102,11 @@ def read_csv_rows(path: Path) -> tuple[list[dict[str, Any]], list[str], list[str
         )
     columns = _header(header, file, 1, problems)
     rows: list[dict[str, Any]] = []
+    record_start = reader.line_num + 1
     try:
         for fields in reader:
-            line = reader.line_num
+            line = record_start
+            record_start = reader.line_num + 1
             if not any(f.strip() for f in fields):
                 continue
             if len(fields) > len(columns):
@@ -128,11 +132,11 @@ def read_csv_rows(path: Path) -> tuple[list[dict[str, Any]], list[str], list[str
         problems.append(
             Problem(
                 file,
-                reader.line_num,
+                record_start,
                 None,
                 None,
-                f"CSV 格式错误（{exc}）",
-                f"malformed CSV ({exc})",
+                f"CSV 格式错误（{exc}）：从本行开始的引号没有闭合，或引号后还有文字",
+                f"malformed CSV ({exc}): a quote opened on this line is not closed, or text follows it",
             )
         )
     if problems:
@@ -163,11 +167,16 @@ def _header(names: list[Any], file: str, row: int, problems: list[Problem]) -> l
     return columns
 
 
-def load_yaml(path: Path) -> dict[str, Any]:
-    """A YAML mapping from a file, or a :class:`ReadError` naming the file and line."""
+def load_yaml(path: Path, notes: list[str] | None = None) -> dict[str, Any]:
+    """A YAML mapping from a file, or a :class:`ReadError` naming the file and line.
+
+    When the file is not UTF-8, the note naming the encoding assumed goes to ``notes``.
+    """
     file = str(path)
     check_file_size(path, MAX_YAML_BYTES)
-    text, _ = decode_text(path.read_bytes(), file)
+    text, note = decode_text(path.read_bytes(), file)
+    if note and notes is not None:
+        notes.append(note)
     try:
         value = load_yaml_text(text)
     except YamlProblem as exc:
@@ -216,9 +225,9 @@ def read_folder(source: Path) -> SourceTables:
     ]
     if missing:
         raise ReadError(missing)
-    department = load_yaml(source / paths.DEPARTMENT_FILE)
-    problems: list[Problem] = []
     notes: list[str] = []
+    department = load_yaml(source / paths.DEPARTMENT_FILE, notes)
+    problems: list[Problem] = []
     tables = {}
     for key in ("projects", "indicators"):
         try:
@@ -275,8 +284,24 @@ def _sheet_rows(
     return rows, columns
 
 
+class FieldError(ValueError):
+    """A ``field`` of the department sheet that cannot be placed: ``field``, zh, en."""
+
+    def __init__(self, field: str, zh: str, en: str):
+        """Remember the field and the two messages."""
+        self.field, self.zh, self.en = field, zh, en
+        super().__init__(f"{field}: {zh} / {en}")
+
+
+_MAX_LIST_INDEX = 999
+
+
 def _unflatten(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """Turn ``field``/``value`` rows with dotted keys into nested dicts and lists.
+
+    Raises:
+        FieldError: a field given twice, a list index at the top or above 999, or a field
+            that is both a value and a section (``sections`` and ``sections.problems``).
 
     Example:
         >>> _unflatten([("name", "科技局"), ("sections.problems", "疫情"),
@@ -284,26 +309,54 @@ def _unflatten(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         {'name': '科技局', 'sections': {'problems': '疫情'}, 'basis_documents': [{'title': '通知'}]}
     """
     root: dict[str, Any] = {}
+    seen: set[str] = set()
     for key, value in pairs:
-        parts = str(key).split(".")
-        node: Any = root
-        for part, nxt in zip(parts, [*parts[1:], None], strict=True):
-            is_index = part.isdigit()
-            slot: Any = int(part) if is_index else part
-            if nxt is None:
-                if is_index:
-                    node.extend([None] * (slot + 1 - len(node)))
-                node[slot] = value
-                break
-            child_default: Any = [] if nxt.isdigit() else {}
-            if is_index:
-                node.extend([None] * (slot + 1 - len(node)))
-                if node[slot] is None:
-                    node[slot] = child_default
-                node = node[slot]
-            else:
-                node = node.setdefault(part, child_default)
+        field = str(key).strip()
+        if field in seen:
+            raise FieldError(field, "字段重复", "the field is given twice")
+        seen.add(field)
+        parts = field.split(".")
+        if parts[0].isdigit():
+            raise FieldError(field, "字段名不能以序号开头", "a field cannot start with an index")
+        if any(p.isdigit() and int(p) > _MAX_LIST_INDEX for p in parts):
+            raise FieldError(
+                field, f"列表序号不能超过 {_MAX_LIST_INDEX}", f"list index above {_MAX_LIST_INDEX}"
+            )
+        try:
+            _place(root, parts, value)
+        except (TypeError, AttributeError, KeyError, IndexError) as exc:
+            raise FieldError(
+                field,
+                "与其他字段冲突（同一名称既是值又是分组）",
+                "conflicts with another field (a value and a group of the same name)",
+            ) from exc
     return root
+
+
+def _place(root: dict[str, Any], parts: list[str], value: Any) -> None:
+    """Put ``value`` at the dotted path ``parts`` in ``root`` (lists grow as needed)."""
+    node: Any = root
+    for part, nxt in zip(parts, [*parts[1:], None], strict=True):
+        is_index = part.isdigit()
+        slot: Any = int(part) if is_index else part
+        if is_index and not isinstance(node, list):
+            raise TypeError("an index into a mapping")
+        if not is_index and not isinstance(node, dict):
+            raise TypeError("a key into a list or value")
+        if is_index:
+            node.extend([None] * (slot + 1 - len(node)))
+        if nxt is None:
+            if isinstance(node[slot] if is_index else node.get(slot), (dict, list)):
+                raise TypeError("a value over a group")
+            node[slot] = value
+            return
+        child_default: Any = [] if nxt.isdigit() else {}
+        if is_index:
+            if node[slot] is None:
+                node[slot] = child_default
+            node = node[slot]
+        else:
+            node = node.setdefault(part, child_default)
 
 
 def read_workbook(source: Path) -> SourceTables:
@@ -348,6 +401,11 @@ def read_workbook(source: Path) -> SourceTables:
             )
         )
     pairs = [(str(r["field"]), r.get("value")) for r in dept_rows if r.get("field")]
+    try:
+        department = _unflatten(pairs)
+    except FieldError as exc:
+        problems.append(Problem(names["department"], None, exc.field, None, exc.zh, exc.en))
+        department = {}
     projects = _sheet_rows(by_name["projects"], names["projects"], problems)
     indicators = _sheet_rows(by_name["indicators"], names["indicators"], problems)
     if problems:
@@ -355,7 +413,7 @@ def read_workbook(source: Path) -> SourceTables:
     return SourceTables(
         "workbook",
         names,
-        _unflatten(pairs),
+        department,
         _frame(*projects),
         _frame(*indicators),
     )
@@ -440,7 +498,7 @@ def _year_of_folder(source: Path, department: dict[str, Any], notes: list[str]) 
 
 
 def _form_department(
-    derived: dict[str, Any], projects: list[dict[str, Any]], side: Path | None
+    derived: dict[str, Any], projects: list[dict[str, Any]], side: Path | None, notes: list[str]
 ) -> dict[str, Any]:
     """What the forms say of the department, totals summed, overridden by the file beside."""
     department: dict[str, Any] = dict(derived)
@@ -450,7 +508,7 @@ def _form_department(
     if level_points:
         department["template"] = {"level_weights": level_points}
     if side is not None:
-        department.update(load_yaml(side))
+        department.update(load_yaml(side, notes))
     return department
 
 
@@ -462,7 +520,7 @@ def read_form_files(
     if not projects:
         raise ReadError.about(str(source), "未找到任何项目表", "no project table found")
     side = _side_yaml(files, source)
-    department = _form_department(derived, projects, side)
+    department = _form_department(derived, projects, side, notes)
     _year_of_folder(source, department, notes)
     for key in ("budget_wan", "spent_wan"):
         if department.get(key) is None:

@@ -1,0 +1,320 @@
+"""helpers.runner: what keeps a stopped, failed or concurrent run from damaging the output.
+
+The output lock, the repair of what a killed run left, failure records on a full disk, the
+two-rename publish, signal handling and the PDF worker's timeout. (Killing real runs:
+tests/integration/test_kill.py.)
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import runner
+from helpers.runner import (
+    Interrupted,
+    OutputError,
+    OutputLock,
+    ParamsError,
+    PdfWorker,
+    ReportTimeout,
+    load_run_params,
+    recover_output,
+    report_session,
+    write_failure_records,
+)
+
+GOOD = "fiscal_year: 2021\ndepartments: all\n"
+
+
+# -- timeout_s
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "1.5", "'600'", "true", "[600]"])
+def test_timeout_s_must_be_a_whole_number_of_seconds(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(GOOD + f"timeout_s: {value}\n", "utf-8")
+    with pytest.raises(ParamsError) as info:
+        load_run_params(path)
+    assert any("timeout_s 应为不小于 1 的整数" in p for p in info.value.problems)
+
+
+def test_timeout_s_is_read_and_defaults_to_600(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(GOOD, "utf-8")
+    assert load_run_params(path).timeout_s == runner.DEFAULT_TIMEOUT_S == 600
+    path.write_text(GOOD + "timeout_s: 30\n", "utf-8")
+    assert load_run_params(path).timeout_s == 30
+
+
+# -- the output lock
+
+
+def test_lock_holds_the_pid_and_leaves_nothing_when_released(tmp_path: Path) -> None:
+    year = tmp_path / "out" / "2021"
+    lock = OutputLock(year)
+    assert lock.acquire() == []
+    assert (year / ".jixiao.lock").read_text().strip() == str(os.getpid())
+    lock.release()
+    assert not (tmp_path / "out").exists(), "the folders the run created and left empty go"
+
+
+def test_a_held_lock_refuses_a_second_run_naming_its_pid(tmp_path: Path) -> None:
+    year = tmp_path / "2021"
+    first = OutputLock(year)
+    first.acquire()
+    try:
+        with pytest.raises(OutputError) as info:
+            OutputLock(year).acquire()  # flock conflicts between two opens, even in one process
+        message = str(info.value)
+        assert f"进程 {os.getpid()}" in message and f"process {os.getpid()}" in message
+        assert "正在写入" in message and "is writing to" in message
+    finally:
+        first.release()
+    second = OutputLock(year)
+    assert second.acquire() == []
+    second.release()
+
+
+def test_a_lock_left_by_a_dead_process_is_taken_over_with_a_note(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead = int(done.stdout)
+    year = tmp_path / "2021"
+    year.mkdir()
+    (year / ".jixiao.lock").write_text(f"{dead}\n")
+    lock = OutputLock(year)
+    notes = lock.acquire()
+    try:
+        assert len(notes) == 1 and str(dead) in notes[0] and "taking over" in notes[0]
+        assert (year / ".jixiao.lock").read_text().strip() == str(os.getpid())
+    finally:
+        lock.release()
+    assert not (year / ".jixiao.lock").exists()
+    assert year.is_dir(), "a folder that existed before stays"
+
+
+@pytest.mark.parametrize("layout", ["output-is-a-file", "year-is-a-file"])
+def test_an_output_that_is_not_a_folder_is_refused(tmp_path: Path, layout: str) -> None:
+    out = tmp_path / "out"
+    if layout == "output-is-a-file":
+        out.write_text("x")
+    else:
+        out.mkdir()
+        (out / "2021").write_text("x")
+    with pytest.raises(OutputError) as info:
+        OutputLock(out / "2021").acquire()
+    assert "不是文件夹" in str(info.value) and "is not a folder" in str(info.value)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders anyway")
+def test_a_read_only_output_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        with pytest.raises(OutputError) as info:
+            OutputLock(out / "2021").acquire()
+    finally:
+        out.chmod(0o755)
+    assert "不可写" in str(info.value) and "cannot write" in str(info.value)
+    assert list(out.iterdir()) == []
+
+
+# -- repairing what a killed run left
+
+
+def test_recover_output_restores_a_half_published_report(tmp_path: Path) -> None:
+    year = tmp_path / "2021"
+    (year / ".甲局.old-4242").mkdir(parents=True)  # killed between the two renames
+    (year / ".甲局.old-4242" / "report.html").write_text("previous")
+    (year / "乙局").mkdir()  # killed after both renames, before removing the old copy
+    (year / "乙局" / "report.html").write_text("new")
+    (year / ".乙局.old-4242").mkdir()
+    (year / ".丙局.partial-abc123" / "charts").mkdir(parents=True)
+    (year / "乙局" / f".report.error.txt{runner.TEMP_MARK}x1").write_text("half")
+    notes = recover_output(year)
+    assert (year / "甲局" / "report.html").read_text() == "previous"
+    assert (year / "乙局" / "report.html").read_text() == "new"
+    assert sorted(p.name for p in year.iterdir()) == ["乙局", "甲局"]
+    assert sorted(p.name for p in (year / "乙局").iterdir()) == ["report.html"]
+    assert any("restored the previous report" in n and "甲局" in n for n in notes), notes
+    assert any("removed the staging folder" in n for n in notes), notes
+
+
+# -- failure records on a full disk
+
+
+def _full_disk(monkeypatch: pytest.MonkeyPatch, after: int = 10) -> None:
+    """Writes through runner's temporary files fail with ENOSPC after ``after`` bytes."""
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, handle):  # type: ignore[no-untyped-def]
+            self.handle = handle
+
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            return self
+
+        def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+            self.handle.close()
+
+        def write(self, data: bytes) -> int:
+            self.handle.write(data[:after])
+            self.handle.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(runner.os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+
+
+def test_failure_records_on_a_full_disk_are_whole_or_absent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    final = tmp_path / "甲局"
+    final.mkdir()
+    (final / "report.html").write_text("previous")
+    executed = tmp_path / "staging" / "report.ipynb"
+    executed.parent.mkdir()
+    executed.write_text('{"cells": [], "nbformat": 4, "nbformat_minor": 5, "metadata": {}}')
+    _full_disk(monkeypatch)
+    problems = write_failure_records(final, executed, "第 3 个单元格出错")
+    assert len(problems) == 2, problems
+    assert all("could not write" in p and "No space left" in p for p in problems)
+    assert sorted(p.name for p in final.iterdir()) == ["report.html"], "no truncated file"
+    assert (final / "report.html").read_text() == "previous"
+
+
+def test_a_truncated_executed_notebook_is_not_kept(tmp_path: Path) -> None:
+    executed = tmp_path / "report.ipynb"
+    executed.write_text('{"cells": [{"cell_type": "code", "sou')  # saving it failed half-way
+    assert write_failure_records(tmp_path / "甲局", executed, "OSError: disk full") == []
+    assert not (tmp_path / "甲局" / "report.failed.ipynb").exists()
+    message = (tmp_path / "甲局" / "report.error.txt").read_text("utf-8")
+    assert message.startswith("OSError: disk full") and "no report.failed.ipynb kept" in message
+
+
+def test_failure_records_in_a_folder_that_cannot_be_made(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    problems = write_failure_records(tmp_path / "file" / "甲局", tmp_path / "none.ipynb", "m")
+    assert len(problems) == 1 and "could not write the failure record" in problems[0]
+
+
+# -- publishing
+
+
+def test_a_failed_publish_puts_the_previous_report_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    final, staging = tmp_path / "甲局", tmp_path / ".甲局.partial-x"
+    final.mkdir()
+    (final / "report.html").write_text("previous")
+    staging.mkdir()
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path) -> Path:
+        if self == staging:
+            raise OSError(errno.EIO, "I/O error")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError):
+        runner._publish(staging, final)
+    assert (final / "report.html").read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".甲局.partial-x", "甲局"]
+
+
+# -- signals
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_signal_stops_the_session_with_its_exit_code(signum: int, tmp_path: Path) -> None:
+    before = {s: signal.getsignal(s) for s in runner.STOP_SIGNALS}
+    leftover = tmp_path / "scratch"
+    with pytest.raises(Interrupted) as info, report_session():
+        leftover.mkdir()
+        runner._LIVE.add_path(leftover)
+        os.kill(os.getpid(), signum)
+        time.sleep(5)  # interrupted at once
+        pytest.fail("not interrupted")
+    assert info.value.exit_code == 128 + signum
+    assert not leftover.exists(), "the session removes what the run registered"
+    assert {s: signal.getsignal(s) for s in runner.STOP_SIGNALS} == before, "handlers restored"
+
+
+def test_a_signal_waits_for_a_deferred_block_to_end() -> None:
+    steps = []
+    with pytest.raises(Interrupted) as info, report_session():
+        with runner._deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.2)
+            steps.append("renamed both")
+        steps.append("after the block")
+    assert steps == ["renamed both"]
+    assert info.value.exit_code == 143
+
+
+def test_after_the_first_signal_the_clean_up_is_not_interrupted() -> None:
+    steps = []
+    with pytest.raises(Interrupted), report_session():
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        finally:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C pressed again during the clean-up
+            time.sleep(0.2)
+            steps.append("cleaned up")
+    assert steps == ["cleaned up"]
+
+
+# -- the PDF worker
+
+
+def _worker_pids() -> list[int]:
+    out = subprocess.run(
+        ["ps", "-o", "pid=,args=", "--ppid", str(os.getpid())],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    return [int(line.split()[0]) for line in out.splitlines() if "helpers.pdf import serve" in line]
+
+
+def test_a_pdf_past_its_timeout_fails_and_the_worker_is_stopped(tmp_path: Path) -> None:
+    worker = PdfWorker()
+    try:
+        task = worker.submit("<html><body><p>甲</p></body></html>", tmp_path / "report.pdf")
+        started = time.monotonic()
+        with pytest.raises(ReportTimeout) as info:
+            worker.wait(task, timeout=0.05)  # still importing WeasyPrint
+        assert time.monotonic() - started < 10
+        assert "timeout_s" in str(info.value) and "超过" in str(info.value)
+        assert worker.process is None, "the stuck worker is killed (restarted when needed)"
+    finally:
+        worker.close(kill=True)
+    assert not worker.scratch.exists()
+    assert _worker_pids() == []
+    assert not (tmp_path / "report.pdf").exists()
+
+
+def test_a_pdf_worker_that_dies_fails_its_task(tmp_path: Path) -> None:
+    worker = PdfWorker()
+    try:
+        task = worker.submit("<html><body><p>甲</p></body></html>", tmp_path / "report.pdf")
+        assert worker.process is not None
+        worker.process.kill()
+        with pytest.raises(RuntimeError, match="PDF worker died"):
+            worker.wait(task, timeout=60)
+    finally:
+        worker.close(kill=True)
+    assert _worker_pids() == []
