@@ -74,6 +74,7 @@ def build_score_json(result: Any) -> dict[str, Any]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """``jixiao validate PATH``: check a dataset, print its warnings; exit 2 when invalid."""
     dataset = _load(args.path)
     _print_warnings(dataset.warnings)
     print(
@@ -104,15 +105,17 @@ def _score_export_targets(args: argparse.Namespace) -> list[Path]:
     """The files ``--csv``/``--xlsx`` will write, checked before any work is done."""
     from helpers.score_export import ExportPathError, export_paths
 
-    kind = "csv" if args.csv is not None else "xlsx"
     try:
-        return export_paths(args.csv if kind == "csv" else args.xlsx, kind, source=args.path)
+        if args.csv is not None:
+            return export_paths(args.csv, "csv", source=args.path)
+        return export_paths(args.xlsx, "xlsx", source=args.path)
     except ExportPathError as exc:
         print(f"{exc.zh} / {exc.en}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    """``jixiao score PATH [--json | --csv OUT | --xlsx OUT]``: scores to the terminal or a file."""
     from helpers.format import format_pct, format_score, format_wan
 
     exporting = args.csv is not None or args.xlsx is not None
@@ -175,6 +178,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    """``jixiao convert PATH [-o OUT] [--form]``: the dataset in another layout."""
     from helpers.convert import ConvertError, plan_conversion, write_conversion
     from helpers.scoring import score_dataset
 
@@ -200,7 +204,42 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def has_desktop() -> bool:
+    """Whether a browser window can be shown here (a display, or macOS / Windows)."""
+    import os
+
+    return sys.platform in ("darwin", "win32") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
+def open_report(outcome: Any) -> Path | None:
+    """Open the first rendered HTML (else PDF) report where a desktop exists; say where it is.
+
+    Returns:
+        The file opened (or that would be opened), None when nothing was rendered.
+    """
+    files = [f for o in outcome.outcomes if o.ok for f in o.files]
+    chosen = next((f for f in files if f.suffix == ".html"), None) or next(
+        (f for f in files if f.suffix == ".pdf"), None
+    )
+    if chosen is None:
+        print("没有可打开的报告 / no report to open", file=sys.stderr)
+        return None
+    if not has_desktop():
+        print(
+            f"此环境没有桌面，未打开；报告在 {chosen} / no desktop here; the report is at {chosen}",
+            file=sys.stderr,
+        )
+        return chosen
+    import webbrowser
+
+    webbrowser.open(Path(chosen).resolve().as_uri())
+    return chosen
+
+
 def cmd_report(args: argparse.Namespace) -> int:
+    """``jixiao report PARAMS | --year Y``: render reports (HTML/PDF) through the runner."""
     import contextlib
 
     from helpers.runner import (
@@ -239,6 +278,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             for note in notes:
                 print(terminal_safe(note), file=sys.stderr)
             outcome = run_reports(params, warm_kernel=kernel)
+            if args.open:
+                open_report(outcome)
             return outcome.exit_code
     except Interrupted as exc:
         with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
@@ -395,6 +436,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--output", help="输出文件夹（默认 reports/） / output folder (default: reports/)"
+    )
+    p.add_argument(
+        "--open",
+        action="store_true",
+        help="完成后在浏览器中打开报告（有桌面时） / open the report when done (where a desktop exists)",
     )
     p.set_defaults(func=cmd_report)
     return parser

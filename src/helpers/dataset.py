@@ -197,8 +197,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _clean_text(value: str) -> tuple[str | None, bool, str | None]:
-    """One text cell: the normalised text, whether zero-width characters were dropped, and
-    what is wrong with it (``control``, ``long``) or None."""
+    """Check and normalise one text cell.
+
+    Returns:
+        The normalised text, whether zero-width characters were dropped, and what is wrong
+        with it (``control``, ``long``) or None.
+    """
     unified = value.replace("\r\n", "\n")
     text = unified.translate(_ZERO_WIDTH)
     fault = "control" if _CONTROL.search(text) else "long" if len(text) > MAX_CELL_CHARS else None

@@ -39,7 +39,7 @@ def _plain(fragment: str) -> str:
 
 
 def add_table_of_contents(document: str, title: str = "目录") -> str:
-    """Insert a table of contents (sections, figures, tables) at the TOC slot.
+    r"""Insert a table of contents (sections, figures, tables) at the TOC slot.
 
     Headings ``h2``/``h3`` without an id get one. Figures and tables are found by the captions
     the report helpers write (``<figcaption id="fig-1">``, ``<caption id="tab-1">``).
@@ -52,7 +52,7 @@ def add_table_of_contents(document: str, title: str = "目录") -> str:
         The HTML with a ``<nav class="toc">`` where the slot was (or at the top of ``<main>``).
 
     Example:
-        >>> html = "<main><!-- jixiao:toc --><h2>一、组织开展情况</h2><figure><figcaption id=\\"fig-1\\">图1 预算</figcaption></figure></main>"
+        >>> html = "<main><!-- jixiao:toc --><h2>一、组织开展情况</h2><figure><figcaption id=\"fig-1\">图1 预算</figcaption></figure></main>"
         >>> out = add_table_of_contents(html)
         >>> 'href="#sec-1">一、组织开展情况</a>' in out, 'href="#fig-1">图1 预算</a>' in out
         (True, True)
@@ -133,6 +133,7 @@ class StderrRemovePreprocessor(Preprocessor):
     """
 
     def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
+        """Drop the stderr stream outputs of a code cell."""
         if cell.get("cell_type") == "code":
             cell.outputs = [
                 output
@@ -169,12 +170,15 @@ class ReportHTMLExporter(HTMLExporter):
 
     @default("default_preprocessors")
     def _default_preprocessors_default(self) -> list[Any]:
-        """nbconvert's list and ours (both enabled in :attr:`default_config`)."""
-        nbconvert_list = HTMLExporter.class_traits()["default_preprocessors"].default()
+        """Return nbconvert's list and ours (both enabled in :attr:`default_config`)."""
+        nbconvert_list: list[Any] = list(
+            HTMLExporter.class_traits()["default_preprocessors"].default() or []
+        )
         return [*nbconvert_list, StderrRemovePreprocessor]
 
     @property
     def default_config(self) -> Config:
+        """The base exporter's config with the hidden-cell and stderr filters enabled."""
         config = super().default_config.copy()
         config.merge(
             Config(

@@ -334,7 +334,6 @@ INDICATOR_NUMBER_COLUMNS = ("weight", "stated_score")
 
 def _amount_text(value: object) -> object:
     """Check a YAML amount against :data:`AMOUNT_PATTERN` before it becomes a float."""
-
     text = str(value).strip()
     if isinstance(value, bool) or not re.fullmatch(DEPARTMENT_AMOUNT_PATTERN, text):
         raise ValueError("amount")

@@ -62,3 +62,28 @@ def test_names_never_become_terminal_markup_or_control(seed_copy, capsys, monkey
     assert visible.replace(" ", "") in out.replace(" ", "").replace("\n", "") or "[" in name
     if name.startswith("["):
         assert name in out  # shown as written, not swallowed as Rich markup
+
+
+def test_open_report_opens_the_html_where_a_desktop_exists(tmp_path, monkeypatch, capsys):
+    from types import SimpleNamespace
+
+    from helpers import cli
+
+    html, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    outcome = SimpleNamespace(outcomes=[SimpleNamespace(ok=True, files=[pdf, html])])
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert cli.open_report(outcome) == html
+    assert opened == [html.resolve().as_uri()]
+    monkeypatch.delenv("DISPLAY")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(cli.sys, "platform", "linux")
+    assert cli.open_report(outcome) == html
+    assert opened == [html.resolve().as_uri()]  # no second attempt without a desktop
+    assert "no desktop here" in capsys.readouterr().err
+
+
+def test_report_accepts_open(capsys):
+    assert main(["report", "--help"]) == 0
+    assert "--open" in capsys.readouterr().out
