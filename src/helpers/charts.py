@@ -117,7 +117,9 @@ def plot_target_vs_actual(indicators: pd.DataFrame, title: str = "") -> Figure:
     y = np.arange(len(rows))
     ax.barh(y, shown, color=colours, height=0.6)
     ax.axvline(100, color="#333333", linewidth=1.2, linestyle="--")
-    for yi, value, bar_end, status in zip(y.tolist(), completion, shown, rows["status"], strict=True):
+    for yi, value, bar_end, status in zip(
+        y.tolist(), completion, shown, rows["status"], strict=True
+    ):
         is_unmet = status == STATUS_UNMET
         ax.text(
             bar_end + 2,

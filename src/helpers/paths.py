@@ -77,7 +77,9 @@ def find_dataset(fiscal_year: int, department: str, data_dir: Path | None = None
     folder = get_dataset_dir(fiscal_year, department, data_dir)
     if folder.exists():
         return folder
-    for candidate in sorted(folder.parent.glob(f"{department}.*")) if folder.parent.is_dir() else []:
+    for candidate in (
+        sorted(folder.parent.glob(f"{department}.*")) if folder.parent.is_dir() else []
+    ):
         if candidate.suffix.lower() in DATASET_SUFFIXES and candidate.is_file():
             return candidate
     return folder
@@ -92,6 +94,8 @@ def list_departments(fiscal_year: int, data_dir: Path | None = None) -> list[str
     names |= {
         p.stem
         for p in year_dir.iterdir()
-        if p.suffix.lower() in DATASET_SUFFIXES and p.is_file() and not p.name.startswith(("~$", "."))
+        if p.suffix.lower() in DATASET_SUFFIXES
+        and p.is_file()
+        and not p.name.startswith(("~$", "."))
     }
     return sorted(names)
