@@ -282,6 +282,17 @@ def _literal_first_chars(pattern: str) -> frozenset[str] | None:
     return frozenset(firsts)
 
 
+def _cn_close_section(char: str, below: int, yi: int, wan: int) -> tuple[int, int] | None:
+    """The parts before 亿 and before 万 once ``char`` (万 or 亿) closes ``below``, else None."""
+    if below == 0:
+        return None  # 万 without a number before it
+    if char == "万":
+        if wan:
+            return None  # 一万二万
+        return yi, below * 10**4
+    return (yi + wan + below) * 10**8, 0
+
+
 def cn_numeral_value(numeral: str) -> int | None:
     """The integer a Chinese numeral writes, or None when it is not a well-formed one.
 
@@ -304,16 +315,10 @@ def cn_numeral_value(numeral: str) -> int | None:
             section += (1 if digit is None else digit) * multiplier
             digit, last_multiplier = None, multiplier
         elif char in _CN_SECTIONS:
-            below = section + (digit or 0)
-            if below == 0:
-                return None  # 万 without a number before it
-            if char == "万":
-                if wan:
-                    return None  # 一万二万
-                wan = below * 10**4
-            else:
-                yi = (yi + wan + below) * 10**8
-                wan = 0
+            parts = _cn_close_section(char, section + (digit or 0), yi, wan)
+            if parts is None:
+                return None
+            yi, wan = parts
             section, digit, last_multiplier = 0, None, 10**4
         elif char in _CN_DIGITS:
             if digit:
@@ -449,14 +454,25 @@ _HAS_PARTIAL = _word_search(_PARTIAL_RE)
 _HAS_UNMET = _word_search(_UNMET_RE)
 _HAS_MET = _word_search(_MET_RE)
 _WORD_PATTERNS = (_APPROX_RE, _PARTIAL_RE, _UNMET_RE, _MET_RE)
-_WORD_FIRSTS = [_literal_first_chars(pattern) for pattern in _WORD_PATTERNS]
-# A text with none of the words' first characters has none of the four flags (most numbers).
-_MAY_HAVE_WORDS = (
-    re.compile("[" + "".join(re.escape(c) for c in sorted(set().union(*_WORD_FIRSTS))) + "]").search
-    if all(firsts is not None for firsts in _WORD_FIRSTS)
-    else lambda text: True
-)
 
+
+def _any_first_char_search(patterns: tuple[str, ...]) -> Callable[[str], object]:
+    """A search for any first character of the words of ``patterns`` (always true if unknown)."""
+    chars: set[str] = set()
+    for pattern in patterns:
+        firsts = _literal_first_chars(pattern)
+        if firsts is None:
+            return lambda text: True
+        chars |= firsts
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]").search
+
+
+# A text with none of the words' first characters has none of the four flags (most numbers).
+_MAY_HAVE_WORDS = _any_first_char_search(_WORD_PATTERNS)
+
+
+# None as an array, for elementwise ``is not None`` tests of object arrays with np.not_equal.
+_NONE = np.array(None, dtype=object)
 
 _SUFFIX_OP = {
     "以上": "≥",
@@ -481,23 +497,22 @@ _RANGE_PARTS = itemgetter(
 )
 
 
-def _scan_date(text: str, fiscal_year: int | None) -> tuple[object, object, object, int]:
-    """Year, month and day of the date in a text (month None: no date), and where to look for a
-    number instead when a bare ``2021年`` / ``7月`` is followed by one (else 0)."""
+_DateScan = tuple[object, object, object, int]
+
+
+def _scan_date(text: str, fiscal_year: int | None) -> _DateScan:
+    """Year, month and day of the date in a text (month None: no date).
+
+    The last item is where to look for a number instead when a bare ``2021年`` / ``7月`` is
+    followed by one (else 0).
+    """
+    assumed: int | None
     # Every _DATE_RE match contains 年, every _MONTH_RE match 月: skip the others.
     if "年" in text and (date := _DATE_PATTERN.search(text)) is not None:
-        year, month, day, xun, part = date.group("y", "m", "d", "xun", "part")
-        if month is not None:
-            return year, month, (_XUN_DAY[xun] if xun else day), 0
-        if part in _YEAR_END_PARTS:
-            return year, "12", None, 0
-        if part == "上半年":
-            return year, "6", None, 0
-        if part and (quarter := _QUARTER_PATTERN.search(part)):
-            return year, _QUARTER_END[quarter.group(1)], None, 0
-        if _DIGIT_SEARCH(text, date.end()) is None:
-            return year, "12", None, 0  # 2022年, 2022年度: the year's end
-        rest, assumed = date.end(), int(year)  # 2021年，3月前: that year's March
+        found = _scan_year_date(text, date)
+        if found is not None:
+            return found
+        rest, assumed = date.end(), int(date.group("y"))  # 2021年，3月前: that year's March
     else:
         rest, assumed = 0, fiscal_year
     if ("-" in text or "/" in text or text.count(".") > 1) and (
@@ -506,6 +521,27 @@ def _scan_date(text: str, fiscal_year: int | None) -> tuple[object, object, obje
         year, sep, month, day = numeric.group("ny", "sep", "nm", "nd")
         if day is not None or sep != ".":
             return year, month, day, 0
+    return _scan_month_date(text, rest, assumed)
+
+
+def _scan_year_date(text: str, date: re.Match[str]) -> _DateScan | None:
+    """The date a :data:`_DATE_RE` match writes, or None when it is a bare year before a number."""
+    year, month, day, xun, part = date.group("y", "m", "d", "xun", "part")
+    if month is not None:
+        return year, month, (_XUN_DAY[xun] if xun else day), 0
+    if part in _YEAR_END_PARTS:
+        return year, "12", None, 0
+    if part == "上半年":
+        return year, "6", None, 0
+    if part and (quarter := _QUARTER_PATTERN.search(part)):
+        return year, _QUARTER_END[quarter.group(1)], None, 0
+    if _DIGIT_SEARCH(text, date.end()) is None:
+        return year, "12", None, 0  # 2022年, 2022年度: the year's end
+    return None
+
+
+def _scan_month_date(text: str, rest: int, assumed: int | None) -> _DateScan:
+    """A date without a year (``9月30日``, ``7月``, ``第3季度``) from ``rest`` on, in ``assumed``."""
     if "月" in text and (bare := _MONTH_PATTERN.search(text, rest)) is not None:
         month, day, xun, end_word, before = bare.group("m2", "d2", "xun2", "dsuf2", "before2")
         if day or xun or end_word or before or _DIGIT_SEARCH(text, bare.end()) is None:
@@ -547,32 +583,7 @@ def _scan_text(text: str, fiscal_year: int | None) -> tuple[object, ...]:
         ):
             number, op = "0", "≤"  # 零投诉, 无安全事故, 无
     if num is not None:
-        if rare and (ranged := _RANGE_NUMERIC_MATCH(text, num.start())) is not None:
-            pre, number, high, mult, unit, suffix = _RANGE_PARTS(ranged.groups())
-        else:
-            pre, number, mult, unit, suffix = _NUMBER_PARTS(num.groups())
-        number = number.replace(",", "")
-        unit, scale = _UNIT_SCALE.get(unit, (unit or np.nan, 1.0))
-        if mult is not None:
-            if unit is np.nan and mult != "千":
-                unit, scale = "万元", _MULT_SCALE[mult] / 1e4  # 1.5亿: money
-            else:
-                scale *= _MULT_SCALE[mult]
-        op = _STRONG_OP.get(pre) or _SUFFIX_OP.get(suffix) or _WEAK_OP.get(pre, "=")  # type: ignore[arg-type]
-        if high is not None:
-            high = high.replace(",", "")
-            if op == "=":
-                # Met from the lower bound; a time span (10-15个工作日) is at most its upper one.
-                op = "≤" if unit in _DURATION_UNITS else "≥"
-            if op in ("≤", "<"):
-                number = high
-        elif (
-            number in _ZERO_NUMBERS
-            and op == "="
-            and pre is None
-            and (unit in _INCIDENT_UNITS or _BAD_THINGS_SEARCH(text))
-        ):
-            op = "≤"  # 0起, 安全事故0次
+        number, high, unit, scale, op = _read_number(text, num, rare)
     if _MAY_HAVE_WORDS(text):
         is_approx = _HAS_APPROX(text)
         grade = (
@@ -589,6 +600,40 @@ def _scan_text(text: str, fiscal_year: int | None) -> tuple[object, ...]:
     return year, month, day, number, high, unit, scale, op, is_approx, grade
 
 
+def _read_number(
+    text: str, num: re.Match[str], rare: bool
+) -> tuple[str, str | None, object, float, str]:
+    """Number, range upper bound, normalised unit, scale and operator of a numeric match."""
+    high: str | None = None
+    if rare and (ranged := _RANGE_NUMERIC_MATCH(text, num.start())) is not None:
+        pre, number, high, mult, unit, suffix = _RANGE_PARTS(ranged.groups())
+    else:
+        pre, number, mult, unit, suffix = _NUMBER_PARTS(num.groups())
+    number = number.replace(",", "")
+    unit, scale = _UNIT_SCALE.get(unit, (unit or np.nan, 1.0))
+    if mult is not None:
+        if unit is np.nan and mult != "千":
+            unit, scale = "万元", _MULT_SCALE[mult] / 1e4  # 1.5亿: money
+        else:
+            scale *= _MULT_SCALE[mult]
+    op: str = _STRONG_OP.get(pre) or _SUFFIX_OP.get(suffix) or _WEAK_OP.get(pre, "=")
+    if high is not None:
+        high = high.replace(",", "")
+        if op == "=":
+            # Met from the lower bound; a time span (10-15个工作日) is at most its upper one.
+            op = "≤" if unit in _DURATION_UNITS else "≥"
+        if op in ("≤", "<"):
+            number = high
+    elif (
+        number in _ZERO_NUMBERS
+        and op == "="
+        and pre is None
+        and (unit in _INCIDENT_UNITS or _BAD_THINGS_SEARCH(text))
+    ):
+        op = "≤"  # 0起, 安全事故0次
+    return number, high, unit, scale, op
+
+
 def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
     """Parse a Series of distinct, normalised, non-missing texts."""
     n = len(texts)
@@ -600,7 +645,7 @@ def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
 
     # 1. Calendar dates: 2021年12月前, 2022年底之前, 2021年上半年, 12月前, 2022-09-30, 7月.
     deadline = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    is_dated = np.not_equal(month, None)  # only these can have a deadline
+    is_dated = np.not_equal(month, _NONE)  # only these can have a deadline
     dated = np.flatnonzero(is_dated)
     if len(dated):
         deadline[dated] = _month_end(
@@ -616,7 +661,7 @@ def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
     has_num = numbers.notna().to_numpy() & ~is_dated
     scales = scale.astype(float)
     value = pd.to_numeric(numbers, errors="coerce").to_numpy(float) * scales
-    has_high = np.not_equal(high, None)
+    has_high = np.not_equal(high, _NONE)
     highs = np.full(n, np.nan)
     if has_high.any():
         highs[has_high] = high[has_high].astype(float) * scales[has_high]
@@ -720,8 +765,13 @@ def parse_indicator_values(texts: pd.Series, fiscal_year: int | None = None) -> 
 def _parse_coded(
     texts: pd.Series, fiscal_year: int | None, columns: tuple[str, ...] = PARSED_COLUMNS
 ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
-    """:func:`parse_indicator_values` (only ``columns`` of it), each row's position in a table
-    of the distinct parsed values, and that table (all columns; its last row: a missing text)."""
+    """Parse like :func:`parse_indicator_values`, also giving the table of distinct values.
+
+    Returns:
+        :func:`parse_indicator_values` (only ``columns`` of it), each row's position in a table
+        of the distinct parsed values, and that table (all columns; its last row: a missing
+        text).
+    """
     # Factorise twice: the written texts, then their normalised forms, so that the Python-level
     # normalisation and the regex passes each see every distinct text only once.
     raw_codes, raw_uniques = pd.factorize(pd.Series(texts, dtype="object"), use_na_sentinel=True)
@@ -872,7 +922,7 @@ def infer_direction(names: pd.Series, directions: pd.Series | None = None) -> pd
         else:  # a list or array: in the order of the names
             directions = pd.Series(directions, index=names.index, dtype="object")
         column_op, column_reason = _each_distinct(directions, _direction_of_column)
-        has_column = np.not_equal(column_op, None)
+        has_column = np.not_equal(column_op, _NONE)
         op = np.where(has_column, column_op, op)
         reason = np.where(has_column, column_reason, reason)
     return pd.DataFrame(
