@@ -13,6 +13,7 @@ report: setup  ## render the FY2021 report (HTML + PDF) from the shipped seed da
 
 test: setup test-system-deps  ## install what is missing and run every test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lab: setup  ## open JupyterLab on the notebooks

@@ -49,7 +49,7 @@ RUNNER_KEYS = ("fiscal_year", "departments", "formats", "output_dir", "data_dir"
 DEFAULT_TIMEOUT_S = 600  # seconds for one cell of the notebook, and for one department's PDF
 SET_BY_RUNNER = ("fiscal_year", "department", "data_dir", "charts_dir")
 REPORT_NOTEBOOK = "report.ipynb"
-_PY_TYPES = {
+_PY_TYPES: dict[str, type | tuple[type, ...]] = {
     "int": int,
     "str": str,
     "bool": bool,
@@ -128,6 +128,113 @@ def _check_type(key: str, value: Any, type_name: str) -> str | None:
     )
 
 
+def _read_params_file(source: Path) -> dict[str, Any]:
+    """The mapping in a parameters file; :class:`ParamsError` when it is missing or unreadable."""
+    if not source.is_file():
+        raise ParamsError([f"找不到参数文件 {source} / parameters file not found: {source}"])
+    from helpers.readers.safeyaml import YamlProblem, load_yaml_text
+
+    try:
+        raw = load_yaml_text(source.read_text("utf-8")) or {}
+    except (YamlProblem, UnicodeDecodeError) as exc:
+        line = f" 第 {exc.line} 行" if isinstance(exc, YamlProblem) and exc.line else ""
+        raise ParamsError([f"{source}{line}: {exc}"]) from exc
+    if not isinstance(raw, dict):
+        raise ParamsError([f"{source}: 应为键值映射 / expected a mapping"])
+    return raw
+
+
+def _key_problems(raw: dict[str, Any], settable: dict[str, dict[str, Any]]) -> list[str]:
+    """Unknown keys, and notebook parameters of the wrong type."""
+    problems: list[str] = []
+    for key in raw:
+        if key not in RUNNER_KEYS and key not in settable:
+            allowed = ", ".join([*RUNNER_KEYS, *settable])
+            problems.append(
+                f"未知参数 {key}（可用：{allowed}） / unknown parameter {key!r} (allowed: {allowed})"
+            )
+    for key, spec in settable.items():
+        if key in raw:
+            problem = _check_type(key, raw[key], spec.get("inferred_type_name", ""))
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def _fiscal_year(year: int | None, raw: dict[str, Any]) -> int | None:
+    """The fiscal year (the override first), or None when it is not a whole number."""
+    value = year if year is not None else raw.get("fiscal_year")
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return value
+
+
+def _is_positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _is_department_choice(value: Any) -> bool:
+    """``all``, a department name or a non-empty list of names."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(d, str) and d.strip() for d in value)
+    )
+
+
+def _formats_problem(fmt: Any) -> str | None:
+    if not isinstance(fmt, list) or not fmt or any(f not in FORMATS for f in fmt):
+        return "formats 应为 html、pdf 的列表 / formats must be a list of html, pdf"
+    return None
+
+
+def _setting_problems(
+    raw: dict[str, Any], fiscal_year: int | None, fmt: Any, departments: list[str] | None
+) -> list[str]:
+    """Problems with the runner's own settings (fiscal year, formats, folders, timeout, departments)."""
+    problems: list[str] = []
+    if fiscal_year is None:
+        problems.append(
+            "fiscal_year 应为整数年度，如 2021 / fiscal_year must be a year such as 2021"
+        )
+    formats_problem = _formats_problem(fmt)
+    if formats_problem:
+        problems.append(formats_problem)
+    for key in ("output_dir", "data_dir"):
+        if key in raw and not (isinstance(raw[key], str) and raw[key].strip()):
+            problems.append(f"{key} 应为文件夹路径文本，如 reports / {key} must be a folder path")
+    if not _is_positive_int(raw.get("timeout_s", DEFAULT_TIMEOUT_S)):
+        problems.append(
+            "timeout_s 应为不小于 1 的整数（秒），如 600 / "
+            "timeout_s must be a whole number of seconds, at least 1, such as 600"
+        )
+    if departments is None and not _is_department_choice(raw.get("departments", "all")):
+        problems.append(
+            "departments 应为 all 或部门名称列表（不能为空） / "
+            "departments must be all or a non-empty list of department names"
+        )
+    return problems
+
+
+def _choose_departments(wanted: Any, available: list[str], fiscal_year: int) -> list[str]:
+    """The departments asked for (``all`` for every one with data); all must have data."""
+    if wanted == "all" or wanted == ["all"]:
+        return available
+    chosen = [wanted] if isinstance(wanted, str) else list(wanted)
+    unknown = [d for d in chosen if d not in available]
+    if unknown:
+        raise ParamsError(
+            [
+                f"{fiscal_year} 年度没有部门 {d} 的数据（现有：{'、'.join(available)}） / "
+                f"no data for department {d!r} in {fiscal_year}"
+                for d in unknown
+            ]
+        )
+    return chosen
+
+
 def load_run_params(
     path: str | Path | None,
     *,
@@ -152,77 +259,27 @@ def load_run_params(
         ParamsError: for a missing file, an unknown or mistyped key, or a year or department
             without data. Nothing has been written when it is raised.
     """
-    raw: dict[str, Any] = {}
     source = Path(path) if path else None
-    if source is not None:
-        if not source.is_file():
-            raise ParamsError([f"找不到参数文件 {source} / parameters file not found: {source}"])
-        from helpers.readers.safeyaml import YamlProblem, load_yaml_text
-
-        try:
-            raw = load_yaml_text(source.read_text("utf-8")) or {}
-        except (YamlProblem, UnicodeDecodeError) as exc:
-            line = f" 第 {exc.line} 行" if isinstance(exc, YamlProblem) and exc.line else ""
-            raise ParamsError([f"{source}{line}: {exc}"]) from exc
-        if not isinstance(raw, dict):
-            raise ParamsError([f"{source}: 应为键值映射 / expected a mapping"])
-    elif year is None:
+    if source is None and year is None:
         raise ParamsError(["请给出参数文件或 --year / give a parameters file or --year"])
+    raw: dict[str, Any] = _read_params_file(source) if source is not None else {}
 
     notebook = paths.NOTEBOOKS_DIR / REPORT_NOTEBOOK
     declared = notebook_parameters(notebook)
     settable = {k: v for k, v in declared.items() if k not in SET_BY_RUNNER}
     where = f"{source}" if source else "命令行 / command line"
-    problems: list[str] = []
-    for key in raw:
-        if key not in RUNNER_KEYS and key not in settable:
-            allowed = ", ".join([*RUNNER_KEYS, *settable])
-            problems.append(
-                f"{where}: 未知参数 {key}（可用：{allowed}） / unknown parameter {key!r} (allowed: {allowed})"
-            )
-    for key, spec in settable.items():
-        if key in raw:
-            problem = _check_type(key, raw[key], spec.get("inferred_type_name", ""))
-            if problem:
-                problems.append(f"{where}: {problem}")
-
-    fiscal_year = year if year is not None else raw.get("fiscal_year")
-    if not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool):
-        problems.append(
-            f"{where}: fiscal_year 应为整数年度，如 2021 / fiscal_year must be a year such as 2021"
-        )
+    fiscal_year = _fiscal_year(year, raw)
     fmt = formats or raw.get("formats", list(FORMATS))
     if isinstance(fmt, str):
         fmt = [fmt]
-    if not isinstance(fmt, list) or not fmt or any(f not in FORMATS for f in fmt):
-        problems.append(
-            f"{where}: formats 应为 html、pdf 的列表 / formats must be a list of html, pdf"
+    problems = [
+        f"{where}: {problem}"
+        for problem in (
+            *_key_problems(raw, settable),
+            *_setting_problems(raw, fiscal_year, fmt, departments),
         )
-    for key in ("output_dir", "data_dir"):
-        if key in raw and not (isinstance(raw[key], str) and raw[key].strip()):
-            problems.append(
-                f"{where}: {key} 应为文件夹路径文本，如 reports / {key} must be a folder path"
-            )
-    timeout_s = raw.get("timeout_s", DEFAULT_TIMEOUT_S)
-    if not isinstance(timeout_s, int) or isinstance(timeout_s, bool) or timeout_s < 1:
-        problems.append(
-            f"{where}: timeout_s 应为不小于 1 的整数（秒），如 600 / "
-            "timeout_s must be a whole number of seconds, at least 1, such as 600"
-        )
-    wanted_raw = raw.get("departments", "all")
-    if departments is None and not (
-        (isinstance(wanted_raw, str) and wanted_raw.strip())
-        or (
-            isinstance(wanted_raw, list)
-            and wanted_raw
-            and all(isinstance(d, str) and d.strip() for d in wanted_raw)
-        )
-    ):
-        problems.append(
-            f"{where}: departments 应为 all 或部门名称列表（不能为空） / "
-            "departments must be all or a non-empty list of department names"
-        )
-    if problems:
+    ]
+    if problems or fiscal_year is None:  # a bad fiscal year is always among the problems
         raise ParamsError(problems)
     out_dir = output_dir or raw.get("output_dir") or str(paths.get_reports_dir())
     data_dir = Path(raw.get("data_dir") or paths.get_data_dir())
@@ -234,20 +291,9 @@ def load_run_params(
                 f"{data_dir / str(fiscal_year)} 中没有 {fiscal_year} 年度的数据 / no data for fiscal year {fiscal_year}"
             ]
         )
-    wanted = departments or raw.get("departments", "all")
-    if wanted == "all" or wanted == ["all"]:
-        chosen = available
-    else:
-        chosen = [wanted] if isinstance(wanted, str) else list(wanted)
-        unknown = [d for d in chosen if d not in available]
-        if unknown:
-            raise ParamsError(
-                [
-                    f"{fiscal_year} 年度没有部门 {d} 的数据（现有：{'、'.join(available)}） / "
-                    f"no data for department {d!r} in {fiscal_year}"
-                    for d in unknown
-                ]
-            )
+    chosen = _choose_departments(
+        departments or raw.get("departments", "all"), available, fiscal_year
+    )
     base = Path(out_dir)
     return RunParams(
         fiscal_year=fiscal_year,
@@ -258,7 +304,7 @@ def load_run_params(
         notebook=notebook,
         notebook_parameters={k: raw[k] for k in settable if k in raw},
         source=source,
-        timeout_s=timeout_s,
+        timeout_s=raw.get("timeout_s", DEFAULT_TIMEOUT_S),
     )
 
 
@@ -372,8 +418,10 @@ class _LiveResources:
         self.paths.append(path)
 
     def remove_path(self, path: Path) -> None:
-        """Delete a temporary file or folder of the run, then forget it (not before: a signal
-        cutting the deletion short leaves it to :meth:`release_all`)."""
+        """Delete a temporary file or folder of the run, then forget it.
+
+        Not before: a signal cutting the deletion short leaves it to :meth:`release_all`.
+        """
         _remove(path)
         with contextlib.suppress(ValueError):
             self.paths.remove(path)
@@ -460,10 +508,7 @@ class OutputLock:
         """
         import fcntl
 
-        missing, folder = [], self.year_dir
-        while not folder.exists() and not folder.is_symlink() and folder != folder.parent:
-            missing.append(folder)
-            folder = folder.parent
+        missing = self._missing_folders()
         try:
             self.year_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -499,16 +544,28 @@ class OutputLock:
                     f"note: taking over the lock {self.path} left by process {holder}, "
                     "which is no longer running"
                 )
-            try:
-                os.ftruncate(fd, 0)
-                os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-            except OSError as exc:
-                self.fd = fd
-                self.release()
-                raise self._unusable(exc) from None
-            self.fd = fd
+            self._write_pid(fd)
             return notes
         raise OutputError(f"无法锁定输出文件夹 {self.year_dir} / could not lock {self.year_dir}")
+
+    def _missing_folders(self) -> list[Path]:
+        """The folders up to the year folder that do not exist yet, deepest first."""
+        missing, folder = [], self.year_dir
+        while not folder.exists() and not folder.is_symlink() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        return missing
+
+    def _write_pid(self, fd: int) -> None:
+        """Write this run's PID into the locked file; it is then the held lock."""
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        except OSError as exc:
+            self.fd = fd
+            self.release()
+            raise self._unusable(exc) from None
+        self.fd = fd
 
     def _busy(self, holder: int | None) -> OutputError:
         who = f"进程 {holder}" if holder else "另一进程"
@@ -580,21 +637,26 @@ def recover_output(year_dir: Path) -> list[str]:
                 f"note: removed the staging folder {entry} of an interrupted run"
             )
         elif ".old-" in name:
-            final = year_dir / name[1:].rsplit(".old-", 1)[0]
-            if final.exists():
-                _remove(entry)
-            else:
-                try:
-                    entry.rename(final)
-                except OSError as exc:
-                    notes.append(f"无法恢复 {final} / could not restore {final}: {exc}")
-                else:
-                    notes.append(
-                        f"注意：已恢复中断的运行替换到一半的报告 {final} / "
-                        f"note: restored the previous report {final}, half-replaced by an "
-                        "interrupted run"
-                    )
+            note = _restore_previous(entry, year_dir / name[1:].rsplit(".old-", 1)[0])
+            if note:
+                notes.append(note)
     return notes
+
+
+def _restore_previous(old: Path, final: Path) -> str | None:
+    """Rename a ``.<department>.old-<pid>`` folder back unless ``final`` exists; a note if so."""
+    if final.exists():
+        _remove(old)
+        return None
+    try:
+        old.rename(final)
+    except OSError as exc:
+        return f"无法恢复 {final} / could not restore {final}: {exc}"
+    return (
+        f"注意：已恢复中断的运行替换到一半的报告 {final} / "
+        f"note: restored the previous report {final}, half-replaced by an "
+        "interrupted run"
+    )
 
 
 class ReportSession:
@@ -619,6 +681,7 @@ class ReportSession:
         return notes + recover_output(lock.year_dir)
 
     def close(self) -> None:
+        """Release every output lock the session holds."""
         for lock in self.locks:
             lock.release()
         self.locks.clear()
@@ -875,7 +938,13 @@ class WarmKernel:
 
         try:
             manager = _ipc_kernel_manager_class()(kernel_name=paths.KERNEL_NAME)
-            asyncio.run(manager.start_kernel(cwd=str(self.home)))
+            # No IPython history: a report run writes nothing to the user's profile (and a full
+            # disk cannot break the kernel through its history database).
+            asyncio.run(
+                manager.start_kernel(
+                    cwd=str(self.home), extra_arguments=["--HistoryManager.enabled=False"]
+                )
+            )
             self.manager = manager
             self._pid = getattr(manager.provisioner, "pid", None)
             self._files = [manager.connection_file]
@@ -1159,11 +1228,13 @@ class ReportPipeline:
         return self._html_exporter
 
     def pdf_worker(self) -> PdfWorker | None:
+        """The shared PDF worker (started on first use), or None when no PDF is wanted."""
         if self._worker is None and "pdf" in self.params.formats:
             self._worker = PdfWorker()
         return self._worker
 
     def close(self, kill: bool = False) -> None:
+        """Stop the PDF worker (see :meth:`PdfWorker.close`)."""
         if self._worker is not None:
             self._worker.close(kill=kill)
             self._worker = None
@@ -1372,6 +1443,15 @@ def run_reports(
         outcomes += ReportPipeline(params, step).run(valid, report, warm_kernel)
     elif warm_kernel is not None:
         warm_kernel.shutdown()
+    _print_summary(console, total, outcomes)
+    order = {d: n for n, d in enumerate(params.departments)}
+    return RunOutcome(sorted(outcomes, key=lambda o: order[o.department]))
+
+
+def _print_summary(console: Any, total: int, outcomes: list[DepartmentOutcome]) -> None:
+    """Counts and failures on ``console``; the reports written on stdout, one path a line."""
+    from rich.markup import escape
+
     ok = [o for o in outcomes if o.ok]
     failed = [o for o in outcomes if not o.ok]
     console.print(
@@ -1385,5 +1465,3 @@ def run_reports(
         for f in o.files:
             if f.suffix in {".html", ".pdf"}:
                 print(f)
-    order = {d: n for n, d in enumerate(params.departments)}
-    return RunOutcome(sorted(outcomes, key=lambda o: order[o.department]))

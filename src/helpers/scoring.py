@@ -294,12 +294,18 @@ def _score_rows(
         nonzero_target = np.where(t_val != 0, t_val, np.nan)
         ratio = a_val / nonzero_target
         zero_target = t_val == 0
+        # A negative target keeps its meaning (≥ -5 %: a higher actual is better): met at or
+        # above it, then linear down to 0 one |target| below it.
+        magnitude = np.abs(nonzero_target)
+        below_negative = _clip(1 - (t_val - a_val) / magnitude, 0, 1)
         ge_fraction = np.where(
             zero_target,
             np.where(is_eq_op, (a_val <= 0).astype(float), (a_val >= 0).astype(float)),
-            _clip(ratio, 0, 1),
+            np.where(
+                t_val < 0, np.where(a_val >= t_val, 1.0, below_negative), _clip(ratio, 0, 1)
+            ),
         )
-        over = (a_val - t_val) / nonzero_target
+        over = (a_val - t_val) / magnitude
         le_fraction = np.where(
             zero_target,
             (a_val <= 0).astype(float),

@@ -57,12 +57,15 @@ def numeric_fraction(op: str | None, target: float, actual: float) -> float:
             return 1.0  # full up to the target
         if target == 0:
             return 0.0  # twice 0 is 0: anything above it earns nothing
-        return _between_0_and_1(1 - (actual - target) / target)  # 1 at target, 0 at 2 × target
+        # 1 at the target, 0 one |target| beyond it (twice the target when it is positive)
+        return _between_0_and_1(1 - (actual - target) / abs(target))
     # ≥, > and =
     if target == 0:
         if op == "=":
             return 1.0 if actual <= 0 else 0.0
         return 1.0 if actual >= 0 else 0.0
+    if target < 0:  # ≥ -5 %: a higher actual is better; 0 one |target| below it
+        return 1.0 if actual >= target else _between_0_and_1(1 - (target - actual) / -target)
     return _between_0_and_1(actual / target)
 
 

@@ -584,3 +584,22 @@ def test_department_summary_counts(make_dataset):
     assert dept["grade_counts"] == {"优": 1, "良": 0, "中": 0, "差": 1}
     assert result.categories["category"].tolist() == ["甲类", "乙类"]
     assert result.categories["budget_wan"].tolist() == [100.0, 50.5]
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "fraction"),
+    [
+        ("≥-5%", "-10%", 0.0),  # fell twice as far as allowed
+        ("≥-5%", "-7.5%", 0.5),
+        ("≥-5%", "0%", 1.0),  # better than the floor
+        ("≥-5%", "3%", 1.0),
+        ("≤-3%", "-5%", 1.0),  # a decline of at least 3 %: met
+        ("≤-3%", "-1.5%", 0.5),
+        ("≤-3%", "1%", 0.0),
+    ],
+)
+def test_signed_targets_are_scored_by_their_meaning(target, actual, fraction):
+    from helpers.parse import parse_indicator_values as parse
+
+    rows = score_rows(parse(pd.Series([target])), parse(pd.Series([actual])))
+    assert rows["fraction"].iloc[0] == pytest.approx(fraction)
