@@ -301,9 +301,7 @@ def _score_rows(
         ge_fraction = np.where(
             zero_target,
             np.where(is_eq_op, (a_val <= 0).astype(float), (a_val >= 0).astype(float)),
-            np.where(
-                t_val < 0, np.where(a_val >= t_val, 1.0, below_negative), _clip(ratio, 0, 1)
-            ),
+            np.where(t_val < 0, np.where(a_val >= t_val, 1.0, below_negative), _clip(ratio, 0, 1)),
         )
         over = (a_val - t_val) / magnitude
         le_fraction = np.where(
