@@ -467,6 +467,38 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `jixiao score --json | head` is fine
         sys.stderr.close()
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug of jixiao's, not bad input: say so, keep the details
+        log = write_internal_error_log(exc)
+        print(
+            f"jixiao 内部错误（{type(exc).__name__}），不是输入数据的问题；详情已写入 {log}，"
+            f"请附上此文件报告问题。 / internal error ({type(exc).__name__}), not a problem "
+            f"with the input; details in {log}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+
+def write_internal_error_log(exc: BaseException) -> Path:
+    """Write the traceback of an internal error to a log file and return its path.
+
+    The log goes to ``$JIXIAO_LOG_DIR`` (default: the system's temporary folder), never to the
+    terminal, so a user sees one clear sentence instead of a traceback.
+    """
+    import os
+    import tempfile
+    import time
+    import traceback
+
+    folder = Path(os.environ.get("JIXIAO_LOG_DIR") or tempfile.gettempdir())
+    path = folder / f"jixiao-error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    try:
+        path.write_text("".join(traceback.format_exception(exc)), "utf-8")
+    except OSError:
+        return Path("（无法写入日志 / log not writable）")
+    return path
 
 
 if __name__ == "__main__":

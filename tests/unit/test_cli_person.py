@@ -87,3 +87,18 @@ def test_open_report_opens_the_html_where_a_desktop_exists(tmp_path, monkeypatch
 def test_report_accepts_open(capsys):
     assert main(["report", "--help"]) == 0
     assert "--open" in capsys.readouterr().out
+
+
+def test_an_internal_error_is_one_sentence_and_a_log(monkeypatch, tmp_path, capsys, seed_copy):
+    import helpers.evaluation
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(helpers.evaluation, "evaluate_path", broken)
+    monkeypatch.setenv("JIXIAO_LOG_DIR", str(tmp_path))
+    assert main(["validate", str(seed_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "内部错误（ZeroDivisionError）" in err and "Traceback" not in err
+    (log,) = tmp_path.glob("jixiao-error-*.log")
+    assert "ZeroDivisionError: a bug" in log.read_text("utf-8")
