@@ -47,18 +47,8 @@ def _print_problems(header: str, problems: list[Any]) -> None:
 
 
 def _load(path: str):  # type: ignore[no-untyped-def]
-    from helpers.dataset import DatasetError
-    from helpers.evaluation import evaluate_path
-
-    try:
-        return evaluate_path(path).dataset
-    except DatasetError as exc:
-        _print_problems(
-            f"数据校验失败，共 {len(exc.problems)} 处问题 / validation failed with "
-            f"{len(exc.problems)} problem(s): {path}",
-            exc.problems,
-        )
-        raise SystemExit(EXIT_BAD_INPUT) from None
+    """The validated dataset at ``path``, or exit 2 listing every problem."""
+    return _evaluate(path).dataset
 
 
 def _print_warnings(warnings: list[str]) -> None:
@@ -86,7 +76,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _evaluate(path: str):  # type: ignore[no-untyped-def]
-    """As :func:`_load`, with the scores: the dataset is read, checked and scored once."""
+    """The dataset at ``path`` read, checked and scored once, or exit 2 listing every problem."""
     from helpers.dataset import DatasetError
     from helpers.evaluation import evaluate_path
 

@@ -101,7 +101,11 @@ def copy_seed(data_dir: Path, department: str = DEPARTMENT, year: int = 2021) ->
 
 def rewrite_projects(folder: Path, change: Callable[[dict[str, str]], None]) -> None:
     """Apply ``change`` to every row of ``folder/projects.csv`` (properly quoted CSV)."""
-    path = folder / "projects.csv"
+    rewrite_csv(folder / "projects.csv", change)
+
+
+def rewrite_csv(path: Path, change: Callable[[dict[str, str]], None]) -> None:
+    """Apply ``change`` to every row of a CSV file, rewriting it properly quoted."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         columns = list(reader.fieldnames or [])

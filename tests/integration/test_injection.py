@@ -9,7 +9,6 @@ text, and the workbooks written from the same data hold it as literal text, neve
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from types import ModuleType
@@ -22,19 +21,6 @@ PAYLOAD = "<img src=x onerror=\"document.body.setAttribute('data-xss','1')\">"
 FORMULA = '=HYPERLINK("http://x","点我")'
 MARKED_RE = re.compile(r"<body\b[^>]*\bdata-xss=")
 EVENT_ATTR_RE = re.compile(r"<[a-zA-Z][^>]*\son[a-z]+\s*=", re.S)
-
-
-def _rewrite(path: Path, change) -> None:  # type: ignore[no-untyped-def]
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        columns = list(reader.fieldnames or [])
-        rows = list(reader)
-    for row in rows:
-        change(row)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +47,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, support: ModuleType) -> di
             if row["actual"]:
                 row["actual"] = f"{row['actual']}{PAYLOAD}"
 
-    _rewrite(folder / "projects.csv", projects)
-    _rewrite(folder / "indicators.csv", indicators)
+    support.rewrite_csv(folder / "projects.csv", projects)
+    support.rewrite_csv(folder / "indicators.csv", indicators)
     department = yaml.safe_load((folder / "department.yaml").read_text("utf-8"))
     department["title_name"] = f"科技局{PAYLOAD}"
     for key in ("organization", "problems", "next_steps"):
