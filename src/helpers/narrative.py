@@ -86,7 +86,10 @@ def write_opening(department: DepartmentInfo) -> str:
     preamble = department.sections.preamble
     lead = f"{preamble}，" if preamble else ""
     basis = f"依据{'和'.join(docs)}文件要求，" if docs else ""
-    return f"{lead}{basis}我局对{department.fiscal_year}年度财政预算绩效管理工作进行了自评，现报告如下："
+    return (
+        f"{lead}{basis}{department.speaker}对{department.fiscal_year}年度财政预算绩效管理工作"
+        "进行了自评，现报告如下："
+    )
 
 
 def write_totals_sentence(result: ScoreResult, department: DepartmentInfo) -> str:
@@ -94,7 +97,7 @@ def write_totals_sentence(result: ScoreResult, department: DepartmentInfo) -> st
     dept = result.department
     conclusion = department.sections.conclusion or "年初既定绩效目标基本完成"
     return (
-        f"{department.fiscal_year}年我局严格按照预算管理要求开展各项工作，全年预算安排"
+        f"{department.fiscal_year}年{department.speaker}严格按照预算管理要求开展各项工作，全年预算安排"
         f"{format_wan(dept['budget_wan'])}万元，全年支出{format_wan(dept['spent_wan'])}万元，"
         f"预算执行率达到{format_pct(dept['execution_rate_pct'])}，{conclusion}。"
     )

@@ -371,6 +371,36 @@ class Sections(BaseModel):
     next_steps: str | None = None
 
 
+_SPEAKERS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("局",), "我局"),
+    (("委员会", "委"), "我委"),
+    (("镇人民政府", "镇政府", "镇"), "我镇"),
+    (("乡人民政府", "乡政府", "乡"), "我乡"),
+    (("街道办事处", "街道"), "我街道"),
+    (("学校", "中学", "小学", "学院", "大学", "幼儿园", "校"), "我校"),
+    (("合作社联合社", "联合社", "合作社", "社"), "我社"),
+    (("医院", "院"), "我院"),
+    (("中心",), "我中心"),
+    (("办公室", "办"), "我办"),
+    (("厅",), "我厅"),
+    (("所",), "我所"),
+)
+
+
+def speaker_for(name: str) -> str:
+    """The self-reference a unit's report uses, from the end of its name (我局, 我镇, 我校 …).
+
+    Example:
+        >>> speaker_for("市财政局"), speaker_for("某街道办事处"), speaker_for("市档案馆")
+        ('我局', '我街道', '我单位')
+    """
+    bare = name.strip()
+    for endings, speaker in _SPEAKERS:
+        if bare.endswith(endings):
+            return speaker
+    return "我单位"
+
+
 class Template(BaseModel):
     """The scoring template a dataset follows: how many points execution and each level carry.
 
@@ -391,6 +421,7 @@ class DepartmentInfo(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     name: str = Field(min_length=1)
     title_name: str | None = None
+    self_reference: str | None = None
     fiscal_year: int = Field(ge=2000, le=2100)
     budget_wan: AmountWan
     spent_wan: AmountWan
@@ -402,6 +433,20 @@ class DepartmentInfo(BaseModel):
     sections: Sections = Field(default_factory=Sections)
     template: Template | None = None
     notes: str | None = None
+
+    @property
+    def speaker(self) -> str:
+        """How the report refers to the unit: ``self_reference``, else from its name.
+
+        Example:
+            >>> base = {"fiscal_year": 2022, "budget_wan": 1, "spent_wan": 1}
+            >>> [DepartmentInfo(name=n, **base).speaker for n in
+            ...  ["高新区科技局", "某某镇人民政府", "永德县明朗中学", "昌宁县供销合作社联合社", "卫健委"]]
+            ['我局', '我镇', '我校', '我社', '我委']
+        """
+        if self.self_reference:
+            return self.self_reference
+        return speaker_for(self.name)
 
     @property
     def display_name(self) -> str:

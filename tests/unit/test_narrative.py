@@ -135,3 +135,25 @@ def test_amounts_keep_their_written_precision() -> None:
     assert (
         narrative.describe_indicator(row) == "实现企业融资金额预期不低于1.5亿元，实际完成1.5084亿元"
     )
+
+
+@pytest.mark.parametrize(("folder", "speaker"), [("01_", "我镇"), ("04_", "我校"), ("08_", "我社")])
+def test_the_report_speaks_for_the_unit_not_as_the_seed(folder, speaker):
+    from pathlib import Path
+
+    from helpers.narrative import write_opening
+
+    corpus = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
+    table = next(
+        p for d in corpus.glob(f"{folder}*") for p in d.iterdir() if p.suffix in (".xlsx", ".docx")
+    )
+    opening = write_opening(load_dataset(table).department)
+    assert speaker in opening and "我局" not in opening
+
+
+def test_self_reference_can_be_set(seed_copy):
+    path = seed_copy / "department.yaml"
+    path.write_text(path.read_text("utf-8") + "self_reference: 本单位\n", "utf-8")
+    from helpers.narrative import write_opening
+
+    assert "本单位对2021年度" in write_opening(load_dataset(seed_copy).department)
