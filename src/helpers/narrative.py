@@ -92,10 +92,34 @@ def write_opening(department: DepartmentInfo) -> str:
     )
 
 
+def conclude(summary: dict, indicators: pd.DataFrame) -> str:
+    """The overall conclusion the results support, when the department file gives none.
+
+    Example:
+        >>> rows = pd.DataFrame({"actual": ["8个", "100%"]})
+        >>> conclude({"execution_rate_pct": 99.5, "n_unmet": 0}, rows)
+        '年初既定绩效目标全部完成'
+        >>> conclude({"execution_rate_pct": 20.0, "n_unmet": 0}, rows)
+        '预算执行率偏低，年初既定绩效目标未能如期完成'
+        >>> conclude({"execution_rate_pct": 99.5, "n_unmet": 0}, pd.DataFrame({"actual": [None]}))
+        '各项指标尚未填报实际完成值'
+    """
+    if len(indicators) and indicators["actual"].isna().all():
+        return "各项指标尚未填报实际完成值"
+    rate = summary.get("execution_rate_pct")
+    if rate is None or rate != rate:
+        return "年初既定绩效目标完成情况见下文"
+    if rate < 60:
+        return "预算执行率偏低，年初既定绩效目标未能如期完成"
+    if rate < 90:
+        return "年初既定绩效目标部分完成"
+    return "年初既定绩效目标全部完成" if not summary.get("n_unmet") else "年初既定绩效目标基本完成"
+
+
 def write_totals_sentence(result: ScoreResult, department: DepartmentInfo) -> str:
     """``2021年我局严格按照预算管理要求开展各项工作，全年预算安排39732万元，…``."""
     dept = result.department
-    conclusion = department.sections.conclusion or "年初既定绩效目标基本完成"
+    conclusion = department.sections.conclusion or conclude(dept, result.indicators)
     return (
         f"{department.fiscal_year}年{department.speaker}严格按照预算管理要求开展各项工作，全年预算安排"
         f"{format_wan(dept['budget_wan'])}万元，全年支出{format_wan(dept['spent_wan'])}万元，"

@@ -157,3 +157,18 @@ def test_self_reference_can_be_set(seed_copy):
     from helpers.narrative import write_opening
 
     assert "本单位对2021年度" in write_opening(load_dataset(seed_copy).department)
+
+
+def test_the_conclusion_follows_the_results_when_not_given(make_dataset):
+    from helpers.narrative import write_totals_sentence
+    from helpers.scoring import score_dataset
+
+    department = "name: 某某镇人民政府\nfiscal_year: 2022\nbudget_wan: 100\nspent_wan: 20\n"
+    low = make_dataset(
+        [{"budget_wan": "100", "spent_wan": "20"}],
+        [{"target": "≥1个", "actual": "1个"}],
+        department=department,
+    )
+    sentence = write_totals_sentence(score_dataset(low), low.department)
+    assert "2022年我镇" in sentence and "预算执行率达到20%" in sentence
+    assert "未能如期完成" in sentence and "基本完成" not in sentence
