@@ -263,10 +263,6 @@ def _canonical_labels(indicators: pd.DataFrame) -> None:
             labels = indicators[column].tolist()
             table = {v: canonical_level(v, aliases) for v in set(labels) if isinstance(v, str)}
             indicators[column] = [table.get(v, v) if isinstance(v, str) else v for v in labels]
-    if "level2" in indicators and "level1" in indicators:
-        # 成本 subtypes printed as 一级 成本指标 / 二级 经济成本指标 stay 成本; a 二级 成本 row
-        # under 产出 (the 2020 table) is 成本 too.
-        pass
 
 
 def _prepare(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -476,15 +472,8 @@ def _typed(
         if column in numbers:
             out[column] = _to_float(values)
         else:
-            out[column] = (
-                pd.Series(
-                    [v if isinstance(v, str) else None for v in values],
-                    index=raw.index,
-                    dtype=object,
-                )
-                .astype("str")
-                .where(values.notna() & values.map(lambda v: isinstance(v, str)))
-            )
+            is_text = values.map(lambda v: isinstance(v, str)).astype(bool)
+            out[column] = values.where(is_text).astype("str").where(is_text)
     out["line"] = raw["_line"].astype(int).to_numpy()
     cells = raw[CELLS_COLUMN].tolist()
     where = raw[WHERE_COLUMN].tolist()

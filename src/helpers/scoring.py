@@ -680,32 +680,25 @@ def _apply_direction(ind: pd.DataFrame, target: pd.DataFrame, coded: dict[str, C
     smaller is better. Changes ``target["op"]`` (and its codes) in place and returns, per row,
     the reason (None where nothing changed).
     """
+    # Only bare-number targets can change: read the names (and directions) of those alone.
+    bare = (target["op"].to_numpy(dtype=object) == "=") & target["value"].notna().to_numpy()
+    if not bare.any():
+        return pd.Series(None, index=ind.index, dtype=object)
     directions = ind.get("direction")
-    if directions is None or not directions.notna().any():
-        names = ind["name"]
-        # Only the names of bare-number targets can change anything: look at those alone.
-        bare = (target["op"].to_numpy(dtype=object) == "=") & target["value"].notna().to_numpy()
-        if not bare.any():
-            return pd.Series(None, index=ind.index, dtype=object)
-        inferred = infer_direction(names[bare])
-        op = pd.Series(None, index=ind.index, dtype=object)
-        reason = pd.Series(None, index=ind.index, dtype=object)
-        op[bare] = inferred["op"].to_numpy(dtype=object)
-        reason[bare] = inferred["reason"].to_numpy(dtype=object)
-    else:
-        inferred = infer_direction(ind["name"], directions)
-        op, reason = inferred["op"], inferred["reason"]
-        bare = (target["op"].to_numpy(dtype=object) == "=") & target["value"].notna().to_numpy()
-    change = bare & (op.to_numpy(dtype=object) == "≤")
+    inferred = infer_direction(ind["name"][bare], None if directions is None else directions[bare])
+    op = np.full(len(ind), None, dtype=object)
+    reason = np.full(len(ind), None, dtype=object)
+    op[bare] = inferred["op"].to_numpy(dtype=object)
+    reason[bare] = inferred["reason"].to_numpy(dtype=object)
+    change = bare & (op == "≤")
     if not change.any():
         return pd.Series(None, index=ind.index, dtype=object)
     ops = target["op"].astype(object).to_numpy(copy=True)
     ops[change] = "≤"
     target["op"] = pd.Series(ops, index=target.index, dtype=object)
     coded["target_op"] = _coded(target["op"])
-    return pd.Series(
-        np.where(change, reason.to_numpy(dtype=object), None), index=ind.index, dtype=object
-    )
+    reason[~change] = None
+    return pd.Series(reason, index=ind.index, dtype=object)
 
 
 def _score_identical_texts(ind: pd.DataFrame, rows: pd.DataFrame) -> None:

@@ -46,9 +46,7 @@ class Problem:
 
     def __str__(self) -> str:
         where_zh = where_en = self.cell or self.file
-        if self.cell:
-            pass
-        elif self.row is not None:
+        if not self.cell and self.row is not None:
             where_zh += f" 第 {self.row} 行"
             where_en += f" row {self.row}"
         if self.column:

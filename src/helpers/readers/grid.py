@@ -10,8 +10,9 @@ knowing the merges. :meth:`Grid.ref` names a cell the way an analyst finds it ag
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.readers.cells import cell_text, format_date
@@ -49,7 +50,20 @@ class Grid:
     sheet: str
     cells: list[list[str | None]]
     is_word_table: bool = False
-    formula_cells: set[tuple[int, int]] = field(default_factory=set)
+    source: Path | None = None
+    """The .xlsx the sheet came from (formulas are looked up there only when asked)."""
+
+    @property
+    def formula_cells(self) -> set[tuple[int, int]]:
+        """(row, col) of formula cells whose value Excel never saved (they read as empty).
+
+        Looked up lazily: only jixiao's own workbook layout asks, so reading a form costs one
+        load of the workbook, not two.
+        """
+        if self.source is None or self.source.suffix.lower() not in WORKBOOK_SUFFIXES:
+            return set()
+        positions = _formula_positions(str(self.source), self.source.stat().st_mtime_ns)
+        return {p for p in positions.get(self.sheet, ()) if self.get(*p) is None}
 
     @property
     def n_rows(self) -> int:
@@ -109,10 +123,6 @@ def _read_xlsx(path: Path) -> list[Grid]:
         workbook = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise GridReadError(str(exc)) from exc
-    try:
-        formulas = openpyxl.load_workbook(path, data_only=False)
-    except Exception:  # pragma: no cover - the first load succeeded
-        formulas = None
     grids = []
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible":
@@ -126,16 +136,31 @@ def _read_xlsx(path: Path) -> list[Grid]:
             for m in sheet.merged_cells.ranges
         ]
         _fill_merges(cells, merges)
-        formula_cells: set[tuple[int, int]] = set()
-        if formulas is not None:
-            source = formulas[sheet.title]
-            for row in source.iter_rows():
-                for c in row:
-                    is_formula = isinstance(c.value, str) and c.value.startswith("=")
-                    if is_formula and cells[c.row - 1][c.column - 1] is None:
-                        formula_cells.add((c.row - 1, c.column - 1))
-        grids.append(Grid(path.name, sheet.title, cells, formula_cells=formula_cells))
+        grids.append(Grid(path.name, sheet.title, cells, source=path))
     return grids
+
+
+@functools.lru_cache(maxsize=8)
+def _formula_positions(path: str, mtime_ns: int) -> dict[str, frozenset[tuple[int, int]]]:
+    """Per sheet, the (row, col) of every formula cell of a workbook (cached per file version)."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=False, read_only=True)
+    except Exception:  # pragma: no cover - the data load of the same file succeeded
+        return {}
+    try:
+        return {
+            sheet.title: frozenset(
+                (c.row - 1, c.column - 1)
+                for row in sheet.iter_rows()
+                for c in row
+                if isinstance(c.value, str) and c.value.startswith("=") and c.row and c.column
+            )
+            for sheet in workbook.worksheets
+        }
+    finally:
+        workbook.close()
 
 
 def _read_xls(path: Path) -> list[Grid]:

@@ -419,7 +419,7 @@ def read_workbook(source: Path) -> SourceTables:
     )
 
 
-def _side_yaml(files: list[Path], source: Path) -> Path | None:
+def _side_yaml(source: Path) -> Path | None:
     """The department file beside a form: ``<stem>.yaml`` or the folder's department.yaml."""
     if source.is_dir():
         candidate = source / paths.DEPARTMENT_FILE
@@ -519,7 +519,7 @@ def read_form_files(
     projects, indicators, derived, notes = read_form(_form_grids(files, grids))
     if not projects:
         raise ReadError.about(str(source), "未找到任何项目表", "no project table found")
-    side = _side_yaml(files, source)
+    side = _side_yaml(source)
     department = _form_department(derived, projects, side, notes)
     _year_of_folder(source, department, notes)
     for key in ("budget_wan", "spent_wan"):
