@@ -3,6 +3,12 @@
 Functions here return plain text (never HTML): escaping happens where text becomes HTML, in
 :mod:`helpers.report`. The wording follows the seed report (科技局 2021 年度绩效自评工作报告):
 numbers keep the precision of the data (``681.5307 万元``, ``99.97%``, ``1.5084亿元``).
+
+The text speaks for the unit (``DepartmentInfo.speaker``: 我局, 我镇, 我校 …) and claims no more
+than the data show: completion (全部完成, 基本完成) follows the execution rate, the unmet
+indicators and the values actually filled in; each deviation reason stays with its indicator; a
+low execution rate is stated with the project's ``low_execution_reason`` or 未说明原因; a project
+without a score says why. No sentence carries English, a file path or a missing-value mark.
 """
 
 from __future__ import annotations
@@ -12,8 +18,8 @@ import re
 import pandas as pd
 
 from helpers.format import format_pct, format_score, format_wan
-from helpers.schema import DepartmentInfo
-from helpers.scoring import STATUS_NEAR, STATUS_UNMET, ScoreResult
+from helpers.schema import COLUMN_LABELS_ZH, DepartmentInfo
+from helpers.scoring import STATUS_MET, STATUS_NEAR, STATUS_UNMET, ScoreResult
 
 _CN_NUMERALS = "零一二三四五六七八九十"
 _OP_WORDS = (
@@ -92,8 +98,142 @@ def write_opening(department: DepartmentInfo) -> str:
     )
 
 
-def conclude(summary: dict, indicators: pd.DataFrame) -> str:
-    """The overall conclusion the results support, when the department file gives none.
+# ----------------------------------------------------------------------------- values
+
+
+_PLACEHOLDERS = frozenset({"—", "——", "-", "--", "－", "–", "/", "／", "\\", "*", "…", "……"})
+"""Cells that only mark a value as not applicable (a dash in a 自评表); they say nothing."""
+
+
+def _value(text: object) -> str:
+    """A written value as :func:`tidy` gives it, without a final stop; empty for a bare dash.
+
+    Example:
+        >>> _value(" — "), _value("≥ 90%"), _value(float("nan")), _value("社会认可的办学环境.")
+        ('', '≥90%', '', '社会认可的办学环境')
+    """
+    tidied = re.sub(r"(?<=\D)\.$", "", tidy(text)).rstrip("。；;，,、")
+    return "" if tidied in _PLACEHOLDERS else tidied
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """Per value: whether it is missing, empty or a placeholder dash."""
+    return values.map(_value).eq("").astype(bool)
+
+
+def _column(frame: pd.DataFrame, name: str, default: object = False) -> pd.Series:
+    """``frame[name]``, or ``default`` in every row when the column is absent."""
+    if name in frame:
+        return frame[name]
+    return pd.Series(default, index=frame.index)
+
+
+def _reason(value: object) -> str:
+    """A stated reason as a clause to follow ``原因是`` (no leading label, no final stop).
+
+    Example:
+        >>> _reason("原因：受疫情影响。"), _reason(None)
+        ('受疫情影响', '')
+    """
+    text = re.sub(r"^(?:偏差|执行率偏低)?原因(?:是|为|：|:)?", "", tidy(value))
+    return text.strip("。；;，,：: ")
+
+
+def _is_low(project: pd.Series, low_execution_pct: float | None) -> bool:
+    """Whether the project's execution rate is below the threshold (the engine's flag by default)."""
+    rate = project.get("execution_rate_pct")
+    if rate is None or pd.isna(rate):
+        return False
+    if low_execution_pct is not None:
+        return bool(rate < low_execution_pct)
+    flag = project.get("is_low_execution")
+    if flag is None or pd.isna(flag):
+        return bool(rate < 90.0)
+    return bool(flag)
+
+
+def _low_execution_clause(project: pd.Series, low_execution_pct: float | None) -> str:
+    """``预算执行率低于90%，原因是…`` or ``…，未说明原因`` (no final stop)."""
+    below = f"低于{low_execution_pct:g}%" if low_execution_pct is not None else "偏低"
+    reason = _reason(project.get("low_execution_reason"))
+    return f"预算执行率{below}，" + (f"原因是{reason}" if reason else "未说明原因")
+
+
+# ----------------------------------------------------------------------------- conclusion
+
+_NEGATED = re.compile(r"(?:未|没有|不能|无法)(?:能|全部|基本|全面|如期)*完成")
+
+
+def _claim(text: str) -> int:
+    """How much completion a conclusion claims: 2 全部完成, 1 基本完成, 0 nothing.
+
+    Example:
+        >>> _claim("年初既定绩效目标全部完成"), _claim("基本完成"), _claim("未能全部完成")
+        (2, 1, 0)
+    """
+    if _NEGATED.search(text):
+        return 0
+    if re.search("全部完成|圆满完成|全面完成|均已完成", text):
+        return 2
+    return 1 if "基本完成" in text else 0
+
+
+def _count(summary: dict, key: str) -> int:
+    value = summary.get(key)
+    return 0 if value is None or value != value else int(value)
+
+
+def _by_indicators(
+    summary: dict, indicators: pd.DataFrame, actual_blank: pd.Series
+) -> tuple[str, int]:
+    """The conclusion once execution is high enough: unmet, not filled in, unjudgeable."""
+    unmet, near = _count(summary, "n_unmet"), _count(summary, "n_near_met")
+    judged = _count(summary, "n_met") + near + unmet
+    if "n_met" in summary and judged == 0 and len(indicators):
+        return "各项指标均无法对照目标评价完成情况，年初既定绩效目标完成情况见下文", 0
+    if unmet and unmet * 3 > judged:
+        return "年初既定绩效目标部分完成", 0
+    if unmet or near:
+        return "年初既定绩效目标基本完成", 1
+    target_blank = _blank(_column(indicators, "target", None))
+    not_filled = int((actual_blank & ~target_blank).sum())
+    if not_filled:
+        return f"已填报实际完成值的绩效目标全部完成，另有{not_filled}项指标未填报实际完成值", 1
+    unjudged = int(_column(indicators, "is_weighted_unscored").astype(bool).sum())
+    if unjudged:
+        return f"可评价的绩效目标全部完成，另有{unjudged}项指标无法按规则评价", 1
+    return "年初既定绩效目标全部完成", 2
+
+
+def _overall(summary: dict, indicators: pd.DataFrame, low_execution_pct: float) -> tuple[str, int]:
+    """The conclusion and how much completion it claims (see :func:`_claim`)."""
+    actual_blank = _blank(_column(indicators, "actual", None))
+    if len(indicators) and actual_blank.all():
+        return "各项指标尚未填报实际完成值", 0
+    rate = summary.get("execution_rate_pct")
+    if rate is None or rate != rate:
+        return "年初既定绩效目标完成情况见下文", 0
+    if rate < 60:
+        return "预算执行率偏低，年初既定绩效目标未能如期完成", 0
+    if rate < low_execution_pct:
+        return f"预算执行率未达到{low_execution_pct:g}%，年初既定绩效目标部分完成", 0
+    return _by_indicators(summary, indicators, actual_blank)
+
+
+def conclude(summary: dict, indicators: pd.DataFrame, *, low_execution_pct: float = 90.0) -> str:
+    """The overall conclusion the results support.
+
+    Completion is claimed only as far as the execution rate, the unmet indicators and the
+    values actually filled in allow: a low rate is never 基本完成, missing actual values are
+    said to be missing.
+
+    Args:
+        summary: ``ScoreResult.department`` (``execution_rate_pct``, ``n_met``, ``n_unmet`` …).
+        indicators: the scored indicator rows (``target``, ``actual`` …).
+        low_execution_pct: the rate below which execution counts as low.
+
+    Returns:
+        A clause without final punctuation.
 
     Example:
         >>> rows = pd.DataFrame({"actual": ["8个", "100%"]})
@@ -101,38 +241,80 @@ def conclude(summary: dict, indicators: pd.DataFrame) -> str:
         '年初既定绩效目标全部完成'
         >>> conclude({"execution_rate_pct": 20.0, "n_unmet": 0}, rows)
         '预算执行率偏低，年初既定绩效目标未能如期完成'
+        >>> conclude({"execution_rate_pct": 82.81, "n_unmet": 0}, rows)
+        '预算执行率未达到90%，年初既定绩效目标部分完成'
+        >>> conclude({"execution_rate_pct": 99.5, "n_met": 9, "n_unmet": 1}, rows)
+        '年初既定绩效目标基本完成'
         >>> conclude({"execution_rate_pct": 99.5, "n_unmet": 0}, pd.DataFrame({"actual": [None]}))
         '各项指标尚未填报实际完成值'
     """
-    if len(indicators) and indicators["actual"].isna().all():
-        return "各项指标尚未填报实际完成值"
-    rate = summary.get("execution_rate_pct")
-    if rate is None or rate != rate:
-        return "年初既定绩效目标完成情况见下文"
-    if rate < 60:
-        return "预算执行率偏低，年初既定绩效目标未能如期完成"
-    if rate < 90:
-        return "年初既定绩效目标部分完成"
-    return "年初既定绩效目标全部完成" if not summary.get("n_unmet") else "年初既定绩效目标基本完成"
+    return _overall(summary, indicators, low_execution_pct)[0]
+
+
+def overall_conclusion(result: ScoreResult, department: DepartmentInfo) -> str:
+    """The conclusion of the totals sentence: the department's own, unless the data contradict it.
+
+    ``sections.conclusion`` is used as written when it claims no more completion than the
+    results support (see :func:`conclude`); a stated 基本完成 at 20 % execution is replaced.
+    """
+    text, level = _overall(result.department, result.indicators, result.config.low_execution_pct)
+    stated = department.sections.conclusion
+    if stated and _claim(stated) <= level:
+        return stated
+    return text
+
+
+def _rate_phrase(rate: object, low: bool) -> str:
+    if rate is None or pd.isna(rate):  # type: ignore[call-overload]
+        return "预算执行率无法计算"
+    return f"预算执行率{'为' if low else '达到'}{format_pct(rate)}"
 
 
 def write_totals_sentence(result: ScoreResult, department: DepartmentInfo) -> str:
-    """``2021年我局严格按照预算管理要求开展各项工作，全年预算安排39732万元，…``."""
+    """``2021年我局严格按照预算管理要求开展各项工作，全年预算安排39732万元，…``.
+
+    The rate is "达到" only when it is not below ``config.low_execution_pct`` (else "为", or
+    "仅为" when the conclusion calls it low); the closing clause is :func:`overall_conclusion`.
+    """
     dept = result.department
-    conclusion = department.sections.conclusion or conclude(dept, result.indicators)
+    rate = dept["execution_rate_pct"]
+    low = rate is not None and rate == rate and rate < result.config.low_execution_pct
+    rate_text = _rate_phrase(rate, low)
+    conclusion = overall_conclusion(result, department)
+    if conclusion.startswith("预算执行率偏低，"):
+        rate_text = rate_text.replace("预算执行率为", "预算执行率仅为")
+        conclusion = conclusion.removeprefix("预算执行率偏低，")
+    elif conclusion.startswith("预算执行率") and rate_text.startswith("预算执行率为"):
+        conclusion = conclusion.removeprefix("预算执行率")
     return (
         f"{department.fiscal_year}年{department.speaker}严格按照预算管理要求开展各项工作，全年预算安排"
         f"{format_wan(dept['budget_wan'])}万元，全年支出{format_wan(dept['spent_wan'])}万元，"
-        f"预算执行率达到{format_pct(dept['execution_rate_pct'])}，{conclusion}。"
+        f"{rate_text}，{conclusion}。"
     )
+
+
+# ----------------------------------------------------------------------------- indicators
 
 
 def _starts_with_operator(text: str) -> bool:
     return text.startswith(_OP_WORDS)
 
 
+def _achieved(name: str, actual: str, has_expected: bool) -> str:
+    """The actual-value half of :func:`describe_indicator`."""
+    if not actual:
+        return "未填报实际完成值" if has_expected else ""
+    if actual.startswith("实际"):
+        return actual if has_expected else f"{name}：{actual}"
+    if re.match(r"^[\d.]", actual):
+        return f"实际完成{actual}" if has_expected else f"{name}达到{actual}"
+    return f"实际{actual}" if has_expected else f"{name}：{actual}"
+
+
 def describe_indicator(row: pd.Series) -> str:
     """One indicator's target against its actual, in the seed's words.
+
+    A target or actual that is only a dash (``—``, ``-``, ``/``) counts as not given.
 
     Example:
         >>> describe_indicator(pd.Series({"name": "认定获奖数量", "target": "4个", "actual": "8个"}))
@@ -141,45 +323,161 @@ def describe_indicator(row: pd.Series) -> str:
         '资金拨付率预期不低于90%，实际完成99.8%'
         >>> describe_indicator(pd.Series({"name": "服务对象满意度", "target": None, "actual": "100%"}))
         '服务对象满意度达到100%'
+        >>> describe_indicator(pd.Series({"name": "完整性", "target": "—", "actual": "目标明确"}))
+        '完整性：目标明确'
+        >>> describe_indicator(pd.Series({"name": "培训人次", "target": "≥500人次", "actual": None}))
+        '培训人次预期≥500人次，未填报实际完成值'
     """
-    name, target, actual = str(row["name"]), tidy(row.get("target")), tidy(row.get("actual"))
+    name, target, actual = str(row["name"]), _value(row.get("target")), _value(row.get("actual"))
     if target:
         expected = (
             f"{name}预期{target}" if _starts_with_operator(target) else f"{name}预期目标{target}"
         )
     else:
         expected = ""
-    if actual:
-        if actual.startswith("实际"):
-            achieved = actual
-        elif re.match(r"^[\d.]", actual):
-            achieved = f"实际完成{actual}" if expected else f"{name}达到{actual}"
-        else:
-            achieved = f"实际{actual}" if expected else f"{name}：{actual}"
-    else:
-        achieved = "未提供实际完成值" if expected else ""
+    achieved = _achieved(name, actual, bool(expected))
     return "，".join(part for part in (expected, achieved) if part)
 
 
+def _indicator_phrase(row: pd.Series) -> str:
+    return f"{row['name']}（目标{tidy(row['target'])}，实际{tidy(row['actual'])}）"
+
+
 def _unmet_phrase(rows: pd.DataFrame) -> str:
-    parts = [
-        f"{r['name']}（目标{tidy(r['target'])}，实际{tidy(r['actual'])}）"
-        for _, r in rows.iterrows()
-    ]
-    return "、".join(parts)
+    return "、".join(_indicator_phrase(r) for _, r in rows.iterrows())
 
 
-def write_project_paragraph(project: pd.Series, indicators: pd.DataFrame, number: int) -> str:
-    """The numbered paragraph of one project, as in 二、工作进展成效.
+def _paired(rows: pd.DataFrame, verb: str, with_reasons: bool) -> str:
+    """Indicators with what happened to them and, when any reason is given, each one's own.
+
+    Indicators sharing one reason are named together (原因均为…); an indicator without a
+    reason says so (未说明原因) rather than borrowing another's.
+    """
+    if not with_reasons:
+        return f"{_unmet_phrase(rows)}{verb}"
+    groups: dict[str, list[str]] = {}
+    for _, row in rows.iterrows():
+        groups.setdefault(_reason(row.get("deviation_reason")), []).append(_indicator_phrase(row))
+    parts = []
+    for reason, phrases in groups.items():
+        if not reason:
+            said = "未说明原因"
+        else:
+            said = f"原因均为{reason}" if len(phrases) > 1 else f"原因是{reason}"
+        parts.append(f"{'、'.join(phrases)}{verb}，{said}")
+    return "；".join(parts)
+
+
+def _deviation_sentences(unmet: pd.DataFrame, near: pd.DataFrame) -> list[str]:
+    """Unmet, then nearly met indicators, each with its own deviation reason (no final stop)."""
+    reasons = pd.concat(
+        [_column(unmet, "deviation_reason", None), _column(near, "deviation_reason", None)]
+    )
+    with_reasons = bool(reasons.map(_reason).ne("").any())
+    out = []
+    if not unmet.empty:
+        out.append("预期绩效目标中" + _paired(unmet, "未完成", with_reasons))
+    if not near.empty:
+        out.append(_paired(near, "接近目标但未完全达到", with_reasons))
+    return out
+
+
+def _gap_sentences(indicators: pd.DataFrame) -> tuple[list[str], bool]:
+    """Indicators without values or that could not be judged; and whether any value is missing."""
+    target_blank = _blank(_column(indicators, "target", None))
+    actual_blank = _blank(_column(indicators, "actual", None))
+    both = target_blank & actual_blank
+    out = []
+    if both.any():
+        out.append(f"{'、'.join(indicators.loc[both, 'name'])}未提供目标值和完成值")
+    unjudged = _column(indicators, "is_weighted_unscored").astype(bool) & ~actual_blank
+    if unjudged.any():
+        out.append(
+            f"{'、'.join(indicators.loc[unjudged, 'name'])}无法按规则判断完成情况，其分值未计入得分"
+        )
+    return out, bool(out) or bool(actual_blank.any())
+
+
+def _rest_claim(
+    n_met: int, unmet: pd.DataFrame, near: pd.DataFrame, has_gap: bool, low: str
+) -> str:
+    """What can be said of the indicators not named so far (no final stop)."""
+    if not n_met or not unmet.empty:
+        return ""
+    if not near.empty:
+        return "其余目标均已完成"
+    if low:
+        return f"{'其余' if has_gap else '各项'}绩效指标均已完成，但{low}"
+    return f"{'其余' if has_gap else ''}预期绩效目标全部完成"
+
+
+def _completion(indicators: pd.DataFrame, low: str) -> str:
+    """The sentences on how far the project's targets were met, each ending in 。.
+
+    Args:
+        indicators: the project's scored indicator rows.
+        low: the low-execution clause, empty when execution is not low.
+    """
+    if indicators.empty:
+        return f"{low}。" if low else ""
+    if _blank(_column(indicators, "actual", None)).all():
+        sentences = ["各项指标均未填报实际完成值，无法判断绩效目标完成情况"]
+        return "".join(f"{s}。" for s in [*sentences, low] if s)
+    status = _column(indicators, "status", "")
+    unmet, near = indicators[status == STATUS_UNMET], indicators[status == STATUS_NEAR]
+    gaps, has_gap = _gap_sentences(indicators)
+    sentences = _deviation_sentences(unmet, near) + gaps
+    rest = _rest_claim(int((status == STATUS_MET).sum()), unmet, near, has_gap, low)
+    if rest and sentences:
+        sentences[-1] += ("；" if "原因" in sentences[-1] else "，") + rest
+    elif rest:
+        sentences.append(rest)
+    if low and low not in rest:
+        sentences.append(low)
+    return "".join(f"{s}。" for s in sentences)
+
+
+def _full_marks(project: pd.Series, indicators: pd.DataFrame) -> str:
+    """``（满分90分）`` when the points available are not 100 (a table's own 分值), else empty."""
+    weight = project.get("execution_weight")
+    if "weight_used" not in indicators or weight is None or pd.isna(weight):
+        return ""
+    total = float(indicators["weight_used"].fillna(0).sum()) + float(weight)
+    return "" if abs(total - 100) < 0.005 or total <= 0 else f"（满分{format_score(total)}分）"
+
+
+def _has_scorable(project: pd.Series, indicators: pd.DataFrame) -> bool:
+    n_scored = project.get("n_scored")
+    if n_scored is not None and not pd.isna(n_scored):
+        return bool(n_scored > 0)
+    return bool(_column(indicators, "is_scorable", True).astype(bool).any())
+
+
+def write_score_sentence(project: pd.Series, indicators: pd.DataFrame) -> str:
+    """The project's score and grade, or why it has none (never ``— 分``).
 
     Args:
         project: one row of ``ScoreResult.projects``.
-        indicators: that project's rows of ``ScoreResult.indicators``, in source order.
-        number: the paragraph number within its category.
+        indicators: that project's rows of ``ScoreResult.indicators``.
 
     Returns:
-        The paragraph text (plain, unescaped).
+        ``自评得分92.5分，等级为“优”。``, ``自评得分80分（满分90分），等级为“良”。``, or for an
+        unscored project ``该项目未设置可评分的绩效指标，未计算得分。``.
     """
+    score = project.get("score")
+    if score is not None and not pd.isna(score):
+        grade = project.get("grade")
+        graded = f"，等级为“{grade}”" if isinstance(grade, str) and grade else ""
+        return f"自评得分{format_score(score)}分{_full_marks(project, indicators)}{graded}。"
+    if not _has_scorable(project, indicators):
+        return "该项目未设置可评分的绩效指标，未计算得分。"
+    if pd.isna(project.get("execution_rate_pct")):
+        return "因缺少预算执行数据，未计算得分。"
+    return "未计算得分。"
+
+
+def _paragraph_lead(project: pd.Series, indicators: pd.DataFrame, number: int) -> str:
+    """``1. 项目名。资金预算310万元，包括…等3项指标。``."""
     is_satisfaction = indicators["level1"].eq("满意度")
     names = list(dict.fromkeys(indicators["name"]))
     listed = "、".join(
@@ -192,65 +490,266 @@ def write_project_paragraph(project: pd.Series, indicators: pd.DataFrame, number
         )
     )
     budget = format_wan(project["budget_wan"])
-    parts = [
+    return (
         f"{number}. {project['name']}。资金预算{budget}万元，包括{listed}等{len(names) + 1}项指标。"
-    ]
-    # The seed's order: outputs and effects, then the execution rate, then satisfaction.
+    )
+
+
+def _described(project: pd.Series, indicators: pd.DataFrame, low: bool) -> str:
+    """Each indicator against its target, the execution rate in the seed's place, then satisfaction."""
+    is_satisfaction = indicators["level1"].eq("满意度")
     described = [describe_indicator(r) for _, r in indicators[~is_satisfaction].iterrows()]
-    rate = project["execution_rate_pct"]
-    rate_text = f"预算执行率达到{format_pct(rate)}" if pd.notna(rate) else "预算执行率未提供"
+    rate = project.get("execution_rate_pct")
+    rate_text = "预算执行率未提供" if rate is None or pd.isna(rate) else _rate_phrase(rate, low)
     if pd.notna(project.get("spent_wan")):
         rate_text = f"实际支出{format_wan(project['spent_wan'])}万元，{rate_text}"
     described.append(rate_text)
     described += [describe_indicator(r) for _, r in indicators[is_satisfaction].iterrows()]
-    parts.append("；".join(d for d in described if d) + "；")
-    unmet = indicators[indicators["status"] == STATUS_UNMET]
-    near = indicators[indicators["status"] == STATUS_NEAR]
-    if unmet.empty and near.empty:
-        parts.append("预期绩效目标全部完成。")
-    else:
-        if not unmet.empty:
-            parts.append(f"预期绩效目标中{_unmet_phrase(unmet)}未完成")
-            reasons = [tidy(r) for r in unmet["deviation_reason"] if tidy(r)]
-            parts.append(f"，原因是{'；'.join(dict.fromkeys(reasons))}。" if reasons else "。")
-        if not near.empty:
-            parts.append(f"{_unmet_phrase(near)}接近目标但未完全达到，其余目标均已完成。")
-    missing = indicators[indicators["target"].isna() & indicators["actual"].isna()]
-    if not missing.empty:
-        parts.append(f"{'、'.join(missing['name'])}未提供目标值和完成值。")
-    if pd.notna(project.get("score")):
-        parts.append(f"自评得分{format_score(project['score'])}分，等级为“{project['grade']}”。")
+    return "；".join(d for d in described if d) + "；"
+
+
+def write_project_paragraph(
+    project: pd.Series,
+    indicators: pd.DataFrame,
+    number: int,
+    *,
+    low_execution_pct: float | None = None,
+) -> str:
+    """The numbered paragraph of one project, as in 二、工作进展成效.
+
+    Completion is claimed only for what the data show: unmet and nearly met indicators are
+    named with their own deviation reasons, missing values are said to be missing, and a low
+    execution rate is stated with the project's ``low_execution_reason`` (or 未说明原因).
+
+    Args:
+        project: one row of ``ScoreResult.projects``.
+        indicators: that project's rows of ``ScoreResult.indicators``, in source order.
+        number: the paragraph number within its category.
+        low_execution_pct: the low-execution threshold (``ScoringConfig.low_execution_pct``);
+            by default the project's ``is_low_execution`` flag decides and the text says 偏低.
+
+    Returns:
+        The paragraph text (plain, unescaped).
+    """
+    low = _is_low(project, low_execution_pct)
+    low_clause = _low_execution_clause(project, low_execution_pct) if low else ""
+    parts = [
+        _paragraph_lead(project, indicators, number),
+        _described(project, indicators, low),
+        _completion(indicators, low_clause),
+        write_score_sentence(project, indicators),
+    ]
     outcome = tidy(project.get("outcome"))
     if outcome:
         parts.append(outcome if outcome.endswith(("。", "！", "；")) else outcome + "。")
     return "".join(parts)
 
 
+# ----------------------------------------------------------------------------- problems
+
+
+def _deviation_items(indicators: pd.DataFrame, names: dict) -> list[str]:
+    """One item per unmet, then per nearly met indicator, each with its own reason."""
+    items = []
+    for status, verb in ((STATUS_UNMET, "未完成"), (STATUS_NEAR, "接近目标但未完全达到")):
+        for _, r in indicators[indicators["status"] == status].iterrows():
+            reason = _reason(r.get("deviation_reason"))
+            items.append(
+                f"{names[r['project_id']]}：{r['name']}{verb}，目标{tidy(r['target'])}，"
+                f"实际{tidy(r['actual'])}"
+                + (f"，偏差原因：{reason}。" if reason else "，未说明偏差原因。")
+            )
+    return items
+
+
+def _low_execution_items(result: ScoreResult) -> list[str]:
+    projects = result.projects
+    low = projects[_column(projects, "is_low_execution").fillna(False).astype(bool)]
+    threshold = result.config.low_execution_pct
+    items = []
+    for _, p in low.iterrows():
+        reason = _reason(p.get("low_execution_reason"))
+        items.append(
+            f"{p['name']}：预算执行率{format_pct(p['execution_rate_pct'])}，低于{threshold:g}%，"
+            + (f"原因是{reason}。" if reason else "未说明原因。")
+        )
+    return items
+
+
+def _unscored_items(result: ScoreResult) -> list[str]:
+    projects = result.projects
+    unscored = _column(projects, "n_scored", 1).fillna(1).eq(0)
+    return [
+        f"{name}：未设置可评分的绩效指标，未计算得分。" for name in projects.loc[unscored, "name"]
+    ]
+
+
+def _over_items(result: ScoreResult, names: dict) -> list[str]:
+    ind = result.indicators
+    over_pct = result.config.over_achievement_pct
+    return [
+        f"{names[r['project_id']]}：{r['name']}目标{tidy(r['target'])}，实际{tidy(r['actual'])}，"
+        f"完成{format_pct(r['completion_pct'], 0)}，超出目标{over_pct - 100:g}%以上，目标设定可能偏低。"
+        for _, r in ind[ind["is_over_achieved"].fillna(False).astype(bool)].iterrows()
+    ]
+
+
 def write_problem_items(result: ScoreResult) -> list[str]:
-    """The generated list under 三、存在问题及原因: unmet, low execution, low targets.
+    """The generated list under 三、存在问题及原因.
+
+    Unmet indicators, then nearly met ones (each with its own deviation reason or 未说明偏差原因),
+    low execution (with the project's ``low_execution_reason`` or 未说明原因), projects
+    without a scorable indicator, and targets set too low.
 
     Returns:
         One sentence per finding (plain text), unmet indicators first.
     """
-    items: list[str] = []
-    ind = result.indicators
     names = dict(zip(result.projects["project_id"], result.projects["name"], strict=True))
-    for _, r in ind[ind["status"] == STATUS_UNMET].iterrows():
-        reason = tidy(r["deviation_reason"])
-        items.append(
-            f"{names[r['project_id']]}：{r['name']}未完成，目标{tidy(r['target'])}，实际{tidy(r['actual'])}"
-            + (f"，偏差原因：{reason}。" if reason else "，未说明偏差原因。")
-        )
-    low = result.projects[result.projects["is_low_execution"]]
-    for _, p in low.iterrows():
-        items.append(
-            f"{p['name']}：预算执行率{format_pct(p['execution_rate_pct'])}，低于"
-            f"{result.config.low_execution_pct:g}%。"
-        )
-    over_pct = result.config.over_achievement_pct
-    for _, r in ind[ind["is_over_achieved"]].iterrows():
-        items.append(
-            f"{names[r['project_id']]}：{r['name']}目标{tidy(r['target'])}，实际{tidy(r['actual'])}，"
-            f"完成{format_pct(r['completion_pct'], 0)}，超出目标{over_pct - 100:g}%以上，目标设定可能偏低。"
-        )
-    return items
+    return [
+        *_deviation_items(result.indicators, names),
+        *_low_execution_items(result),
+        *_unscored_items(result),
+        *_over_items(result, names),
+    ]
+
+
+# ----------------------------------------------------------------------------- empty sections
+
+_EMPTY_SECTIONS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("问题",), "经对照绩效目标逐项检查，本年度未发现需要说明的问题。"),
+    (("下步", "思路", "建议", "措施"), "本年度未提出需要单独说明的下步工作思路和建议。"),
+    (("自评表",), "本年度无需要附列的项目支出绩效自评表。"),
+    (("风险",), "本次自评未发现需要提示的风险事项。"),
+    (("组织",), "本年度绩效自评的组织开展情况无需另行说明。"),
+    (("进展", "成效"), "本年度无纳入绩效自评的项目支出。"),
+    (("数据",), "本次自评所用数据无需要特别说明的事项。"),
+)
+
+
+_SECTION_KEYS = {
+    "organization": "组织开展情况",
+    "progress": "工作进展成效",
+    "problems": "存在问题及原因",
+    "next_steps": "下步工作思路和工作建议",
+    "risks": "风险提示",
+    "forms": "项目支出绩效自评表",
+    "project_tables": "项目支出绩效自评表",
+    "data": "数据",
+}
+"""The report's section keys (``Sections`` fields and the report code's names) → title words."""
+
+
+def write_empty_section(title: str) -> str:
+    """The sentence a section without content carries, by the kind of section its title names.
+
+    ``title`` is the section's title (``三、存在问题及原因``) or its key (``problems``,
+    ``next_steps``, ``progress``, ``organization``, ``risks``, ``forms``).
+
+    Example:
+        >>> write_empty_section("三、存在问题及原因")
+        '经对照绩效目标逐项检查，本年度未发现需要说明的问题。'
+        >>> write_empty_section("四、下步工作思路和工作建议") == write_empty_section("next_steps")
+        True
+        >>> write_empty_section("其他")
+        '本部分暂无需要说明的内容。'
+    """
+    title = _SECTION_KEYS.get(title.strip(), title)
+    for words, sentence in _EMPTY_SECTIONS:
+        if any(word in title for word in words):
+            return sentence
+    return "本部分暂无需要说明的内容。"
+
+
+# ----------------------------------------------------------------------------- data notes
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_PY_WARNING = re.compile(r"\S*\.py:\d+:\s*|\b[A-Z]\w*(?:Warning|Error):\s*")
+_EN_AFTER_STOP = re.compile(r"(?<=[。？！])\s*/\s")
+_SLASH = re.compile(r"\s/\s")
+_EN_WORD = re.compile(r"[A-Za-z]{3,}")
+_CJK_TAIL = re.compile(r"（([^（）]*[\u3400-\u9fff][^（）]*)）\s*$")
+_PATH = re.compile(
+    r"(?:[A-Za-z]:)?(?:[\\/]|\.{1,2}[\\/]|~[\\/])?(?:[^\s\\/\[\]“”\"'：，。；、（）]+[\\/])+"
+    r"([^\s\\/\[\]“”\"'：，。；、（）]+)"
+)
+_TERMS: tuple[tuple[str, str], ...] = (
+    ("data-format.md", "数据格式说明"),
+    ("department.yaml", "部门信息表"),
+    ("projects.csv", "项目表"),
+    ("indicators.csv", "指标表"),
+    ("categories", "项目类别清单"),
+)
+_ENCODING = re.compile(r"不是\s*UTF-8\s*编码，已按\s*GB18030(?:（[^）]*）)?\s*读取")
+_COLUMN_WORD = re.compile(r"(?<![A-Za-z_])([a-z][a-z0-9_]*[a-z0-9])(?![A-Za-z0-9_])")
+_BRACKETED = re.compile(r"^\[([^\]]+)\]\s*")
+_ZH = "\u3400-\u9fff，。：；、（）“”「」！？"
+_SPACES = re.compile(rf"(?<=[{_ZH}])\s+(?=[{_ZH}\d])|(?<=[{_ZH}\d%])\s+(?=[{_ZH}])")
+"""Spaces between Chinese text and numbers (``合计 90 万元``), not after a file name."""
+
+
+def _split_english(text: str) -> tuple[str, str]:
+    """A bilingual warning's Chinese part, and a Chinese remark printed after the English."""
+    match = _EN_AFTER_STOP.search(text)
+    if match is None:
+        match = next((m for m in _SLASH.finditer(text) if _EN_WORD.search(text[m.end() :])), None)
+    if match is None:
+        return text, ""
+    english = text[match.end() :]
+    tail = _CJK_TAIL.search(english)
+    return text[: match.start()], tail.group(1) if tail else ""
+
+
+def _file_name(match: re.Match[str]) -> str:
+    """A path as its last part; text that only looks like one (年初预算数/全年预算数) as a list."""
+    whole, name = match.group(0), match.group(1)
+    rooted = re.match(r"(?:[A-Za-z]:|\.{1,2}|~)?[\\/]", whole) is not None
+    if rooted or re.search(r"\.[A-Za-z0-9]{1,5}$", name):
+        return name
+    return re.sub(r"[\\/]", "、", whole)
+
+
+def _chinese_terms(text: str) -> str:
+    """Known file and column names in Chinese (``列 target`` → ``“年度指标值”列``)."""
+    text = _ENCODING.sub("不是通用文本编码，已按简体中文编码读取", text)
+    for english, chinese in _TERMS:
+        text = text.replace(english, chinese)
+    text = re.sub(
+        r"列\s*([a-z][a-z0-9_]*)",
+        lambda m: f"“{COLUMN_LABELS_ZH.get(m.group(1), m.group(1))}”列",
+        text,
+    )
+    return _COLUMN_WORD.sub(lambda m: COLUMN_LABELS_ZH.get(m.group(1), m.group(1)), text)
+
+
+def _data_note(warning: str) -> str:
+    """One warning as a Chinese note for the report, or empty when it has no Chinese part."""
+    text = _PY_WARNING.sub("", str(warning)).strip()
+    chinese, remark = _split_english(text)
+    if not _CJK.search(chinese):
+        return ""
+    note = _chinese_terms(_PATH.sub(_file_name, chinese.strip()))
+    note = _BRACKETED.sub(lambda m: f"{m.group(1)}：", note)
+    note = _SPACES.sub("", note.replace("/", "、").replace("\\", "、")).rstrip("。 ")
+    note = note.replace("：：", "：").replace("：值“", "，值“")
+    if remark:
+        note += f"，{remark}"
+    return note if note.endswith(("？", "！")) else f"{note}。"
+
+
+def write_data_notes(result: ScoreResult) -> list[str]:
+    """The data warnings of ``result.warnings`` as notes a report can print.
+
+    The warnings are bilingual (``中文 / English``) and may name files by their full path; the
+    notes keep the Chinese part only, with every path reduced to the file name, jixiao's own
+    file and column names in Chinese (``projects.csv`` → 项目表, ``列 target`` → “年度指标值”列),
+    no Python warning text, and each note once.
+
+    Returns:
+        One plain-text note per warning that has a Chinese part, in order.
+    """
+    notes: list[str] = []
+    for warning in getattr(result, "warnings", []) or []:
+        note = _data_note(warning)
+        if note and note not in notes:
+            notes.append(note)
+    return notes

@@ -170,5 +170,5 @@ def test_the_conclusion_follows_the_results_when_not_given(make_dataset):
         department=department,
     )
     sentence = write_totals_sentence(score_dataset(low), low.department)
-    assert "2022年我镇" in sentence and "预算执行率达到20%" in sentence
+    assert "2022年我镇" in sentence and "预算执行率仅为20%" in sentence
     assert "未能如期完成" in sentence and "基本完成" not in sentence
