@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages jixiao needs, where we can (root and apt-get present).
-#   report: a CJK font (fonts-noto-cjk) and Pango for WeasyPrint's PDF.
+#   report: CJK fonts (fonts-noto-cjk: Noto Sans and Serif CJK SC for charts, HTML, PDF).
 #   test:   the above, plus poppler-utils (pdftoppm, pdffonts) and Chromium for the browser check.
 # Without root or apt-get it only reports what is missing: charts then fall back to an OFL font
 # shipped on PyPI (see README), and tests needing Chromium or poppler fail with a clear message.
@@ -8,8 +8,6 @@ set -euo pipefail
 want="${1:-report}"
 pkgs=()
 fc-list :lang=zh 2>/dev/null | grep -q . || pkgs+=(fonts-noto-cjk)
-ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || pkgs+=(libpango-1.0-0 libpangoft2-1.0-0)
-ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || pkgs+=(libharfbuzz-subset0)
 if [ "$want" = test ]; then
   command -v pdftoppm >/dev/null || pkgs+=(poppler-utils)
   command -v chromium >/dev/null || pkgs+=(chromium)

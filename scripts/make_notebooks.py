@@ -31,8 +31,11 @@ def report_notebook():
         new_markdown_cell(
             "# 部门年度绩效自评报告\n\n"
             "本 notebook 生成一个部门一个年度的绩效自评报告。`jixiao report params/fy2021.yaml` "
-            "通过 papermill 按参数运行它并导出 HTML 和 PDF；在 JupyterLab 中也可以直接运行全部单元格预览。"
+            "通过 papermill 按参数运行它并导出 HTML、PDF 和 Word（docx）；在 JupyterLab 中也可以直接运行全部单元格预览。"
             "报告中的文字、图表和表格都由 `helpers` 包根据 `data/<年度>/<部门>/` 中的数据生成。\n\n"
+            "要在报告中加入自己的图表，在新单元格中写 `report.figure(fig, \"标题\")` 或 "
+            "`report.table(df, \"标题\")`：它们会得到图号、表号并列入目录。没有 `hide-in-report` "
+            "标签的 Markdown 单元格也会进入报告。\n\n"
             "*This cell is not part of the exported report (tag `hide-in-report`).*",
             metadata=HIDE,
         ),
@@ -41,12 +44,19 @@ def report_notebook():
 fiscal_year: int = 2021  # 预算年度 / fiscal year
 department: str = "高新区科技局"  # 部门：data/<年度>/<部门>/ 文件夹或 .xlsx 工作簿
 data_dir: str = ""  # 数据根目录；留空即项目的 data/
-charts_dir: str = ""  # 图表另存为 PNG 和 SVG 的目录；留空则不另存
+charts_dir: str = ""  # 图表另存为 SVG 的目录；留空则不另存
+empty_sections: str = "note"  # 无内容的章节：note 写一句说明，omit 省略该章节
 """
         ),
         new_code_cell(
             "from helpers.report import build_report\n\n"
-            "report = build_report(fiscal_year, department, data_dir=data_dir, charts_dir=charts_dir)"
+            "report = build_report(\n"
+            "    fiscal_year,\n"
+            "    department,\n"
+            "    data_dir=data_dir,\n"
+            "    charts_dir=charts_dir,\n"
+            "    empty_sections=empty_sections,\n"
+            ")"
         ),
         new_code_cell("report.show_title()"),
         new_code_cell("report.show_overview()"),

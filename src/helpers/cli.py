@@ -421,8 +421,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format",
         action="append",
-        choices=["html", "pdf"],
-        help="html 和/或 pdf / html and/or pdf",
+        choices=["html", "pdf", "docx"],
+        help="html、pdf、docx（可重复）/ html, pdf, docx (repeatable)",
     )
     p.add_argument(
         "--output", help="输出文件夹（默认 reports/） / output folder (default: reports/)"

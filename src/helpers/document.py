@@ -131,7 +131,10 @@ class Table:
     @property
     def columns(self) -> int:
         """The number of grid columns (from the widest row, spans counted)."""
-        return max((len(row) for row in self.grid()), default=0)
+        return max(
+            (column + max(cell.colspan, 1) for row in self.grid() for column, cell in row),
+            default=0,
+        )
 
     def grid(self) -> list[list[tuple[int, Cell]]]:
         """Every row of head, body and foot with each cell's grid column (spans placed).
@@ -141,8 +144,8 @@ class Table:
 
         Example:
             >>> t = Table("", head=[[Cell("a", rowspan=2), Cell("b")]], body=[[Cell("c")]])
-            >>> [[col for col, _ in row] for row in t.grid()]
-            [[0, 1], [1]]
+            >>> [[col for col, _ in row] for row in t.grid()], t.columns
+            ([[0, 1], [1]], 2)
         """
         return _place(self.head + self.body + self.foot)
 

@@ -58,13 +58,13 @@ def load(fiscal_year: int, department: str, data_dir: str | Path | None = None) 
 
 def show_summary(data: ExploreData) -> None:
     """Display the key figures and any data warnings."""
-    from IPython.display import HTML, display
-
+    from helpers import narrative
     from helpers.report import Report
 
-    display(HTML(Report(data.dataset, data.result).key_figures_html()))
-    for warning in data.result.warnings:
-        print("数据提示：", warning)
+    report = Report(data.dataset, data.result)
+    report.show([report.key_figure_tiles()])
+    for note in narrative.write_data_notes(data.result):
+        print("数据提示：", note)
 
 
 def filter_indicators(

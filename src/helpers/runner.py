@@ -23,18 +23,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
-import select
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,9 +44,11 @@ from helpers import paths
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "docx")
 RUNNER_KEYS = ("fiscal_year", "departments", "formats", "output_dir", "data_dir", "timeout_s")
 DEFAULT_TIMEOUT_S = 600  # seconds for one cell of the notebook, and for one department's PDF
+MAX_LANES = 4  # notebooks run at once, at most (one per core below that)
+RENDER_GRACE_S = 10  # seconds a stopped run waits for a report being rendered
 SET_BY_RUNNER = ("fiscal_year", "department", "data_dir", "charts_dir")
 REPORT_NOTEBOOK = "report.ipynb"
 _PY_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -186,7 +188,7 @@ def _is_department_choice(value: Any) -> bool:
 
 def _formats_problem(fmt: Any) -> str | None:
     if not isinstance(fmt, list) or not fmt or any(f not in FORMATS for f in fmt):
-        return "formats 应为 html、pdf 的列表 / formats must be a list of html, pdf"
+        return "formats 应为 html、pdf、docx 的列表 / formats must be a list of html, pdf, docx"
     return None
 
 
@@ -404,14 +406,14 @@ def _deferred() -> Iterator[None]:
 class _LiveResources:
     """Everything started or created by the run that must not outlive it.
 
-    Kernels, PDF workers and temporary folders add themselves here and remove themselves when
-    they are done; :meth:`release_all` stops or deletes whatever is left after a Ctrl-C, a
+    Kernels, reports being rendered and temporary folders add themselves here and remove
+    themselves when they are done; :meth:`release_all` stops or deletes whatever is left after a Ctrl-C, a
     SIGTERM or an unexpected error.
     """
 
     def __init__(self) -> None:
         self.kernels: list[WarmKernel] = []
-        self.workers: list[PdfWorker] = []
+        self.work: list[Future[Any]] = []  # notebooks running and reports rendering
         self.paths: list[Path] = []
 
     def add_path(self, path: Path) -> None:
@@ -427,10 +429,15 @@ class _LiveResources:
             self.paths.remove(path)
 
     def release_all(self) -> None:
-        for worker in list(self.workers):
-            worker.close(kill=True)
+        # A thread cannot be killed: stop the kernels, then let the threads' work end (a render
+        # takes a second; a notebook ends once its kernel is gone) before the staging folders are deleted, so
+        # that nothing is written into a folder being removed.
         for kernel in list(self.kernels):
             kernel.shutdown()
+        running = [f for f in self.work if not f.done()]
+        if running:
+            wait(running, timeout=RENDER_GRACE_S)
+        self.work.clear()
         for path in list(self.paths):
             self.remove_path(path)
 
@@ -855,11 +862,77 @@ def _publish(staging: Path, final: Path) -> None:
 # -- kernels
 
 
+async def _wait_for_ready_quickly(client: Any, timeout: float | None = None) -> None:
+    """``wait_for_ready`` without jupyter_client's fixed 0.2 s waits (two per client).
+
+    The kernel is known ready when it answers ``kernel_info`` on the shell channel and its
+    ``idle`` status for that request arrives on IOPub (which proves IOPub is connected, the
+    reason jupyter_client waits); messages still queued after that are other requests' and are
+    ignored by whoever reads IOPub for their own request.
+    """
+    from queue import Empty
+
+    from jupyter_core.utils import ensure_async
+
+    deadline = time.monotonic() + (timeout if timeout is not None else 120.0)
+    while True:
+        msg_id = client.kernel_info()
+        try:
+            reply = await ensure_async(client.shell_channel.get_msg(timeout=1))
+        except Empty:
+            reply = None
+        is_info = reply is not None and reply["msg_type"] == "kernel_info_reply"
+        if is_info and await _saw_idle(client, msg_id, wait_s=1.0):
+            client._handle_kernel_info_reply(reply)
+            return
+        if not await client._async_is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+
+async def _saw_idle(client: Any, msg_id: str, wait_s: float) -> bool:
+    """Whether the kernel's ``idle`` status for ``msg_id`` arrives on IOPub within ``wait_s``."""
+    from queue import Empty
+
+    from jupyter_core.utils import ensure_async
+
+    end = time.monotonic() + wait_s
+    while (left := end - time.monotonic()) > 0:
+        try:
+            msg = await ensure_async(client.iopub_channel.get_msg(timeout=left))
+        except Empty:
+            return False
+        if (
+            msg["parent_header"].get("msg_id") == msg_id
+            and msg["msg_type"] == "status"
+            and msg["content"].get("execution_state") == "idle"
+        ):
+            return True
+    return False
+
+
+@functools.cache
+def _quick_client_classes() -> tuple[type, type]:
+    """Async (for papermill) and blocking (for the warm-up) clients that get ready quickly."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.blocking import BlockingKernelClient
+    from jupyter_core.utils import run_sync
+
+    class QuickAsyncClient(AsyncKernelClient):
+        wait_for_ready = _wait_for_ready_quickly
+
+    class QuickBlockingClient(BlockingKernelClient):
+        wait_for_ready = run_sync(_wait_for_ready_quickly)
+
+    return QuickAsyncClient, QuickBlockingClient
+
+
 def _ipc_kernel_manager_class() -> type:
     """A kernel manager talking to the kernel over local IPC sockets instead of TCP.
 
     Local sockets keep report contents off the network and spare the kernel's warning about
-    unencrypted TCP.
+    unencrypted TCP. Its clients get ready without jupyter_client's fixed waits.
     """
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default as trait_default
@@ -874,12 +947,25 @@ def _ipc_kernel_manager_class() -> type:
             # An absolute socket path: the kernel runs in the report's folder, the client here.
             return str(Path(tempfile.gettempdir()) / f"jixiao-kernel-{uuid.uuid4().hex[:12]}")
 
+        @trait_default("client_factory")
+        def _client_factory_default(self) -> type:
+            return _quick_client_classes()[0]
+
     return IPCKernelManager
 
 
+KERNEL_MAX_USES = 25  # departments one kernel runs before a fresh one replaces it
+RESET_CODE = (
+    "import os\n"
+    "os.chdir({cwd!r})  # first: the previous folder has been published (moved) meanwhile\n"
+    "get_ipython().reset(new_session=True)  # jixiao: a clean namespace, cells count from 1\n"
+    "import matplotlib, helpers.report\n"
+    "matplotlib.rcdefaults()\n"
+    "helpers.report.warm_up()"
+)
 WARM_UP_CODE = (
-    "import helpers.report, helpers.explore, helpers.fonts\n"
-    "helpers.fonts.configure_charts()  # jixiao: warm-up before the parameters arrive"
+    "import helpers.report, helpers.explore\n"
+    "helpers.report.warm_up()  # jixiao: warm-up before the parameters arrive"
 )
 
 
@@ -900,6 +986,7 @@ class WarmKernel:
     def __init__(self) -> None:
         self.manager: Any = None
         self.error: BaseException | None = None
+        self.uses = 0  # departments run in this kernel
         self._pid: int | None = None
         self._files: list[str] = []  # connection file and IPC sockets, removed at shutdown
         self._abort = threading.Event()
@@ -910,12 +997,10 @@ class WarmKernel:
             self._thread.start()
 
     def _client(self) -> Any:
-        from jupyter_client.blocking import BlockingKernelClient
-
         # With the manager as parent, "is the kernel alive?" asks the process, not the
         # heartbeat, which has not beaten yet while a cold kernel is still importing: without
         # it a slow start is misread as "Kernel died before replying to kernel_info".
-        client = BlockingKernelClient(parent=self.manager)
+        client = _quick_client_classes()[1](parent=self.manager)
         client.load_connection_info(self.manager.get_connection_info())
         client.start_channels()
         return client
@@ -965,19 +1050,29 @@ class WarmKernel:
     def take(self, cwd: Path) -> Any:
         """Wait for the kernel, move it into ``cwd`` and return its manager.
 
+        A kernel that already ran a department is reset first (:data:`RESET_CODE`): an empty
+        namespace, execution counts from 1, matplotlib's defaults and the report's style.
+
         Raises:
-            BaseException: whatever starting or warming the kernel raised.
+            BaseException: whatever starting, warming or resetting the kernel raised.
         """
         self._thread.join()
         if self.error is None:
+            code = f"import os\nos.chdir({str(cwd)!r})"
             try:
-                self._run(f"import os\nos.chdir({str(cwd)!r})")
+                self._run(RESET_CODE.format(cwd=str(cwd)) if self.uses else code)
             except Exception as exc:
                 self.error = exc
         if self.error is not None:
             self.shutdown()
             raise self.error
+        self.uses += 1
         return self.manager
+
+    @property
+    def is_reusable(self) -> bool:
+        """Whether the kernel can run another department (alive, not worn out)."""
+        return self.manager is not None and self.error is None and self.uses < KERNEL_MAX_USES
 
     def shutdown(self) -> None:
         """Stop the kernel and remove its temporary files (safe to call more than once)."""
@@ -1029,159 +1124,6 @@ class ReportTimeout(Exception):
     """A step of one department took longer than ``timeout_s``."""
 
 
-class PdfWorker:
-    """A separate process that lays out PDFs (WeasyPrint) while the next notebook runs.
-
-    A plain child process (:func:`helpers.pdf.serve`) talking over pipes, not a multiprocessing
-    pool: nothing else (no resource tracker) is started, so stopping it leaves no process
-    behind. It stays in the run's process group; it ignores Ctrl-C and lets the runner stop it.
-    Requests are answered in order; a request not answered within its timeout gets the worker
-    killed and restarted for the ones queued behind it.
-    """
-
-    def __init__(self) -> None:
-        with _deferred():
-            self.scratch = Path(tempfile.mkdtemp(prefix="jixiao-pdf-"))
-            _LIVE.add_path(self.scratch)
-            _LIVE.workers.append(self)
-        self.process: subprocess.Popen[bytes] | None = None
-        self._queue: list[_PdfTask] = []  # sent, not yet answered, oldest first
-        self._buffer = b""
-        self._start()
-
-    def _start(self) -> None:
-        with _deferred():
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", "from helpers.pdf import serve; serve()"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-        self._buffer = b""
-        for task in self._queue:
-            self._send(task)
-
-    def _send(self, task: _PdfTask) -> None:
-        assert self.process is not None and self.process.stdin is not None
-        line = json.dumps({"html": str(task.html), "target": str(task.target)}) + "\n"
-        with contextlib.suppress(BrokenPipeError, OSError):  # a dead worker shows when waited for
-            self.process.stdin.write(line.encode("utf-8"))
-            self.process.stdin.flush()
-
-    def submit(self, document: str, target: Path) -> _PdfTask:
-        """Queue the PDF of ``document`` to be written (atomically) to ``target``."""
-        if self.process is None:
-            self._start()
-        html = self.scratch / f"{uuid.uuid4().hex}.html"
-        html.write_text(document, "utf-8")
-        task = _PdfTask(html, target)
-        self._queue.append(task)
-        self._send(task)
-        return task
-
-    def _read_answer(self, deadline: float) -> dict[str, Any] | None:
-        """The next answer line, or None when the worker is gone; TimeoutError at the deadline."""
-        assert self.process is not None and self.process.stdout is not None
-        fd = self.process.stdout.fileno()
-        while b"\n" not in self._buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    return None
-                self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        try:
-            answer = json.loads(line.decode("utf-8"))
-        except ValueError:
-            return {"ok": False, "error": f"unreadable answer: {line[:200]!r}"}
-        return answer if isinstance(answer, dict) else {"ok": False, "error": repr(answer)}
-
-    def wait(self, task: _PdfTask, timeout: float) -> None:
-        """Wait (at most ``timeout`` seconds) until ``task`` is written.
-
-        Raises:
-            ReportTimeout: not done in time (the worker is restarted for later tasks).
-            RuntimeError: WeasyPrint failed, or the worker died.
-        """
-        deadline = time.monotonic() + timeout
-        while not task.done:
-            if self.process is None:
-                self._start()
-            try:
-                answer = self._read_answer(deadline)
-            except TimeoutError:
-                self._queue.remove(task)
-                self._finish(task, f"PDF timed out after {timeout:g} s")
-                self._restart()
-                raise ReportTimeout(
-                    f"导出 PDF 超过 {timeout:g} 秒（timeout_s），已停止 / "
-                    f"the PDF took longer than {timeout:g} s (timeout_s) and was stopped"
-                ) from None
-            oldest = self._queue.pop(0)
-            if answer is None:
-                code = self.process.poll() if self.process else None
-                self._finish(oldest, f"PDF 进程意外退出 / the PDF worker died (exit code {code})")
-                self._restart()
-            else:
-                self._finish(oldest, None if answer.get("ok") else str(answer.get("error")))
-        if task.error is not None:
-            raise RuntimeError(task.error)
-
-    def _finish(self, task: _PdfTask, error: str | None) -> None:
-        task.done, task.error = True, error
-        with contextlib.suppress(OSError):
-            task.html.unlink()
-
-    def _restart(self) -> None:
-        self._stop_process(kill=True)
-        if self._queue:
-            self._start()
-
-    def _stop_process(self, kill: bool) -> None:
-        with _deferred():
-            process, self.process = self.process, None
-            if process is None:
-                return
-            with contextlib.suppress(OSError):
-                if process.stdin is not None:
-                    process.stdin.close()
-            if not kill:
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    kill = True
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
-
-    def close(self, kill: bool = False) -> None:
-        """Stop the worker: let it finish (stdin closed) or, with ``kill``, terminate it now."""
-        self._stop_process(kill or bool(self._queue))
-        for task in self._queue:
-            self._finish(task, "PDF worker stopped")
-        self._queue.clear()
-        with contextlib.suppress(ValueError):
-            _LIVE.workers.remove(self)
-        _LIVE.remove_path(self.scratch)
-
-
-@dataclass
-class _PdfTask:
-    html: Path
-    target: Path
-    done: bool = False
-    error: str | None = None
-
-
 # -- the pipeline
 
 
@@ -1194,106 +1136,247 @@ class _Job:
     staging: Path
     kernel: WarmKernel
     started: float
-    pdf: _PdfTask | None = None  # while the PDF renders
+    execution: Future[None] | None = None  # while the notebook runs
+    rendering: Future[list[Path]] | None = None  # while the formats are written
+    render_started: float | None = None
+
+
+PARTIAL_SAVE_EVERY_S = 5.0  # a long notebook run is written out this often while it runs
+
+
+@functools.cache
+def _papermill_engine() -> str:
+    """Register papermill's nbclient engine with fewer notebook writes; return its name.
+
+    Papermill writes the whole executed notebook at the start and the end of every cell
+    (about 25 writes of up to 1 MB of JSON for a report, half a second). This engine writes it
+    at the start, every :data:`PARTIAL_SAVE_EVERY_S` seconds while cells run (so a stuck run
+    still leaves its progress on disk), and when the run ends however it ends.
+    """
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    class FewerSaves(NotebookExecutionManager):  # type: ignore[misc]
+        _is_complete = False
+        _last_save = float("-inf")
+
+        def save(self, **kwargs: Any) -> None:
+            now = time.monotonic()
+            if self._is_complete or now - self._last_save >= PARTIAL_SAVE_EVERY_S:
+                self._last_save = now
+                super().save(**kwargs)
+
+        def notebook_complete(self, **kwargs: Any) -> None:
+            self._is_complete = True
+            super().notebook_complete(**kwargs)
+
+    class JixiaoEngine(NBClientEngine):  # type: ignore[misc]
+        @classmethod
+        def execute_notebook(  # type: ignore[no-untyped-def]
+            cls,
+            nb,
+            kernel_name,
+            output_path=None,
+            progress_bar=True,
+            log_output=False,
+            autosave_cell_every=30,
+            **kwargs,
+        ):
+            """Papermill's ``Engine.execute_notebook`` with :class:`FewerSaves`."""
+            nb_man = FewerSaves(
+                nb,
+                output_path=output_path,
+                progress_bar=progress_bar,
+                log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+            )
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register("jixiao", JixiaoEngine)
+    return "jixiao"
+
+
+def render_formats(executed: Path, formats: list[str], folder: Path) -> list[Path]:
+    """Rebuild the report document from an executed notebook and write each format.
+
+    Args:
+        executed: the executed ``report.ipynb``.
+        formats: any of ``html``, ``pdf``, ``docx``.
+        folder: where ``report.<format>`` files go (the staging folder).
+
+    Returns:
+        The files written.
+    """
+    from helpers.render.collect import collect_document
+
+    notebook = json.loads(executed.read_text("utf-8"))
+    document = collect_document(notebook)
+    written = []
+    for fmt in formats:
+        data = _RENDERERS[fmt](document)
+        target = folder / f"report.{fmt}"
+        if isinstance(data, str):
+            target.write_text(data, "utf-8")
+        else:
+            target.write_bytes(data)
+        written.append(target)
+    return written
+
+
+def _html(document: Any) -> str:
+    from helpers.render.html import render_html
+
+    return render_html(document)
+
+
+def _pdf(document: Any) -> bytes:
+    from helpers.render.pdf import render_pdf
+
+    return render_pdf(document)
+
+
+def _docx(document: Any) -> bytes:
+    from helpers.render.docx import render_docx
+
+    return render_docx(document)
+
+
+_RENDERERS: dict[str, Callable[[Any], str | bytes]] = {"html": _html, "pdf": _pdf, "docx": _docx}
+
+
+def _warm_renderers(formats: list[str]) -> None:
+    """Import the renderers (Jinja2, Typst, python-docx) while the first notebook runs."""
+    with contextlib.suppress(Exception):  # a real problem shows again with the first report
+        from helpers.render import collect  # noqa: F401
+
+        if "html" in formats:
+            from helpers.render import html
+
+            html.environment().get_template("report.html.j2")
+        if "pdf" in formats:
+            from helpers.render import pdf  # noqa: F401
+        if "docx" in formats:
+            from helpers.render import docx  # noqa: F401
+
+
+def default_lanes() -> int:
+    """How many notebooks run at once: one per core, at most :data:`MAX_LANES`."""
+    return max(1, min(MAX_LANES, os.cpu_count() or 1))
 
 
 class ReportPipeline:
-    """Render departments one after another with the slow parts overlapped.
+    """Render departments with the slow parts overlapped and the cores in use.
 
-    While department *n*'s PDF is laid out in a worker process, department *n + 1*'s kernel is
-    already warm and its notebook runs; nbconvert and WeasyPrint are imported once per run.
+    Up to ``lanes`` notebooks run at once, each in a kernel of its own that is kept warm and
+    reused (reset) from one department to the next; a department's formats are rendered in a
+    background thread while the next notebooks run. Everything that touches the output (staging
+    folders, publishing, failure records) happens in the calling thread, so a Ctrl-C or SIGTERM
+    finds it either done or not begun; the threads only run notebooks and renderers.
     """
 
-    def __init__(self, params: RunParams, step: Any = None):
+    def __init__(self, params: RunParams, step: Any = None, lanes: int | None = None):
         self.params = params
         self.step = step or (lambda _department, _text: None)
-        self._html_exporter: Any = None
-        self._worker: PdfWorker | None = None
+        self.lanes = lanes or default_lanes()
         self._jobs: list[_Job] = []  # prepared and not yet published or failed
-        self.pdf_worker()  # start the worker now: its imports overlap the first notebook
-        # Import nbconvert and build the exporter in a thread: the main thread mostly waits for
-        # the kernel while the first notebook runs.
-        self._exporter_thread = threading.Thread(target=self.html_exporter, daemon=True)
-        self._exporter_thread.start()
+        self._idle_kernels: list[WarmKernel] = []  # warm and free for the next department
+        self._notebooks = ThreadPoolExecutor(self.lanes, thread_name_prefix="jixiao-notebook")
+        self._renderer = self._new_renderer()
+        self._renderer.submit(_warm_renderers, params.formats)
 
-    # -- resources shared by all departments
-    def html_exporter(self) -> Any:
-        """The shared HTML exporter (created once, in a background thread at start)."""
-        if self._html_exporter is None and threading.current_thread() is not self._exporter_thread:
-            self._exporter_thread.join()
-        if self._html_exporter is None:
-            from helpers.export import ReportHTMLExporter
+    @staticmethod
+    def _new_renderer() -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-render")
 
-            self._html_exporter = ReportHTMLExporter()
-        return self._html_exporter
+    def close(self) -> None:
+        """Stop every kernel; let the threads go once what they run has ended."""
+        for kernel in self._idle_kernels:
+            kernel.shutdown()
+        self._idle_kernels.clear()
+        for job in list(self._jobs):
+            job.kernel.shutdown()
+        # Threads cannot be killed: the kernels they talk to are gone, so a notebook thread
+        # ends within moments, and a render takes about a second. Wait for both (bounded)
+        # before the caller deletes their staging folders.
+        running: list[Future[Any]] = [
+            f for j in self._jobs for f in (j.execution, j.rendering) if f and not f.done()
+        ]
+        if running:
+            wait(running, timeout=RENDER_GRACE_S)
+        self._notebooks.shutdown(wait=False, cancel_futures=True)
+        self._renderer.shutdown(wait=False, cancel_futures=True)
 
-    def pdf_worker(self) -> PdfWorker | None:
-        """The shared PDF worker (started on first use), or None when no PDF is wanted."""
-        if self._worker is None and "pdf" in self.params.formats:
-            self._worker = PdfWorker()
-        return self._worker
-
-    def close(self, kill: bool = False) -> None:
-        """Stop the PDF worker (see :meth:`PdfWorker.close`)."""
-        if self._worker is not None:
-            self._worker.close(kill=kill)
-            self._worker = None
-
-    # -- stages
-    def prepare(self, department: str, kernel: WarmKernel | None = None) -> _Job:
-        """Make the staging folder; start warming a kernel unless one is given."""
+    # -- stages, all in the calling thread except the two ``submit``s
+    def prepare(self, department: str) -> _Job:
+        """Make the staging folder and give the department a kernel (a warm one if free)."""
         final = self.params.output_dir / str(self.params.fiscal_year) / department
         final.parent.mkdir(parents=True, exist_ok=True)
         with _deferred():
             staging = Path(tempfile.mkdtemp(prefix=f".{department}.partial-", dir=final.parent))
             _LIVE.add_path(staging)
         staging.chmod(paths.shared_mode(0o777))
-        job = _Job(department, final, staging, kernel or WarmKernel(), time.perf_counter())
+        kernel = self._idle_kernels.pop() if self._idle_kernels else WarmKernel()
+        job = _Job(department, final, staging, kernel, time.perf_counter())
         self._jobs.append(job)
         return job
 
-    def execute(self, job: _Job) -> None:
-        """Run the notebook and write the HTML; start the PDF in the worker."""
-        import nbformat
-        import papermill
-
-        executed = job.staging / REPORT_NOTEBOOK
+    def start_notebook(self, job: _Job) -> None:
+        """Run the department's notebook in a notebook thread."""
         self.step(job.department, "执行 notebook")
-        try:
-            manager = job.kernel.take(job.staging)
-            papermill.execute_notebook(
-                str(self.params.notebook),
-                str(executed),
-                parameters={
-                    **self.params.notebook_parameters,
-                    "fiscal_year": self.params.fiscal_year,
-                    "department": job.department,
-                    "data_dir": str(self.params.data_dir),
-                    "charts_dir": "charts",
-                },
-                kernel_name=paths.KERNEL_NAME,
-                km=manager,
-                cwd=str(job.staging),
-                progress_bar=False,
-                log_output=False,
-                execution_timeout=self.params.timeout_s,
-            )
-        finally:
-            job.kernel.shutdown()
-        nb = nbformat.read(executed, as_version=4)
-        self.step(job.department, "导出 HTML")
-        document, _ = self.html_exporter().from_notebook_node(nb)
-        if "html" in self.params.formats:
-            (job.staging / "report.html").write_text(document, "utf-8")
-        worker = self.pdf_worker()
-        if worker is not None:
-            self.step(job.department, "导出 PDF")
-            job.pdf = worker.submit(document, job.staging / "report.pdf")
+        with _deferred():
+            job.execution = self._notebooks.submit(execute_notebook, self.params, job)
+            _LIVE.work.append(job.execution)
 
-    def finish(self, job: _Job) -> DepartmentOutcome:
-        """Wait for the PDF and publish the folder."""
-        if job.pdf is not None and self._worker is not None:
-            self._worker.wait(job.pdf, self.params.timeout_s)
+    def notebook_done(self, job: _Job) -> None:
+        """The notebook ran: keep its kernel for another department, render in the background.
+
+        Raises:
+            BaseException: what running the notebook raised (its kernel is then stopped).
+        """
+        assert job.execution is not None
+        error = job.execution.exception()
+        if error is not None:
+            job.kernel.shutdown()  # stuck, dead or mid-cell: never reused
+            raise error
+        if job.kernel.is_reusable:
+            self._idle_kernels.append(job.kernel)
+        else:
+            job.kernel.shutdown()
+        self.step(job.department, f"导出 {'、'.join(f.upper() for f in self.params.formats)}")
+        self._submit_render(job)
+
+    def _submit_render(self, job: _Job) -> None:
+        with _deferred():
+            if job.rendering is not None:
+                with contextlib.suppress(ValueError):
+                    _LIVE.work.remove(job.rendering)
+            job.render_started = None
+            job.rendering = self._renderer.submit(_render_job, job, self.params.formats)
+            _LIVE.work.append(job.rendering)
+
+    def _replace_renderer(self) -> None:
+        """Leave a stuck render thread behind; renders queued behind it move to a new one."""
+        stuck, self._renderer = self._renderer, self._new_renderer()
+        for job in self._jobs:
+            if job.rendering is not None and job.rendering.cancel():
+                self._submit_render(job)
+        stuck.shutdown(wait=False, cancel_futures=True)
+
+    def publish(self, job: _Job) -> DepartmentOutcome:
+        """The formats are written: publish the folder.
+
+        Raises:
+            BaseException: what rendering raised.
+        """
+        assert job.rendering is not None
+        error = job.rendering.exception()
+        if error is not None:
+            raise error
         _publish(job.staging, job.final)
         self._forget(job)
         files = sorted(p for p in job.final.rglob("*") if p.is_file())
@@ -1303,7 +1386,6 @@ class ReportPipeline:
 
     def fail(self, job: _Job, exc: BaseException) -> DepartmentOutcome:
         """Keep the evidence beside the previous report, which stays untouched."""
-        job.kernel.shutdown()
         executed = job.staging / REPORT_NOTEBOOK
         message = _describe_failure(exc, executed, self.params.timeout_s)
         with _deferred():
@@ -1316,59 +1398,107 @@ class ReportPipeline:
 
     def _forget(self, job: _Job) -> None:
         """The job is over: delete its staging folder (gone already once published)."""
+        for future in (job.execution, job.rendering):
+            with contextlib.suppress(ValueError):
+                _LIVE.work.remove(future)  # type: ignore[arg-type]
         _LIVE.remove_path(job.staging)
         with contextlib.suppress(ValueError):
             self._jobs.remove(job)
 
+    def _overdue(self, job: _Job) -> bool:
+        started = job.render_started
+        return started is not None and time.monotonic() - started > self.params.timeout_s
+
+    def _step_forward(self, job: _Job) -> DepartmentOutcome | None:
+        """Move a job whose thread finished one stage on; its outcome once it has one."""
+        try:
+            if job.rendering is None:
+                self.notebook_done(job)
+                return None
+            if not job.rendering.done():  # overdue
+                self._replace_renderer()
+                raise ReportTimeout(
+                    f"导出超过 {self.params.timeout_s} 秒 / rendering took longer than "
+                    f"{self.params.timeout_s} s"
+                )
+            return self.publish(job)
+        except Exception as exc:
+            return self.fail(job, exc)
+
     def run(
         self, departments: list[str], report: Any = None, first_kernel: WarmKernel | None = None
     ) -> list[DepartmentOutcome]:
-        """Render ``departments`` in order; ``report(outcome)`` is called as each finishes.
+        """Render ``departments``; ``report(outcome)`` is called as each finishes.
 
-        ``first_kernel`` is a kernel already warming, used for ``departments[0]``. However this
-        ends (an interrupt included), no kernel, worker or staging folder of the run is left.
+        ``first_kernel`` is a kernel already warming, used first. However this ends (an
+        interrupt included), no kernel, thread work or staging folder of the run is left.
         """
         report = report or (lambda _outcome: None)
+        if first_kernel is not None:
+            self._idle_kernels.append(first_kernel)
+        waiting = list(reversed(departments))
         outcomes: list[DepartmentOutcome] = []
-        pending: _Job | None = None
-        completed = False
         try:
-            upcoming = self.prepare(departments[0], first_kernel) if departments else None
-            for index in range(len(departments)):
-                job = upcoming
-                assert job is not None
-                upcoming = None
-                try:
-                    self.execute(job)
-                except Exception as exc:
-                    outcome = self.fail(job, exc)
-                    outcomes.append(outcome)
-                    report(outcome)
-                    job = None
-                if index + 1 < len(departments):
-                    upcoming = self.prepare(departments[index + 1])
-                if pending is not None:
-                    outcomes.append(self._finish_or_fail(pending))
-                    report(outcomes[-1])
-                pending = job
-            if pending is not None:
-                outcomes.append(self._finish_or_fail(pending))
-                report(outcomes[-1])
-            completed = True
+            while waiting or self._jobs:
+                while waiting and self._free_lanes() > 0:
+                    self.start_notebook(self.prepare(waiting.pop()))
+                for job in self._ready_jobs():
+                    outcome = self._step_forward(job)
+                    if outcome is not None:
+                        outcomes.append(outcome)
+                        report(outcome)
         finally:
-            if first_kernel is not None:
-                first_kernel.shutdown()  # a no-op once used; needed if its job was never made
+            self.close()
             for job in list(self._jobs):
-                job.kernel.shutdown()
                 self._forget(job)
-            self.close(kill=not completed)
         return outcomes
 
-    def _finish_or_fail(self, job: _Job) -> DepartmentOutcome:
-        try:
-            return self.finish(job)
-        except Exception as exc:
-            return self.fail(job, exc)
+    def _free_lanes(self) -> int:
+        busy = sum(1 for j in self._jobs if j.rendering is None)
+        return self.lanes - busy
+
+    def _ready_jobs(self) -> list[_Job]:
+        """Wait until some thread finished (or a render is overdue); those jobs, in order."""
+        futures: dict[Future[Any], _Job] = {
+            f: job
+            for job in self._jobs
+            for f in ((job.rendering,) if job.rendering is not None else (job.execution,))
+            if f is not None
+        }
+        done, _ = wait(futures, timeout=1.0, return_when=FIRST_COMPLETED)
+        ready = [futures[f] for f in done]
+        ready += [j for j in self._jobs if j not in ready and self._overdue(j)]
+        return sorted(ready, key=self._jobs.index)
+
+
+def _render_job(job: _Job, formats: list[str]) -> list[Path]:
+    """Write a department's formats (a render thread); its timeout counts from here."""
+    job.render_started = time.monotonic()
+    return render_formats(job.staging / REPORT_NOTEBOOK, formats, job.staging)
+
+
+def execute_notebook(params: RunParams, job: _Job) -> None:
+    """Run one department's notebook with papermill in its kernel (a notebook thread)."""
+    import papermill
+
+    manager = job.kernel.take(job.staging)
+    papermill.execute_notebook(
+        str(params.notebook),
+        str(job.staging / REPORT_NOTEBOOK),
+        parameters={
+            **params.notebook_parameters,
+            "fiscal_year": params.fiscal_year,
+            "department": job.department,
+            "data_dir": str(params.data_dir),
+            "charts_dir": "charts",
+        },
+        kernel_name=paths.KERNEL_NAME,
+        km=manager,  # already in job.staging; papermill's cwd= would chdir this whole process
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=params.timeout_s,
+        engine_name=_papermill_engine(),
+    )
 
 
 def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentOutcome]]:
@@ -1463,5 +1593,5 @@ def _print_summary(console: Any, total: int, outcomes: list[DepartmentOutcome]) 
         console.print(f"  - {escape(o.department)}：{kind}：{escape(first_line)}")
     for o in ok:
         for f in o.files:
-            if f.suffix in {".html", ".pdf"}:
+            if f.suffix in {".html", ".pdf", ".docx"}:
                 print(f)

@@ -49,7 +49,7 @@ BAD_PARAMS = [
     ),
     BadParams(
         "mistyped-format",
-        "fiscal_year: 2021\nformats: docx\n",
+        "fiscal_year: 2021\nformats: odt\n",
         (),
         ("formats",),
     ),

@@ -1,4 +1,4 @@
-"""A batch where one department's notebook fails at run time.
+"""A batch where one department's notebook fails at run time and another's kernel dies.
 
 The failure is made in the notebook, not the data (data that passes validation but breaks a
 cell would be a bug to fix, not a fixture): a tmp copy of report.ipynb declares one extra
@@ -19,9 +19,11 @@ from helpers.cli import main
 
 pytestmark = pytest.mark.integration
 
-FAILING = "失败局"  # sorts first: the good department runs after the failure
+FAILING = "失败局"  # sorts first: the others run after the failure
+CRASHING = "崩溃局"  # sorts second: its kernel dies; the good department needs a new one
 GOOD = "正常局"
 FAILING_CELL = 'if department == fail_for:\n    raise RuntimeError("故意失败 / deliberate failure")'
+CRASHING_CELL = "if department == crash_for:\n    import os\n\n    os._exit(9)"
 OLD_REPORT = "<html><body>上一次的报告 / the previous report</body></html>"
 
 
@@ -29,10 +31,12 @@ def _failing_notebook(folder: Path) -> None:
     nb = nbformat.read(paths.NOTEBOOKS_DIR / "report.ipynb", as_version=4)
     parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     parameters.source += '\nfail_for: str = ""  # 测试用：此部门的报告在运行时出错'
+    parameters.source += '\ncrash_for: str = ""  # 测试用：此部门的内核在运行时退出'
     build = next(i for i, c in enumerate(nb.cells) if "build_report(" in c.source)
-    cell = nbformat.v4.new_code_cell(FAILING_CELL)
-    cell["id"] = "deliberate-failure"
-    nb.cells.insert(build + 1, cell)
+    for n, source in enumerate((CRASHING_CELL, FAILING_CELL)):
+        cell = nbformat.v4.new_code_cell(source)
+        cell["id"] = f"deliberate-failure-{n}"
+        nb.cells.insert(build + 1, cell)
     folder.mkdir()
     nbformat.write(nb, folder / "report.ipynb")
 
@@ -40,7 +44,7 @@ def _failing_notebook(folder: Path) -> None:
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory, support: ModuleType):  # type: ignore[no-untyped-def]
     root = tmp_path_factory.mktemp("batch")
-    for name in (FAILING, GOOD):
+    for name in (FAILING, CRASHING, GOOD):
         support.copy_seed(root / "data", department=name)
     _failing_notebook(root / "notebooks")
     out = root / "out"
@@ -49,7 +53,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory, support: ModuleType):  # typ
     (previous / "report.html").write_text(OLD_REPORT, "utf-8")
     params = support.write_params(
         root / "params.yaml",
-        f"fiscal_year: 2021\nformats: [html, pdf]\ndata_dir: {root / 'data'}\nfail_for: {FAILING}\n",
+        f"fiscal_year: 2021\nformats: [html, pdf]\ndata_dir: {root / 'data'}\nfail_for: {FAILING}\n"
+        f"crash_for: {CRASHING}\n",
     )
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(paths, "NOTEBOOKS_DIR", root / "notebooks")
@@ -99,16 +104,25 @@ def test_failing_department_gets_the_evidence(batch) -> None:  # type: ignore[no
 
 def test_no_partial_folders_are_left(batch, support: ModuleType) -> None:  # type: ignore[no-untyped-def]
     _, _, year = batch
-    assert sorted(p.name for p in year.iterdir()) == sorted([FAILING, GOOD]), support.files_under(
-        year
+    assert sorted(p.name for p in year.iterdir()) == sorted([FAILING, CRASHING, GOOD]), (
+        support.files_under(year)
     )
 
 
 def test_summary_names_the_failed_department(batch) -> None:  # type: ignore[no-untyped-def]
     _, output, year = batch
-    assert "成功 1 个，失败 1 个" in output
-    summary = output[output.index("成功 1 个，失败 1 个") :]
-    assert FAILING in summary
+    assert "成功 1 个，失败 2 个" in output
+    summary = output[output.index("成功 1 个，失败 2 个") :]
+    assert FAILING in summary and CRASHING in summary
     assert "运行失败" in summary
     assert str(year / GOOD / "report.html") in output, "the written files are listed"
     assert str(year / FAILING / "report.html") not in output
+
+
+def test_a_dead_kernel_fails_only_its_department(batch) -> None:  # type: ignore[no-untyped-def]
+    _, output, year = batch
+    crashed = year / CRASHING
+    assert not (crashed / "report.html").exists()
+    message = (crashed / "report.error.txt").read_text("utf-8")
+    assert "内核" in message or "kernel" in message.lower(), message
+    assert (year / GOOD / "report.html").is_file(), output

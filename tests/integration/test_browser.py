@@ -77,3 +77,34 @@ def test_project_names_do_not_run_in_chromium(
     dom = chromium.dump_dom(hostile_report, tmp_path)
     assert "&lt;img src=x onerror=alert(1)&gt;" in dom, "the name is shown as text"
     assert not MARKED_RE.search(dom), "a project name ran as script in the browser"
+
+
+def test_at_phone_width_tables_scroll_in_their_box_and_the_page_does_not(  # type: ignore[no-untyped-def]
+    fy2021_report, chromium, tmp_path: Path
+) -> None:
+    # Headless Chromium's window is at least 500 px wide, so the report goes into a 390 px
+    # wide same-origin frame (srcdoc) of a test-only page whose script measures it after
+    # layout (the report itself has no script): how wide the page gets, and how many tables
+    # are wider than their box (they scroll inside it).
+    import html as html_lib
+
+    report = fy2021_report.html_path.read_text("utf-8")
+    probe = (
+        f'<iframe id="phone" width="390" height="844" srcdoc="{html_lib.escape(report)}"></iframe>'
+        "<script>document.getElementById('phone').addEventListener('load', (e) => {"
+        "const doc = e.target.contentDocument;"
+        "const page = doc.documentElement.scrollWidth;"
+        "const wide = [...doc.querySelectorAll('.table-wrap')]"
+        ".filter(w => w.scrollWidth > w.clientWidth).length;"
+        "document.body.setAttribute('data-probe', page + ' ' + wide);});</script>"
+    )
+    copy = tmp_path / "phone.html"
+    copy.write_text(f"<!DOCTYPE html><html><body>{probe}</body></html>", "utf-8")
+    done = chromium._run(
+        copy, tmp_path, "--window-size=800,900", "--virtual-time-budget=5000", "--dump-dom"
+    )
+    found = re.search(r'data-probe="(\d+) (\d+)"', done.stdout.decode("utf-8", "replace"))
+    assert found, "the probe did not run"
+    page_width, scrolling_tables = int(found.group(1)), int(found.group(2))
+    assert page_width <= 390, f"the page is {page_width} px wide at a 390 px viewport"
+    assert scrolling_tables >= 1, "wide tables should scroll inside their box"

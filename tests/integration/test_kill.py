@@ -45,8 +45,7 @@ MOMENT_WAIT = 120  # seconds to reach a moment of the run on a slow machine
 MARKERS = {
     "validate": "校验",
     "notebook": "执行 notebook",
-    "html": "导出 HTML",
-    "pdf": "导出 PDF",
+    "export": "导出 HTML",
 }
 
 
@@ -248,11 +247,11 @@ class Kill:
 
 
 KILLS = [
-    Kill(signal.SIGTERM, "validate", 0.0, group=False),  # kernel and PDF worker starting
+    Kill(signal.SIGTERM, "validate", 0.0, group=False),  # kernel starting
     Kill(signal.SIGINT, "notebook", 2.0, group=True),  # a cell running in the kernel
-    Kill(signal.SIGTERM, "html", 0.0, group=False),  # nbconvert in the runner
-    Kill(signal.SIGINT, "pdf", 0.5, group=True),  # WeasyPrint in the worker
-    Kill(signal.SIGTERM, "pdf", 1.0, group=True),  # SIGTERM reaches the worker too
+    Kill(signal.SIGTERM, "export", 0.0, group=False),  # the render thread starting
+    Kill(signal.SIGINT, "export", 0.15, group=True),  # HTML, PDF and Word being written
+    Kill(signal.SIGTERM, "export", 0.3, group=True),
 ]
 
 

@@ -153,3 +153,11 @@ def seed_workbook(seed_dataset: Dataset, tmp_path_factory: pytest.TempPathFactor
 def seed_copy(tmp_path: Path) -> Path:
     """A writable copy of the seed folder (break one thing in it)."""
     return Path(shutil.copytree(SEED_DIR, tmp_path / "高新区科技局"))
+
+
+@pytest.fixture(scope="session")
+def seed_document():  # type: ignore[no-untyped-def]
+    """The seed's whole report as a document model, built once."""
+    from helpers.report import build_document
+
+    return build_document(2021, "高新区科技局")

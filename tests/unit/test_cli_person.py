@@ -12,7 +12,7 @@ from helpers.cli import main
     [
         (["score"], "缺少参数：path"),
         (["frobnicate"], "参数 command 的值 'frobnicate' 无效"),
-        (["report", "--format", "docx"], "参数 --format 的值 'docx' 无效"),
+        (["report", "--format", "odt"], "参数 --format 的值 'odt' 无效"),
         (["report", "--year", "二〇二一"], "参数 --year 的值 '二〇二一' 不是有效的 int"),
         (["score", "x", "--json", "--csv", "a.csv"], "参数 --csv 不能与 --json 同时使用"),
         (["validate", "x", "--what"], "无法识别的参数：--what"),

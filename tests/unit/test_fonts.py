@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from matplotlib import font_manager
 
-from helpers import fonts, pdf
+from helpers import fonts
 
 
 def test_configure_charts_picks_a_cjk_font_and_turns_off_unicode_minus() -> None:
@@ -62,17 +62,4 @@ def test_missing_font_gives_the_install_command(monkeypatch: pytest.MonkeyPatch)
         fonts.find_cjk_font.cache_clear()
 
 
-def test_pip_only_machine_declares_the_bundled_font_for_the_pdf(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    bundled = tmp_path / "NotoSansCJKsc-Regular.otf"
-    bundled.write_bytes(b"")
-    monkeypatch.setattr(pdf, "_fontconfig_cjk_files", lambda: [])
-    monkeypatch.setattr(pdf, "bundled_font_files", lambda: [bundled])
-    pdf.fallback_font_css.cache_clear()
-    try:
-        css = pdf.fallback_font_css()
-        assert '@font-face { font-family: "Noto Sans CJK SC"' in css
-        assert bundled.as_uri() in css
-    finally:
-        pdf.fallback_font_css.cache_clear()
+# The bundled font's way into the PDF: tests/unit/test_render_pdf.py (link_fonts).

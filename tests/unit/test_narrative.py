@@ -83,7 +83,9 @@ def test_unmet_indicators_are_stated_as_unmet_and_listed_under_problems(report: 
     unmet = {"KJ10": "引进港澳台项目数量", "JG04": "开展金融风险防控专题讲座数量"}
     for project_id, name in unmet.items():
         assert f"预期绩效目标中{name}（" in paragraph(report, project_id)
-    problems = report.problems_html()
+    problems = "".join(
+        " ".join(getattr(b, "items", [])) + getattr(b, "text", "") for b in report.problems_blocks()
+    )
     assert "引进港澳台项目数量未完成，目标4个，实际0个" in problems
     assert "开展金融风险防控专题讲座数量未完成，目标4次，实际1次，偏差原因：受疫情影响" in problems
 

@@ -148,42 +148,47 @@ def test_the_script_writes_into_an_output_folder(tmp_path: Path) -> None:
 
 
 def test_tags_the_notebooks_use_are_known_to_the_exporter() -> None:
-    from helpers.export import ReportHTMLExporter
+    from helpers.render.collect import HIDE_CELL_TAG
 
-    tag_remover = next(
-        p
-        for p in ReportHTMLExporter()._preprocessors
-        if type(p).__name__ == "TagRemovePreprocessor"
-    )
-    assert tag_remover.enabled
-    known = {"parameters", "injected-parameters", *tag_remover.remove_cell_tags}
+    known = {"parameters", "injected-parameters", HIDE_CELL_TAG}
     for path in NOTEBOOKS:
         for cell in nbformat.read(path, as_version=4).cells:
             unknown = set(cell.metadata.get("tags", [])) - known
             assert not unknown, f"{path.name}: tags {unknown} mean nothing to the exporter"
 
 
-def test_export_leaves_out_hidden_cells_and_stderr() -> None:
+def test_export_keeps_report_blocks_and_markdown_and_leaves_out_the_rest() -> None:
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 
+    from helpers.document import MIMETYPE, Paragraph, blocks_to_bundle
     from helpers.export import ReportHTMLExporter
-    from helpers.markup import HIDE_CELL_TAG
+    from helpers.render.collect import HIDE_CELL_TAG
+
+    def block_output(text: str):  # type: ignore[no-untyped-def]
+        return new_output(
+            "display_data",
+            data={"text/html": f"<p>{text}</p>", MIMETYPE: blocks_to_bundle([Paragraph(text)])},
+        )
 
     nb = nbformat.read(NOTEBOOKS_DIR / "report.ipynb", as_version=4)
     assert HIDE_CELL_TAG in nb.cells[0].metadata.get("tags", [])
-    hidden_code = new_code_cell("print('x')", metadata={"tags": [HIDE_CELL_TAG]})
-    hidden_code.outputs = [new_output("stream", name="stdout", text="HIDDEN-OUTPUT\n")]
-    shown = new_code_cell("print('y')")
+    hidden_code = new_code_cell("x", metadata={"tags": [HIDE_CELL_TAG]})
+    hidden_code.outputs = [block_output("HIDDEN-BLOCK")]
+    shown = new_code_cell("y")
     shown.outputs = [
         new_output("stream", name="stderr", text="STDERR-PROGRESS\n"),
-        new_output("stream", name="stdout", text="SHOWN-OUTPUT\n"),
+        new_output("stream", name="stdout", text="WORKING-PRINT\n"),
+        block_output("SHOWN-BLOCK"),
     ]
-    nb.cells += [hidden_code, shown, new_markdown_cell("SHOWN-MARKDOWN")]
+    nb.cells += [hidden_code, shown, new_markdown_cell("## 五、其他\n\nSHOWN-**MARKDOWN**")]
     before = nbformat.writes(nb)
 
-    document, _ = ReportHTMLExporter().from_notebook_node(nb)
+    document, resources = ReportHTMLExporter().from_notebook_node(nb)
 
-    assert "SHOWN-MARKDOWN" in document and "SHOWN-OUTPUT" in document
+    assert resources["output_extension"] == ".html"
+    assert "SHOWN-BLOCK" in document and "SHOWN-MARKDOWN" in document
+    assert '<h2 id="sec-1">五、其他</h2>' in document
     assert "本 notebook 生成一个部门" not in document  # the hidden markdown cell
-    assert "HIDDEN-OUTPUT" not in document and "STDERR-PROGRESS" not in document
+    for absent in ("HIDDEN-BLOCK", "STDERR-PROGRESS", "WORKING-PRINT"):
+        assert absent not in document
     assert nbformat.writes(nb) == before, "the exporter changed the caller's notebook"

@@ -411,7 +411,7 @@ def test_odd_and_even_footers_carry_page_fields(word):
 def test_contents_is_a_toc_field_and_fields_update_on_open(word):
     body = word.element.body
     instructions = _instructions(body)
-    assert 'TOC \\o "1-3" \\h \\z \\u' in instructions
+    assert 'TOC \\o "1-2" \\h \\z \\u' in instructions
     assert 'TOC \\h \\z \\c "图"' in instructions
     assert 'TOC \\h \\z \\c "表"' in instructions
     text = "\n".join(p.text for p in word.paragraphs)

@@ -1,97 +1,52 @@
-"""Report assembly: numbered figures and tables, saved charts, escaping of data text."""
+"""The report document built from the seed: structure, numbering, contents, saved charts."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers.export import add_table_of_contents
-from helpers.markup import TOC_SLOT
+from helpers.document import Contents, Figure, Heading, ItemList, Paragraph, Table, blocks_to_bundle
 from helpers.paths import get_dataset_dir
-from helpers.report import Report, build_report
+from helpers.report import Report, build_report, run_lengths, table_from_frame
 
 SEED = get_dataset_dir(2021, "高新区科技局")
-SECTIONS = (
-    "title_html",
-    "overview_html",
-    "organization_html",
-    "progress_html",
-    "problems_html",
-    "next_steps_html",
-    "risks_html",
-    "project_tables_html",
-)
-
-
-def render_all(report: Report) -> str:
-    return "".join(getattr(report, name)() for name in SECTIONS)
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, str]:
-    charts = tmp_path_factory.mktemp("charts")
-    report = build_report(2021, "高新区科技局", charts_dir=charts)
-    return report, render_all(report)
+def seed_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    report = build_report(2021, "高新区科技局", charts_dir=tmp_path_factory.mktemp("charts"))
+    report.document()
+    return report
 
 
-def test_figures_are_numbered_and_captioned_as_the_data_implies(rendered) -> None:
-    report, html = rendered
-    captions = re.findall(r'<figcaption id="fig-(\d+)">(.*?)</figcaption>', html)
-    categories = list(report.result.categories["category"])
-    assert len(captions) == 3 + len(categories) == 7
-    assert [int(n) for n, _ in captions] == list(range(1, 8))
-    assert captions[0][1] == "图1 各类别项目预算（万元）"
-    assert captions[1][1] == "图2 各项目自评得分与等级区间"
-    assert captions[2][1] == "图3 各项目预算执行率"
-    for (n, caption), category in zip(captions[3:], categories, strict=True):
-        assert caption == f"图{n} {category}类项目指标完成情况（实际/目标）"
-    assert html.count('src="data:image/png;base64,') == 7
+def test_figures_are_numbered_and_captioned_as_the_data_implies(seed_report: Report) -> None:
+    outline = seed_report.as_document().outline()
+    categories = list(seed_report.result.categories["category"])
+    labels = [e.label for e in outline.figures]
+    assert len(labels) == 3 + len(categories) == 7
+    assert labels[:3] == ["图1 各类别项目预算（万元）", "图2 各项目自评得分与等级区间", "图3 各项目预算执行率"]
+    for n, (label, category) in enumerate(zip(labels[3:], categories, strict=True), start=4):
+        assert label == f"图{n} {category}类项目指标完成情况（实际/目标）"
+    assert [e.anchor for e in outline.figures] == [f"fig-{n}" for n in range(1, 8)]
 
 
-def test_tables_are_numbered_one_summary_plus_one_per_project(rendered) -> None:
-    report, html = rendered
-    captions = re.findall(r'<caption id="tab-(\d+)">(.*?)</caption>', html)
-    names = list(report.result.projects["name"])
-    assert len(captions) == 1 + len(names) == 21
-    assert captions[0][1] == "表1 项目预算、执行率与自评得分"
-    for (n, caption), name in zip(captions[1:], names, strict=True):
-        assert caption == f"表{n} {name}绩效自评表"
+def test_tables_are_numbered_one_summary_plus_one_form_per_project(seed_report: Report) -> None:
+    outline = seed_report.as_document().outline()
+    names = list(seed_report.result.projects["name"])
+    labels = [e.label for e in outline.tables]
+    assert len(labels) == 1 + len(names) == 21
+    assert labels[0] == "表1 项目预算、执行率与自评得分"
+    for n, (label, name) in enumerate(zip(labels[1:], names, strict=True), start=2):
+        assert label == f"表{n} {name}绩效自评表"
 
 
-def test_every_chart_is_saved_as_png_and_svg_named_after_its_content(rendered) -> None:
-    report, _ = rendered
-    saved = sorted(p.name for p in report.saved_charts)
-    assert len(saved) == 14
-    folder = report.charts_dir
-    assert folder is not None
-    assert (folder / "图4_科技创新发展类项目指标完成情况_实际_目标.png").stat().st_size > 10_000
-    svg = (folder / "图1_各类别项目预算_万元.svg").read_text("utf-8")
-    assert "<svg" in svg and "生物医药" in svg  # text kept as text, reusable in Word
-
-
-def test_table_of_contents_lists_sections_figures_and_tables(rendered) -> None:
-    _, html = rendered
-    document = add_table_of_contents(f"<main>{html}</main>")
-    assert TOC_SLOT not in document
-    toc = document[document.index('<nav class="toc">') : document.index("</nav>")]
-    for entry in (
-        "一、组织开展情况",
-        "二、工作进展成效",
-        "三、存在问题及原因",
-        "附件1 风险提示",
-        "图7 生物医药类项目指标完成情况（实际/目标）",
-        "表21 ",
-    ):
-        assert entry in toc
-
-
-def test_sections_follow_the_official_structure(rendered) -> None:
-    _, html = rendered
-    order = [
-        "<h1>科技局2021年度绩效自评工作报告</h1>",
+def test_contents_lists_sections_in_the_official_order(seed_report: Report) -> None:
+    doc = seed_report.as_document()
+    assert sum(isinstance(b, Contents) for b in doc.blocks) == 1
+    sections = [e.label for e in doc.outline().sections]
+    assert sections == [
         "绩效概览",
         "一、组织开展情况",
         "二、工作进展成效",
@@ -101,36 +56,95 @@ def test_sections_follow_the_official_structure(rendered) -> None:
         "（四）扶持生物医药产业发展方面",
         "三、存在问题及原因",
         "四、下步工作思路和工作建议",
-        "高新区科技局",
-        "2021年4月29日",
         "附件1 风险提示",
         "附件2 项目支出绩效自评表",
     ]
-    positions = [html.index(marker) for marker in order]
-    assert positions == sorted(positions)
+    title = doc.blocks[0]
+    assert isinstance(title, Heading) and title.level == 1
+    assert title.text == "科技局2021年度绩效自评工作报告" == doc.title
+    signature = [b.text for b in doc.blocks if isinstance(b, Paragraph) and b.style == "signature"]
+    assert signature == ["高新区科技局", "2021年4月29日"]
 
 
-def test_text_from_data_is_escaped_everywhere(tmp_path: Path) -> None:
+def test_the_self_evaluation_form_merges_levels_and_keeps_money_precision(
+    seed_report: Report,
+) -> None:
+    doc = seed_report.as_document()
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    form = next(t for t in tables if t.caption == "创新型孵化器建设扶持资金项目绩效自评表")
+    indicators = tables[tables.index(form) + 1]
+    assert indicators.caption == "" and indicators.style == "form"
+    assert [c.text for c in indicators.head[0]][:3] == ["一级指标", "二级指标", "三级指标"]
+    texts = [c.text for row in form.body for c in row]
+    assert "681.5307" in texts  # 万元 with all four decimals
+    grid = indicators.grid()
+    assert all(max(col + c.colspan for col, c in row) <= 9 for row in grid)
+    first_level = [c for row in indicators.body for c in row if c.text in ("产出指标", "产出")]
+    assert first_level and first_level[0].rowspan > 1  # 一级指标 merged over its rows
+    statuses = {c.text for row in indicators.body for c in row if c.style.startswith("status-")}
+    assert "未达成" in statuses
+
+
+def test_every_chart_is_saved_as_svg_named_after_its_content(seed_report: Report) -> None:
+    saved = sorted(p.name for p in seed_report.saved_charts)
+    assert len(saved) == 7
+    folder = seed_report.charts_dir
+    assert folder is not None
+    svg = (folder / "图1_各类别项目预算_万元.svg").read_text("utf-8")
+    assert "<svg" in svg and "生物医药" in svg  # text kept as text, reusable in Word
+    figure = next(b for b in seed_report.blocks if isinstance(b, Figure))
+    assert figure.svg == svg
+
+
+def test_the_model_holds_no_markup_and_round_trips_through_json(seed_report: Report) -> None:
+    import json
+
+    from helpers.document import blocks_from_bundle
+
+    bundle = json.loads(json.dumps(blocks_to_bundle(seed_report.blocks), ensure_ascii=False))
+    assert blocks_from_bundle(bundle) == seed_report.blocks
+    for block in seed_report.blocks:
+        if isinstance(block, (Paragraph, Heading)):
+            assert "<" not in block.text or "&lt;" not in block.text
+            assert "<p" not in block.text and "<h" not in block.text
+
+
+def test_run_lengths_merge_only_consecutive_equal_keys() -> None:
+    assert run_lengths([]) == []
+    assert run_lengths(["a"]) == [1]
+    assert run_lengths(["a", "a", "b", "b", "b", "a"]) == [2, 0, 3, 0, 0, 1]
+
+
+def test_an_analysts_table_keeps_text_and_numbers_as_written() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"项目": ["=1+1", "<b>"], "预算（万元）": [681.5307, 12.0]})
+    table = table_from_frame(frame, "自定义表")
+    assert [[c.text for c in row] for row in table.body] == [["=1+1", "681.5307"], ["<b>", "12"]]
+    assert [c.is_numeric for c in table.head[0]] == [False, True]
+
+
+def test_empty_sections_are_noted_or_omitted(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(SEED, data / "2021" / "高新区科技局")
-    projects = data / "2021" / "高新区科技局" / "projects.csv"
-    text = projects.read_text("utf-8")
-    evil = "<img src=x onerror=alert(1)>"
-    text = text.replace("科学技术奖奖励项目", evil, 1)
-    text = text.replace("有效提高了企业自主创新能力", "<script>alert(2)</script>", 1)
-    projects.write_text(text, "utf-8")
-    report = build_report(2021, "高新区科技局", data_dir=data)
-    html = render_all(report)
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert "<img src=x" not in html
-    assert "<script" not in html
-    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
-    # The PDF shows the name as text too (laid out from the same escaped HTML).
-    from pypdf import PdfReader
+    dept = data / "2021" / "高新区科技局" / "department.yaml"
+    text = dept.read_text("utf-8")
+    import yaml
 
-    from helpers.pdf import html_to_pdf
+    info = yaml.safe_load(text)
+    info.setdefault("sections", {})["next_steps"] = ""
+    dept.write_text(yaml.safe_dump(info, allow_unicode=True), "utf-8")
+    noted = build_report(2021, "高新区科技局", data_dir=data).next_steps_blocks()
+    assert noted[0] == Heading("四、下步工作思路和工作建议", 2)
+    assert isinstance(noted[1], Paragraph) and noted[1].text
+    omitted = build_report(2021, "高新区科技局", data_dir=data, empty_sections="omit")
+    assert all(not isinstance(b, Heading) for b in omitted.next_steps_blocks())
+    with pytest.raises(ValueError, match="empty_sections"):
+        build_report(2021, "高新区科技局", data_dir=data, empty_sections="hide")
 
-    pdf = tmp_path / "report.pdf"
-    html_to_pdf(f"<html><body><main>{report.progress_html()}</main></body></html>", pdf)
-    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert "<img src=x onerror=alert(1)>" in text.replace("\n", "")
+
+def test_risks_list_flags_with_severity(seed_report: Report) -> None:
+    blocks = seed_report.risks_blocks()
+    assert blocks[0] == Heading("附件1 风险提示", 2, starts_page=True)
+    lists = [b for b in blocks if isinstance(b, ItemList)]
+    assert lists and any("warn" in b.severities for b in lists)

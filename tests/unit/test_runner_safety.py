@@ -23,8 +23,6 @@ from helpers.runner import (
     OutputError,
     OutputLock,
     ParamsError,
-    PdfWorker,
-    ReportTimeout,
     load_run_params,
     recover_output,
     report_session,
@@ -277,44 +275,105 @@ def test_after_the_first_signal_the_clean_up_is_not_interrupted() -> None:
     assert steps == ["cleaned up"]
 
 
-# -- the PDF worker
+# -- the render thread
 
 
-def _worker_pids() -> list[int]:
-    out = subprocess.run(
-        ["ps", "-o", "pid=,args=", "--ppid", str(os.getpid())],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
-    return [int(line.split()[0]) for line in out.splitlines() if "helpers.pdf import serve" in line]
+class _FakeKernel:
+    """Stands in for a warm kernel (no process)."""
+
+    is_reusable = True
+
+    def take(self, _cwd: Path) -> None:
+        return None
+
+    def shutdown(self) -> None:
+        self.is_reusable = False
 
 
-def test_a_pdf_past_its_timeout_fails_and_the_worker_is_stopped(tmp_path: Path) -> None:
-    worker = PdfWorker()
+def _pipeline(tmp_path: Path, monkeypatch, render, execute=None, lanes: int = 2):  # type: ignore[no-untyped-def]
+    from helpers import runner
+
+    monkeypatch.setattr(runner, "WarmKernel", _FakeKernel)
+    monkeypatch.setattr(runner, "execute_notebook", execute or (lambda _p, _job: None))
+    monkeypatch.setattr(runner, "render_formats", render)
+    monkeypatch.setattr(runner, "_warm_renderers", lambda _formats: None)
+    params = runner.RunParams(
+        2021, [], ["html"], tmp_path / "out", tmp_path, tmp_path / "x.ipynb", timeout_s=1
+    )
+    return runner.ReportPipeline(params, lanes=lanes)
+
+
+def test_a_render_past_its_timeout_fails_only_its_department(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    release = threading.Event()
+
+    def render(executed: Path, _formats, folder: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+        if folder.name.startswith(".甲局"):
+            release.wait(30)
+        (folder / "report.html").write_text("ok", "utf-8")
+        return [folder / "report.html"]
+
+    pipeline = _pipeline(tmp_path, monkeypatch, render)
+    started = time.monotonic()
     try:
-        task = worker.submit("<html><body><p>甲</p></body></html>", tmp_path / "report.pdf")
-        started = time.monotonic()
-        with pytest.raises(ReportTimeout) as info:
-            worker.wait(task, timeout=0.05)  # still importing WeasyPrint
-        assert time.monotonic() - started < 10
-        assert "timeout_s" in str(info.value) and "超过" in str(info.value)
-        assert worker.process is None, "the stuck worker is killed (restarted when needed)"
+        outcomes = {o.department: o for o in pipeline.run(["甲局", "乙局"])}
     finally:
-        worker.close(kill=True)
-    assert not worker.scratch.exists()
-    assert _worker_pids() == []
-    assert not (tmp_path / "report.pdf").exists()
+        release.set()
+    assert time.monotonic() - started < 10
+    assert not outcomes["甲局"].ok and "导出超过 1 秒" in outcomes["甲局"].message
+    assert outcomes["乙局"].ok
+    assert (tmp_path / "out" / "2021" / "乙局" / "report.html").read_text("utf-8") == "ok"
+    assert not (tmp_path / "out" / "2021" / "甲局" / "report.html").exists()
 
 
-def test_a_pdf_worker_that_dies_fails_its_task(tmp_path: Path) -> None:
-    worker = PdfWorker()
-    try:
-        task = worker.submit("<html><body><p>甲</p></body></html>", tmp_path / "report.pdf")
-        assert worker.process is not None
-        worker.process.kill()
-        with pytest.raises(RuntimeError, match="PDF worker died"):
-            worker.wait(task, timeout=60)
-    finally:
-        worker.close(kill=True)
-    assert _worker_pids() == []
+def test_lanes_run_notebooks_at_once_and_publish_each(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    def execute(_params, _job) -> None:  # type: ignore[no-untyped-def]
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.2)
+        with lock:
+            running -= 1
+
+    def render(_executed, _formats, folder: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+        (folder / "report.html").write_text(folder.name, "utf-8")
+        return []
+
+    pipeline = _pipeline(tmp_path, monkeypatch, render, execute, lanes=2)
+    departments = [f"部门{n}" for n in range(5)]
+    outcomes = pipeline.run(departments)
+    assert sorted(o.department for o in outcomes) == departments
+    assert all(o.ok for o in outcomes)
+    assert most == 2, "two notebooks ran at once"
+    year = tmp_path / "out" / "2021"
+    assert sorted(p.name for p in year.iterdir()) == departments, "no staging folder left"
+
+
+def test_a_stopped_run_waits_for_the_render_before_deleting_its_folder(tmp_path: Path) -> None:
+    import threading
+
+    from helpers import runner
+
+    staging = tmp_path / ".甲局.partial-x"
+    staging.mkdir()
+    writing = threading.Event()
+
+    def render() -> None:
+        writing.set()
+        time.sleep(0.3)
+        (staging / "report.html").write_text("x", "utf-8")
+
+    live = runner._LiveResources()
+    live.add_path(staging)
+    with runner.ThreadPoolExecutor(max_workers=1) as pool:
+        live.work.append(pool.submit(render))
+        writing.wait(5)
+        live.release_all()
+    assert not staging.exists(), "the render finished first, then the folder went"

@@ -87,7 +87,9 @@ HEAD_SHADING = "F2F2F2"
 CELL_MARGIN_TWIPS = 57  # 1 mm left and right in table cells (Word's default is 1.9 mm)
 KEEP_TOGETHER_ROWS = 12  # a table this short, continued by another, is kept with it
 SHORT_LABEL = 3  # a cell label of up to this many characters should not wrap
-TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
+# Levels 1-2 are the report's sections and subsections (the contents of every format);
+# level 3 (a project's name in 附件1) stays out, as it does in the HTML and PDF.
+TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 TOC_PLACEHOLDER = "（目录待更新：右键单击此处，选择“更新域”，即生成带页码的目录。）"
 
 _PPR_ORDER = [
