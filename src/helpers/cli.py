@@ -11,6 +11,9 @@ Heavy imports happen inside the commands so that ``jixiao --help`` stays instant
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -469,6 +472,22 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+
+
+def run() -> NoReturn:
+    """The ``jixiao`` console script: :func:`main`, then exit without the interpreter teardown.
+
+    Everything a command writes is closed and its kernels are stopped before :func:`main`
+    returns; what is left at exit is Python freeing pandas, matplotlib and the kernel clients
+    object by object (about 0.4 s). The registered exit handlers still run, then the process
+    ends.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    atexit._run_exitfuncs()  # the handlers, without the slow teardown
+    os._exit(code)
 
 
 def write_internal_error_log(exc: BaseException) -> Path:

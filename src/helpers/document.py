@@ -277,9 +277,35 @@ def compute_outline(blocks: list[Block], start_figure: int = 0, start_table: int
 # ------------------------------------------------------------------ JSON in cell outputs
 
 
+def _default(field_: dataclasses.Field[Any]) -> Any:
+    if field_.default is not dataclasses.MISSING:
+        return field_.default
+    if field_.default_factory is not dataclasses.MISSING:
+        return field_.default_factory()
+    return dataclasses.MISSING
+
+
+def _compact(value: Any) -> Any:
+    """Dataclasses as dicts without the fields left at their defaults (lists recursively)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _compact(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init and getattr(value, f.name) != _default(f)
+        }
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    return value
+
+
 def block_to_dict(block: Block) -> dict[str, Any]:
-    """A block as JSON-ready data, with its ``kind``."""
-    return {"kind": block.kind, **dataclasses.asdict(block)}
+    """A block as JSON-ready data, with its ``kind``; fields at their defaults are left out.
+
+    Example:
+        >>> block_to_dict(Table("表", [[Cell("项目")]], [[Cell("1", is_numeric=True)]]))
+        {'kind': 'table', 'caption': '表', 'head': [[{'text': '项目'}]], 'body': [[{'text': '1', 'is_numeric': True}]]}
+    """
+    return {"kind": block.kind, **_compact(block)}
 
 
 def blocks_to_bundle(blocks: list[Block]) -> dict[str, Any]:

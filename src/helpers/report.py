@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from helpers.document import (
     Figure,
     Heading,
     ItemList,
+    Outline,
     Paragraph,
     Table,
     Tile,
@@ -96,6 +97,7 @@ class Report:
     empty_sections: str = "note"
     blocks: list[Block] = field(default_factory=list)
     saved_charts: list[Path] = field(default_factory=list)
+    figures_made: int = 0  # in order of the document: each chart's file is named 图N
 
     # ----------------------------------------------------------------- building blocks
     def make_figure(self, fig: MplFigure, caption: str) -> Figure:
@@ -103,8 +105,8 @@ class Report:
         svg = charts.figure_to_svg(fig)
         if self.charts_dir is not None:
             self.charts_dir.mkdir(parents=True, exist_ok=True)
-            number = sum(isinstance(b, Figure) for b in self.blocks) + 1
-            path = self.charts_dir / f"{_slug(f'图{number} {caption}')}.svg"
+            self.figures_made += 1
+            path = self.charts_dir / f"{_slug(f'图{self.figures_made} {caption}')}.svg"
             path.write_text(svg, "utf-8")
             self.saved_charts.append(path)
         return Figure(caption, svg)
@@ -348,7 +350,11 @@ class Report:
         goal_target, goal_actual = _text(project["goal_target"]), _text(project["goal_actual"])
         if goal_target or goal_actual:
             body += [
-                [_label("年度总体目标", 2, rowspan=2), _label("预期目标", 3), _label("实际完成情况", 4)],
+                [
+                    _label("年度总体目标", 2, rowspan=2),
+                    _label("预期目标", 3),
+                    _label("实际完成情况", 4),
+                ],
                 [Cell(goal_target or MISSING, colspan=3), Cell(goal_actual or MISSING, colspan=4)],
             ]
         return Table(
@@ -452,25 +458,24 @@ class Report:
 
     # ----------------------------------------------------------------- notebook API
     def show(self, blocks: Iterable[Block]) -> None:
-        """Display blocks in the notebook: an HTML view plus the blocks as JSON.
+        """Display blocks in the notebook, each output carrying its blocks as JSON.
 
-        The figures and tables get the numbers they will have in the exported report.
+        Text, tables and tiles are shown as HTML beside their JSON. A chart is one output of
+        its own, its SVG as ``image/svg+xml`` (not repeated in the JSON, which holds its
+        caption), followed by its caption; :mod:`helpers.render.collect` puts them back
+        together. Figures and tables get the numbers they will have in the exported report.
         """
         from IPython.display import display
-
-        from helpers.render.html import render_fragment
 
         blocks = list(blocks)
         figures = sum(isinstance(b, Figure) for b in self.blocks)
         tables = sum(isinstance(b, Table) and bool(b.caption) for b in self.blocks)
         outline = compute_outline(blocks, figures, tables)
         self.blocks += blocks
-        bundle = {
-            "text/html": render_fragment(blocks, outline),
-            MIMETYPE: blocks_to_bundle(blocks),
-            "text/plain": f"<jixiao: {len(blocks)} blocks>",
-        }
-        display(bundle, raw=True)
+        for start, stop in _display_groups(blocks):
+            part = Outline(outline.anchors[start:stop], outline.labels[start:stop], [])
+            for bundle in _display_bundles(blocks[start:stop], part):
+                display(bundle, raw=True)
 
     def figure(self, fig: MplFigure, caption: str) -> None:
         """Add an analyst's chart to the report: numbered, captioned, listed in the contents."""
@@ -519,6 +524,45 @@ class Report:
     def show_project_tables(self) -> None:
         """Display 附件2, the per-project tables."""
         self.show(self.project_tables_blocks())
+
+
+def _display_groups(blocks: list[Block]) -> list[tuple[int, int]]:
+    """Slices of ``blocks`` shown as one output: each figure alone, runs of the rest together."""
+    groups: list[tuple[int, int]] = []
+    start = 0
+    for i, block in enumerate(blocks):
+        if isinstance(block, Figure):
+            if start < i:
+                groups.append((start, i))
+            groups.append((i, i + 1))
+            start = i + 1
+    if start < len(blocks):
+        groups.append((start, len(blocks)))
+    return groups
+
+
+def _display_bundles(blocks: list[Block], outline: Outline) -> list[dict[str, Any]]:
+    """The outputs (mimetype bundles) showing one display group."""
+    from helpers.render.html import render_fragment
+
+    first = blocks[0]
+    if isinstance(first, Figure):
+        caption_only = replace(first, svg="")
+        return [
+            {
+                "image/svg+xml": first.svg,
+                MIMETYPE: blocks_to_bundle([caption_only]),
+                "text/plain": outline.labels[0],
+            },
+            {"text/html": render_fragment([caption_only], outline)},
+        ]
+    return [
+        {
+            "text/html": render_fragment(blocks, outline),
+            MIMETYPE: blocks_to_bundle(blocks),
+            "text/plain": f"<jixiao: {len(blocks)} blocks>",
+        }
+    ]
 
 
 def run_lengths(keys: list[Any]) -> list[int]:
@@ -620,15 +664,32 @@ def build_document(
     return build_report(fiscal_year, department, data_dir, None, empty_sections).document()
 
 
+_CHART_STYLE: dict[str, Any] = {}
+
+
 def warm_up() -> None:
     """Do ahead of time what the first report would pay for: fonts, templates, one chart.
 
-    The runner calls it in a kernel started before the parameters are known.
+    The runner calls it in a kernel started before the parameters are known. The chart style
+    it sets is remembered for :func:`reset_charts`.
     """
+    import matplotlib
+
     from helpers.render.html import environment
 
     configure_charts()
     environment().get_template("fragment.html.j2")
-    fig = MplFigure(figsize=(2, 1), layout="constrained")
+    fig = MplFigure(figsize=(2, 1))
     fig.subplots().barh(["预算绩效"], [2021])
     charts.figure_to_svg(fig)
+    _CHART_STYLE.update(dict(matplotlib.rcParams.items()))
+
+
+def reset_charts() -> None:
+    """Put back the chart style :func:`warm_up` set (a kernel reused for the next report)."""
+    import matplotlib
+
+    if _CHART_STYLE:
+        matplotlib.rcParams.update(_CHART_STYLE)  # type: ignore[arg-type]
+    else:
+        warm_up()

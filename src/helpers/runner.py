@@ -959,9 +959,8 @@ RESET_CODE = (
     "import os\n"
     "os.chdir({cwd!r})  # first: the previous folder has been published (moved) meanwhile\n"
     "get_ipython().reset(new_session=True)  # jixiao: a clean namespace, cells count from 1\n"
-    "import matplotlib, helpers.report\n"
-    "matplotlib.rcdefaults()\n"
-    "helpers.report.warm_up()"
+    "import helpers.report\n"
+    "helpers.report.reset_charts()"
 )
 WARM_UP_CODE = (
     "import helpers.report, helpers.explore\n"
@@ -1144,30 +1143,40 @@ class _Job:
 PARTIAL_SAVE_EVERY_S = 5.0  # a long notebook run is written out this often while it runs
 
 
+def write_notebook_quickly(nb: Any, path: Path) -> None:
+    """Write a notebook as compact JSON (a valid ``.ipynb``), atomically.
+
+    nbformat's own writer indents, which makes Python use its slow pure-Python JSON encoder:
+    about 40 ms for a report's 0.8 MB, several times per department.
+    """
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(nb, out, ensure_ascii=False)
+    os.replace(partial, path)
+
+
 @functools.cache
 def _papermill_engine() -> str:
     """Register papermill's nbclient engine with fewer notebook writes; return its name.
 
     Papermill writes the whole executed notebook at the start and the end of every cell
-    (about 25 writes of up to 1 MB of JSON for a report, half a second). This engine writes it
-    at the start, every :data:`PARTIAL_SAVE_EVERY_S` seconds while cells run (so a stuck run
-    still leaves its progress on disk), and when the run ends however it ends.
+    (about 25 writes of up to 1 MB of JSON for a report, half a second). With
+    ``request_save_on_cell_execute=False`` it writes once, at the end; this engine adds a quick
+    write of the notebook so far (``record_path``) every :data:`PARTIAL_SAVE_EVERY_S` seconds
+    while cells run, and when the run stops with an exception papermill does not record (a
+    timeout, a dead kernel), so that the failure records show how far it got.
     """
     from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
     class FewerSaves(NotebookExecutionManager):  # type: ignore[misc]
-        _is_complete = False
-        _last_save = float("-inf")
+        record_path: Path | None = None
+        _last_save = 0.0
 
         def save(self, **kwargs: Any) -> None:
             now = time.monotonic()
-            if self._is_complete or now - self._last_save >= PARTIAL_SAVE_EVERY_S:
+            if self.record_path is not None and now - self._last_save >= PARTIAL_SAVE_EVERY_S:
                 self._last_save = now
-                super().save(**kwargs)
-
-        def notebook_complete(self, **kwargs: Any) -> None:
-            self._is_complete = True
-            super().notebook_complete(**kwargs)
+                write_notebook_quickly(self.nb, self.record_path)
 
     class JixiaoEngine(NBClientEngine):  # type: ignore[misc]
         @classmethod
@@ -1179,6 +1188,7 @@ def _papermill_engine() -> str:
             progress_bar=True,
             log_output=False,
             autosave_cell_every=30,
+            record_path=None,
             **kwargs,
         ):
             """Papermill's ``Engine.execute_notebook`` with :class:`FewerSaves`."""
@@ -1189,12 +1199,20 @@ def _papermill_engine() -> str:
                 log_output=log_output,
                 autosave_cell_every=autosave_cell_every,
             )
+            nb_man.record_path = record_path
+            nb_man._last_save = time.monotonic()
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            except BaseException:
+                nb_man.notebook_complete()
+                if record_path is not None:
+                    with contextlib.suppress(OSError):
+                        write_notebook_quickly(nb_man.nb, record_path)
+                raise
             finally:
                 nb_man.cleanup_pbar()
-                nb_man.notebook_complete()
+            nb_man.notebook_complete()
             return nb_man.nb
 
     papermill_engines.register("jixiao", JixiaoEngine)
@@ -1204,28 +1222,34 @@ def _papermill_engine() -> str:
 def render_formats(executed: Path, formats: list[str], folder: Path) -> list[Path]:
     """Rebuild the report document from an executed notebook and write each format.
 
+    The formats are rendered side by side (Typst and the chart conversion for Word run
+    outside Python's lock), each written to ``report.<format>`` in ``folder``.
+
     Args:
         executed: the executed ``report.ipynb``.
         formats: any of ``html``, ``pdf``, ``docx``.
-        folder: where ``report.<format>`` files go (the staging folder).
+        folder: where the files go (the staging folder).
 
     Returns:
         The files written.
     """
     from helpers.render.collect import collect_document
 
-    notebook = json.loads(executed.read_text("utf-8"))
-    document = collect_document(notebook)
-    written = []
-    for fmt in formats:
+    document = collect_document(json.loads(executed.read_text("utf-8")))
+
+    def write(fmt: str) -> Path:
         data = _RENDERERS[fmt](document)
         target = folder / f"report.{fmt}"
         if isinstance(data, str):
             target.write_text(data, "utf-8")
         else:
             target.write_bytes(data)
-        written.append(target)
-    return written
+        return target
+
+    if len(formats) == 1:
+        return [write(formats[0])]
+    with ThreadPoolExecutor(len(formats), thread_name_prefix="jixiao-format") as pool:
+        return list(pool.map(write, formats))
 
 
 def _html(document: Any) -> str:
@@ -1250,18 +1274,32 @@ _RENDERERS: dict[str, Callable[[Any], str | bytes]] = {"html": _html, "pdf": _pd
 
 
 def _warm_renderers(formats: list[str]) -> None:
-    """Import the renderers (Jinja2, Typst, python-docx) while the first notebook runs."""
-    with contextlib.suppress(Exception):  # a real problem shows again with the first report
-        from helpers.render import collect  # noqa: F401
+    """Render a tiny document in every format while the first notebook runs.
 
-        if "html" in formats:
-            from helpers.render import html
+    Imports (Jinja2, Typst, python-docx), Typst's font scan and Word's template load are then
+    done before the first real report reaches the render thread.
+    """
+    from matplotlib.figure import Figure as Chart
 
-            html.environment().get_template("report.html.j2")
-        if "pdf" in formats:
-            from helpers.render import pdf  # noqa: F401
-        if "docx" in formats:
-            from helpers.render import docx  # noqa: F401
+    from helpers.charts import figure_to_svg
+    from helpers.document import Cell, Document, Figure, Heading, Paragraph, Table
+    from helpers.fonts import configure_charts
+
+    configure_charts()
+    chart = Chart(figsize=(2, 1))
+    chart.subplots().barh(["预算绩效"], [2021])
+    tiny = Document(
+        "预算绩效自评",
+        [
+            Heading("预算绩效自评 2021", 1),
+            Paragraph("正文 ABC 123"),
+            Table("表", [[Cell("项目"), Cell("得分", is_numeric=True)]], [[Cell("甲"), Cell("1")]]),
+            Figure("图", figure_to_svg(chart)),
+        ],
+    )
+    for fmt in formats:
+        with contextlib.suppress(Exception):  # a real problem shows with the first report
+            _RENDERERS[fmt](tiny)
 
 
 def default_lanes() -> int:
@@ -1426,16 +1464,18 @@ class ReportPipeline:
             return self.fail(job, exc)
 
     def run(
-        self, departments: list[str], report: Any = None, first_kernel: WarmKernel | None = None
+        self,
+        departments: list[str],
+        report: Any = None,
+        warm_kernels: list[WarmKernel] | None = None,
     ) -> list[DepartmentOutcome]:
         """Render ``departments``; ``report(outcome)`` is called as each finishes.
 
-        ``first_kernel`` is a kernel already warming, used first. However this ends (an
+        ``warm_kernels`` are kernels already warming, used first. However this ends (an
         interrupt included), no kernel, thread work or staging folder of the run is left.
         """
         report = report or (lambda _outcome: None)
-        if first_kernel is not None:
-            self._idle_kernels.append(first_kernel)
+        self._idle_kernels.extend(warm_kernels or [])
         waiting = list(reversed(departments))
         outcomes: list[DepartmentOutcome] = []
         try:
@@ -1498,6 +1538,8 @@ def execute_notebook(params: RunParams, job: _Job) -> None:
         log_output=False,
         execution_timeout=params.timeout_s,
         engine_name=_papermill_engine(),
+        request_save_on_cell_execute=False,  # one write at the end, see _papermill_engine
+        record_path=job.staging / REPORT_NOTEBOOK,
     )
 
 
@@ -1540,7 +1582,8 @@ def run_reports(
 
     All datasets are validated before anything is written: when none is valid, the output
     folder is left exactly as it was. ``warm_kernel`` (see :func:`start_warm_kernel`) is used
-    for the first department, or shut down when nothing runs.
+    for the first department, or shut down when nothing runs; with several departments the
+    kernels of the other lanes start warming before the data are checked.
     """
     from rich.console import Console
     from rich.markup import escape
@@ -1563,6 +1606,9 @@ def run_reports(
                 f"[red]{prefix(outcome.department)}：失败[/red]\n{escape(outcome.message)}"
             )
 
+    lanes = min(default_lanes(), len(params.departments))
+    kernels = [warm_kernel] if warm_kernel is not None else []
+    kernels += [WarmKernel() for _ in range(lanes - len(kernels))] if lanes > 1 else []
     console.print(f"校验 {total} 个部门的数据…")
     valid, invalid = validate_departments(params)
     for outcome in invalid:
@@ -1570,9 +1616,10 @@ def run_reports(
     outcomes = list(invalid)
     if valid:
         ensure_kernel()
-        outcomes += ReportPipeline(params, step).run(valid, report, warm_kernel)
-    elif warm_kernel is not None:
-        warm_kernel.shutdown()
+        outcomes += ReportPipeline(params, step, lanes).run(valid, report, kernels)
+    else:
+        for kernel in kernels:
+            kernel.shutdown()
     _print_summary(console, total, outcomes)
     order = {d: n for n, d in enumerate(params.departments)}
     return RunOutcome(sorted(outcomes, key=lambda o: order[o.department]))

@@ -84,10 +84,10 @@ def test_text_from_data_is_escaped_in_every_block() -> None:
 def test_charts_pass_an_allowlist_and_get_page_unique_ids() -> None:
     evil = SVG.replace(
         "</svg>",
-        '<script>alert(3)</script><foreignObject><p>x</p></foreignObject>'
+        "<script>alert(3)</script><foreignObject><p>x</p></foreignObject>"
         '<a href="javascript:alert(4)"><text>y</text></a>'
         '<rect onclick="alert(5)" fill="url(http://evil/x)" width="1" height="1"/>'
-        '<style>body{display:none}</style></svg>',
+        "<style>body{display:none}</style></svg>",
     )
     page = render_html(Document("t", [Figure("一", SVG), Figure("二", evil)]))
     for bad in ("<script", "foreignObject", "javascript:", "onclick", "http://evil", "<style>body"):
@@ -137,7 +137,10 @@ def test_merged_cells_become_colspan_and_rowspan() -> None:
     table = Table(
         "表",
         [[Cell("一级指标"), Cell("二级指标"), Cell("值")]],
-        [[Cell("产出", rowspan=2), Cell("数量"), Cell("1", is_numeric=True)], [Cell("质量", colspan=2)]],
+        [
+            [Cell("产出", rowspan=2), Cell("数量"), Cell("1", is_numeric=True)],
+            [Cell("质量", colspan=2)],
+        ],
     )
     page = render_html(Document("t", [table]))
     assert '<td rowspan="2">产出</td>' in page

@@ -26,7 +26,11 @@ def test_figures_are_numbered_and_captioned_as_the_data_implies(seed_report: Rep
     categories = list(seed_report.result.categories["category"])
     labels = [e.label for e in outline.figures]
     assert len(labels) == 3 + len(categories) == 7
-    assert labels[:3] == ["图1 各类别项目预算（万元）", "图2 各项目自评得分与等级区间", "图3 各项目预算执行率"]
+    assert labels[:3] == [
+        "图1 各类别项目预算（万元）",
+        "图2 各项目自评得分与等级区间",
+        "图3 各项目预算执行率",
+    ]
     for n, (label, category) in enumerate(zip(labels[3:], categories, strict=True), start=4):
         assert label == f"图{n} {category}类项目指标完成情况（实际/目标）"
     assert [e.anchor for e in outline.figures] == [f"fig-{n}" for n in range(1, 8)]
@@ -90,6 +94,11 @@ def test_every_chart_is_saved_as_svg_named_after_its_content(seed_report: Report
     assert len(saved) == 7
     folder = seed_report.charts_dir
     assert folder is not None
+    assert saved[:3] == [
+        "图1_各类别项目预算_万元.svg",
+        "图2_各项目自评得分与等级区间.svg",
+        "图3_各项目预算执行率.svg",
+    ]
     svg = (folder / "图1_各类别项目预算_万元.svg").read_text("utf-8")
     assert "<svg" in svg and "生物医药" in svg  # text kept as text, reusable in Word
     figure = next(b for b in seed_report.blocks if isinstance(b, Figure))
@@ -148,3 +157,36 @@ def test_risks_list_flags_with_severity(seed_report: Report) -> None:
     assert blocks[0] == Heading("附件1 风险提示", 2, starts_page=True)
     lists = [b for b in blocks if isinstance(b, ItemList)]
     assert lists and any("warn" in b.severities for b in lists)
+
+
+def test_an_analysts_figure_and_table_get_numbers_and_contents_entries(
+    seed_report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """report.figure / report.table in a notebook cell: numbered after the report's own."""
+    import IPython.display
+    import pandas as pd
+    from matplotlib.figure import Figure as Chart
+
+    from helpers.document import MIMETYPE
+    from helpers.render.collect import collect_document
+
+    shown: list[dict] = []
+    monkeypatch.setattr(IPython.display, "display", lambda bundle, raw=False: shown.append(bundle))
+    report = Report(seed_report.dataset, seed_report.result)
+    report.show_title()
+    report.show_overview()
+    chart = Chart()
+    chart.subplots().bar(["甲", "乙"], [1, 2])
+    report.figure(chart, "自定义图表")
+    report.table(pd.DataFrame({"项目": ["甲"], "金额（万元）": [1.5]}), "自定义表格")
+
+    html = "".join(b.get("text/html", "") for b in shown)
+    assert "图4 自定义图表" in html and "表2 自定义表格" in html  # numbered as in the report
+    svg_outputs = [b for b in shown if "image/svg+xml" in b]
+    assert len(svg_outputs) == 4 and all(MIMETYPE in b for b in svg_outputs)
+    cells = [{"cell_type": "code", "outputs": [{"data": b} for b in shown]}]
+    document = collect_document({"cells": cells})
+    labels = [e.label for e in document.outline().entries]
+    assert "图4 自定义图表" in labels and "表2 自定义表格" in labels
+    figures = [b for b in document.blocks if isinstance(b, Figure)]
+    assert len(figures) == 4 and all(f.svg.startswith("<?xml") or "<svg" in f.svg for f in figures)

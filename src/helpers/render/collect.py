@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from helpers.document import (
     MIMETYPE,
     Block,
     Document,
+    Figure,
     Heading,
     ItemList,
     Paragraph,
@@ -94,10 +96,18 @@ def cell_blocks(cell: Mapping[str, Any]) -> list[Block]:
         return markdown_blocks(_source(cell))
     blocks: list[Block] = []
     for output in cell.get("outputs", []):
-        bundle = output.get("data", {}).get(MIMETYPE)
-        if bundle is not None:
-            blocks += blocks_from_bundle(bundle)
+        data = output.get("data", {})
+        if MIMETYPE in data:
+            blocks += [_with_svg(b, data) for b in blocks_from_bundle(data[MIMETYPE])]
     return blocks
+
+
+def _with_svg(block: Block, data: Mapping[str, Any]) -> Block:
+    """A chart shown in the notebook keeps its SVG in the output's ``image/svg+xml``."""
+    if not isinstance(block, Figure) or block.svg:
+        return block
+    svg = data.get("image/svg+xml", "")
+    return replace(block, svg="".join(svg) if isinstance(svg, list) else str(svg))
 
 
 def collect_document(notebook: Mapping[str, Any], title: str = "") -> Document:
