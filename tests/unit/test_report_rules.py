@@ -8,6 +8,7 @@ warning. The narrative's sentence rules are tested one by one in test_narrative_
 
 from __future__ import annotations
 
+import itertools
 import re
 from html.parser import HTMLParser
 
@@ -90,7 +91,7 @@ def test_every_section_says_something(rendered) -> None:  # type: ignore[no-unty
     """A section heading is followed by text, never directly by the next heading."""
     name, _, document, _ = rendered
     blocks = document.blocks
-    for block, following in zip(blocks, blocks[1:], strict=False):
+    for block, following in itertools.pairwise(blocks):
         if isinstance(block, Heading) and block.level == 2:
             assert not (isinstance(following, Heading) and following.level <= 2), (
                 f"{name}: {block.text} is empty"
