@@ -808,10 +808,7 @@ def write_failure_records(final: Path, executed: Path, message: str) -> list[str
         records.append((final / "report.failed.ipynb", notebook))
     elif executed.is_file():
         # Saving it failed half-way (a full disk): a truncated copy would only mislead.
-        message += (
-            "\n（执行后的 notebook 未能完整保存，未保留 report.failed.ipynb / the executed "
-            "notebook could not be saved whole; no report.failed.ipynb kept）"
-        )
+        message += NOT_SAVED_NOTE
     records.append((final / "report.error.txt", (message + "\n").encode("utf-8")))
     for target, content in records:
         try:
@@ -1143,16 +1140,34 @@ class _Job:
 PARTIAL_SAVE_EVERY_S = 5.0  # a long notebook run is written out this often while it runs
 
 
+class NotebookNotSaved(OSError):
+    """The executed notebook could not be written whole (a full disk); nothing half is left."""
+
+
+NOT_SAVED_NOTE = (
+    "\n（执行后的 notebook 未能完整保存，未保留 report.failed.ipynb / the executed "
+    "notebook could not be saved whole; no report.failed.ipynb kept）"
+)
+
+
 def write_notebook_quickly(nb: Any, path: Path) -> None:
     """Write a notebook as compact JSON (a valid ``.ipynb``), atomically.
 
     nbformat's own writer indents, which makes Python use its slow pure-Python JSON encoder:
     about 40 ms for a report's 0.8 MB, several times per department.
+
+    Raises:
+        NotebookNotSaved: the disk is full or the file too large; no partial file is left.
     """
     handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(nb, out, ensure_ascii=False)
-    os.replace(partial, path)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(nb, out, ensure_ascii=False)
+        os.replace(partial, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise NotebookNotSaved(exc.errno, exc.strerror) from None
 
 
 @functools.cache
@@ -1426,6 +1441,8 @@ class ReportPipeline:
         """Keep the evidence beside the previous report, which stays untouched."""
         executed = job.staging / REPORT_NOTEBOOK
         message = _describe_failure(exc, executed, self.params.timeout_s)
+        if isinstance(exc, NotebookNotSaved):
+            message += NOT_SAVED_NOTE
         with _deferred():
             for problem in write_failure_records(job.final, executed, message):
                 _warn(problem)
@@ -1518,29 +1535,54 @@ def _render_job(job: _Job, formats: list[str]) -> list[Path]:
 
 
 def execute_notebook(params: RunParams, job: _Job) -> None:
-    """Run one department's notebook with papermill in its kernel (a notebook thread)."""
-    import papermill
+    """Run one department's notebook with papermill in its kernel (a notebook thread).
 
+    The steps of ``papermill.execute_notebook`` (load, inject the parameters, record them in
+    the metadata, execute with the engine, raise on a cell error with papermill's error
+    markers), minus its final write through nbformat's indenting writer (the slowest part of
+    a run for the runner's own process); the executed notebook is written here as compact
+    JSON instead, a valid ``.ipynb`` all the same.
+    """
+    from papermill.engines import papermill_engines
+    from papermill.execute import (
+        prepare_notebook_metadata,
+        raise_for_execution_errors,
+        remove_error_markers,
+    )
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    record = job.staging / REPORT_NOTEBOOK
     manager = job.kernel.take(job.staging)
-    papermill.execute_notebook(
-        str(params.notebook),
-        str(job.staging / REPORT_NOTEBOOK),
-        parameters={
-            **params.notebook_parameters,
-            "fiscal_year": params.fiscal_year,
-            "department": job.department,
-            "data_dir": str(params.data_dir),
-            "charts_dir": "charts",
-        },
+    source = str(params.notebook)
+    parameters = {
+        **params.notebook_parameters,
+        "fiscal_year": params.fiscal_year,
+        "department": job.department,
+        "data_dir": str(params.data_dir),
+        "charts_dir": "charts",
+    }
+    nb = parameterize_notebook(
+        load_notebook_node(source), parameters, kernel_name=paths.KERNEL_NAME
+    )
+    nb = remove_error_markers(prepare_notebook_metadata(nb, source, str(record)))
+    nb = papermill_engines.execute_notebook_with_engine(
+        _papermill_engine(),
+        nb,
+        input_path=source,
+        output_path=None,  # no write per cell; see _papermill_engine
         kernel_name=paths.KERNEL_NAME,
-        km=manager,  # already in job.staging; papermill's cwd= would chdir this whole process
         progress_bar=False,
         log_output=False,
+        start_timeout=60,
+        stdout_file=None,
+        stderr_file=None,
+        km=manager,  # already in job.staging; papermill's cwd= would chdir this whole process
         execution_timeout=params.timeout_s,
-        engine_name=_papermill_engine(),
-        request_save_on_cell_execute=False,  # one write at the end, see _papermill_engine
-        record_path=job.staging / REPORT_NOTEBOOK,
+        record_path=record,
     )
+    raise_for_execution_errors(nb, str(record))  # a cell error: written with its markers
+    write_notebook_quickly(nb, record)
 
 
 def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentOutcome]]:
