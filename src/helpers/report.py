@@ -693,3 +693,19 @@ def reset_charts() -> None:
         matplotlib.rcParams.update(_CHART_STYLE)  # type: ignore[arg-type]
     else:
         warm_up()
+
+
+def reset_kernel(shell: Any) -> None:
+    """Make a kernel that ran one report ready for the next: as if just started and warmed.
+
+    The user's names go (the modules stay imported), execution counts start again at 1 and the
+    chart style is put back. IPython's own ``reset`` would do the same plus a full garbage
+    collection, a tenth of a second per report that Python's collector does anyway later.
+    """
+    hidden = shell.user_ns_hidden
+    for name in [n for n in shell.user_ns if n not in hidden]:
+        del shell.user_ns[name]
+    shell.user_ns["Out"].clear()  # cleared in place: IPython's history holds the same objects
+    del shell.user_ns["In"][1:]
+    shell.execution_count = 1
+    reset_charts()

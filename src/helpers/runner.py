@@ -955,9 +955,8 @@ KERNEL_MAX_USES = 25  # departments one kernel runs before a fresh one replaces 
 RESET_CODE = (
     "import os\n"
     "os.chdir({cwd!r})  # first: the previous folder has been published (moved) meanwhile\n"
-    "get_ipython().reset(new_session=True)  # jixiao: a clean namespace, cells count from 1\n"
     "import helpers.report\n"
-    "helpers.report.reset_charts()"
+    "helpers.report.reset_kernel(get_ipython())  # jixiao: clean namespace, counts from 1"
 )
 WARM_UP_CODE = (
     "import helpers.report, helpers.explore\n"

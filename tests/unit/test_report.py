@@ -190,3 +190,25 @@ def test_an_analysts_figure_and_table_get_numbers_and_contents_entries(
     assert "图4 自定义图表" in labels and "表2 自定义表格" in labels
     figures = [b for b in document.blocks if isinstance(b, Figure)]
     assert len(figures) == 4 and all(f.svg.startswith("<?xml") or "<svg" in f.svg for f in figures)
+
+
+def test_a_reused_kernel_is_reset_as_if_new() -> None:
+    """reset_kernel: the user's names go, counts restart at 1, the chart style comes back."""
+    import matplotlib
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    from helpers.report import reset_kernel, warm_up
+
+    config = Config()
+    config.HistoryManager.enabled = False  # as in the runner's kernels
+    shell = InteractiveShell.instance(config=config)
+    warm_up()
+    style = matplotlib.rcParams["font.family"]
+    shell.run_cell("report = 'previous department'; x = 1", store_history=True)
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
+    reset_kernel(shell)
+    assert "report" not in shell.user_ns and "x" not in shell.user_ns
+    assert shell.execution_count == 1
+    assert matplotlib.rcParams["font.family"] == style
+    assert shell.run_cell("y = 2", store_history=True).execution_count == 1
