@@ -213,7 +213,7 @@ class Report:
             head,
             body,
             foot,
-            widths=[3.2, 1.6, 1.5, 1.1, 0.9, 0.8, 2.4],
+            widths=[3.0, 2.0, 1.4, 1.0, 0.8, 0.7, 2.3],
         )
 
     def overview_blocks(self) -> list[Block]:
