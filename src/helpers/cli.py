@@ -66,6 +66,94 @@ def build_score_json(result: Any) -> dict[str, Any]:
     return build_score_document(result)
 
 
+def cmd_score_year(args: argparse.Namespace) -> int:
+    """``jixiao score --year Y [--xlsx OUT | --parquet DIR | --json]``: every department."""
+    from rich.console import Console
+
+    from helpers.year import compare_years, score_year, write_year_parquet, write_year_xlsx
+
+    if args.csv is not None or args.json:
+        print(
+            "--year 时请用 --xlsx 或 --parquet / with --year use --xlsx or --parquet",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    data_dir = Path(args.data_dir) if args.data_dir else None
+    console = Console(stderr=True, highlight=False)
+    scores = score_year(
+        args.year, data_dir, progress=lambda d: console.print(_terminal_text(f"评分 {d}…"))
+    )
+    if scores.departments.empty and not scores.problems:
+        print(f"没有 {args.year} 年度的数据 / no data for {args.year}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for department, problem in scores.problems:
+        console.print(
+            _terminal_text(
+                f"数据校验失败，已跳过 {department} / invalid, skipped: {problem.splitlines()[0]}"
+            )
+        )
+    previous = score_year(args.year - 1, data_dir)
+    comparison = compare_years(scores, previous) if not previous.departments.empty else None
+    try:
+        if args.xlsx is not None:
+            written = [write_year_xlsx(scores, args.xlsx, comparison)]
+        elif args.parquet is not None:
+            written = write_year_parquet(scores, args.parquet, comparison)
+        else:
+            _print_year(scores)
+            written = []
+    except OSError as exc:
+        print(f"写入失败 / could not write: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for path in written:
+        print(path)
+    return EXIT_BAD_INPUT if scores.problems else EXIT_OK
+
+
+def _terminal_text(value: object):  # type: ignore[no-untyped-def]
+    """Terminal text never parsed for Rich markup (a name "[/red]" is shown as written)."""
+    from rich.text import Text
+
+    return Text(terminal_safe(value))
+
+
+def _print_year(scores) -> None:  # type: ignore[no-untyped-def]
+    """The departments of a year, ranked, as a terminal table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from helpers.format import format_pct, format_score, format_wan
+
+    table = Table(
+        title=_terminal_text(f"{scores.fiscal_year} 年度各部门自评得分（按预算加权排名）")
+    )
+    for header in (
+        "排名",
+        "部门",
+        "项目",
+        "预算(万元)",
+        "执行率",
+        "加权得分",
+        "等级",
+        "平均得分",
+        "未达成",
+    ):
+        table.add_column(header, overflow="fold")
+    for row in scores.departments.itertuples():
+        table.add_row(
+            str(row.rank_budget_weighted) if row.rank_budget_weighted is not None else "—",
+            _terminal_text(row.department),
+            str(row.n_projects),
+            format_wan(row.budget_wan),
+            format_pct(row.execution_rate_pct),
+            format_score(row.score_budget_weighted),
+            row.grade_budget_weighted or "—",
+            format_score(row.score_mean),
+            str(row.n_unmet),
+        )
+    Console().print(table)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """``jixiao validate PATH``: check a dataset, print its warnings; exit 2 when invalid."""
     dataset = _load(args.path)
@@ -110,6 +198,19 @@ def _score_export_targets(args: argparse.Namespace) -> list[Path]:
 def cmd_score(args: argparse.Namespace) -> int:
     """``jixiao score PATH [--json | --csv OUT | --xlsx OUT]``: scores to the terminal or a file."""
     from helpers.format import format_pct, format_score, format_wan
+
+    if (args.path is None) == (args.year is None):
+        print(
+            "参数错误：缺少参数：path（或 --year，二者选一） / argument error: the following "
+            "arguments are required: path (or --year, not both)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    if args.year is not None:
+        return cmd_score_year(args)
+    if args.parquet is not None:
+        print("--parquet 只能与 --year 一起使用 / --parquet needs --year", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
     exporting = args.csv is not None or args.xlsx is not None
     targets = _score_export_targets(args) if exporting else []
@@ -370,8 +471,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_validate)
 
-    p = add("score", "评分 / score every project of a dataset")
-    p.add_argument("path", help="数据文件夹、工作簿或自评表 / dataset folder or file")
+    p = add("score", "评分 / score every project of a dataset, or every department of a year")
+    p.add_argument("path", nargs="?", help="数据文件夹、工作簿或自评表 / dataset folder or file")
+    p.add_argument(
+        "--year",
+        type=int,
+        help="某年度的全部部门（代替 PATH） / every department of a fiscal year (instead of PATH)",
+    )
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="与 --year 一起：数据根目录（默认 data/） / with --year: the data root (data/)",
+    )
     out = p.add_mutually_exclusive_group()
     out.add_argument(
         "--json",
@@ -386,7 +497,12 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument(
         "--xlsx",
         metavar="OUT.xlsx",
-        help="写入工作簿（工作表 项目、指标） / write sheets 项目 and 指标 to OUT.xlsx",
+        help="写入工作簿（工作表 项目、指标；--year 时另有 部门、提示事项、同比） / write the sheets to OUT.xlsx",
+    )
+    out.add_argument(
+        "--parquet",
+        metavar="DIR",
+        help="与 --year 一起：每张表一个 Parquet 文件 / with --year: one Parquet file per table in DIR",
     )
     p.set_defaults(func=cmd_score)
 

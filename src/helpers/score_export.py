@@ -552,7 +552,7 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _excel_text(text: str) -> str:
+def excel_text(text: str) -> str:
     """``text`` without the control characters an .xlsx cannot hold."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -588,7 +588,7 @@ def _write_sheet(
                 continue
             cell = sheet.cell(row=i, column=j)
             if text:
-                cell.value = _excel_text(str(value))
+                cell.value = excel_text(str(value))
                 cell.data_type = TYPE_STRING  # a leading = stays text, never a formula
                 widths[j - 1] = max(widths[j - 1], _display_width(cell.value))
             else:

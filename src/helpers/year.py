@@ -1,0 +1,411 @@
+"""A fiscal year of every department: tidy score tables, year over year, exports.
+
+The finance bureau's view: :func:`score_year` evaluates every department of a year through the
+front door (:func:`helpers.evaluation.evaluate`) and gathers one tidy table per level —
+departments, projects, indicators, flags — each row naming its department. A department whose
+data do not validate is listed in ``problems`` and left out; the others still count.
+
+Department scores are given two ways, both named: the plain mean of the scored projects'
+scores (``score_mean``, what the seed report prints) and the budget-weighted mean
+(``score_budget_weighted``: a large project scoring 70 weighs more than a small one scoring
+100), each with its grade.
+
+:func:`compare_years` matches a year against the previous one: departments by name; projects
+by project code within the department, else by name; and lists indicators unmet this year that
+were met (or absent) last year. :func:`write_year_xlsx` and :func:`write_year_parquet` export
+every table (text cells are never formulas).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from helpers import paths
+from helpers.dataset import DatasetError
+from helpers.evaluation import Evaluation, evaluate
+from helpers.scoring import ScoreResult, grade_for
+
+DEPARTMENT_HEADERS_ZH: dict[str, str] = {
+    "department": "部门",
+    "fiscal_year": "年度",
+    "n_projects": "项目数",
+    "n_scored_projects": "评分项目数",
+    "budget_wan": "全年预算（万元）",
+    "spent_wan": "全年支出（万元）",
+    "projects_budget_wan": "项目预算（万元）",
+    "execution_rate_pct": "预算执行率（%）",
+    "score_mean": "平均得分（项目简单平均）",
+    "grade_mean": "等级（简单平均）",
+    "score_budget_weighted": "平均得分（按预算加权）",
+    "grade_budget_weighted": "等级（按预算加权）",
+    "n_indicators": "指标数",
+    "n_met": "达成",
+    "n_near_met": "基本达成",
+    "n_unmet": "未达成",
+    "n_flags": "提示事项数",
+    "rank_budget_weighted": "排名（按预算加权）",
+}
+
+
+@dataclass
+class YearScores:
+    """Every department's scores for one fiscal year, as tidy tables."""
+
+    fiscal_year: int
+    departments: pd.DataFrame
+    projects: pd.DataFrame
+    indicators: pd.DataFrame
+    flags: pd.DataFrame
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    evaluations: dict[str, Evaluation] = field(default_factory=dict, repr=False)
+
+
+def budget_weighted_score(projects: pd.DataFrame) -> float:
+    """The mean score of the scored projects, each weighted by its budget (万元).
+
+    Example:
+        >>> budget_weighted_score(pd.DataFrame({"score": [100.0, 70.0, None],
+        ...                                     "budget_wan": [10.0, 90.0, 500.0]}))
+        73.0
+    """
+    scored = projects[projects["score"].notna() & projects["budget_wan"].gt(0)]
+    weight = scored["budget_wan"].sum()
+    if not len(scored) or weight <= 0:
+        return math.nan
+    return round(float((scored["score"] * scored["budget_wan"]).sum() / weight), 2)
+
+
+def summarise_department(name: str, result: ScoreResult) -> dict[str, Any]:
+    """One department's row of the year table."""
+    d = result.department
+    weighted = budget_weighted_score(result.projects)
+    mean = d["mean_score"]
+    return {
+        "department": name,
+        "fiscal_year": d["fiscal_year"],
+        "n_projects": d["n_projects"],
+        "n_scored_projects": d["n_scored_projects"],
+        "budget_wan": d["budget_wan"],
+        "spent_wan": d["spent_wan"],
+        "projects_budget_wan": d["projects_budget_wan"],
+        "execution_rate_pct": d["execution_rate_pct"],
+        "score_mean": mean,
+        "grade_mean": _grade(mean),
+        "score_budget_weighted": weighted,
+        "grade_budget_weighted": _grade(weighted),
+        "n_indicators": d["n_indicators"],
+        "n_met": d["n_met"],
+        "n_near_met": d["n_near_met"],
+        "n_unmet": d["n_unmet"],
+        "n_flags": int(sum(len(f) for f in result.projects["flags"])),
+    }
+
+
+def _grade(score: float) -> str:
+    """The grade of one score ('' when there is none)."""
+    if _is_nan(score):
+        return ""
+    return str(grade_for(pd.Series([score])).iloc[0])
+
+
+def _is_nan(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+_PROJECT_COLUMNS = (
+    "project_id", "category", "name", "budget_wan", "spent_wan", "execution_rate_pct",
+    "execution_score", "stated_score", "score", "grade", "n_indicators", "n_unmet",
+)  # fmt: skip
+_INDICATOR_COLUMNS = (
+    "project_id", "level1", "level2", "name", "target", "actual", "weight_used",
+    "stated_score", "score", "status", "completion_pct", "deviation_reason",
+)  # fmt: skip
+
+
+def _tidy(name: str, result: ScoreResult) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A department's projects, indicators and flags with its name in front."""
+    projects = result.projects.loc[:, list(_PROJECT_COLUMNS)].copy()
+    projects.insert(0, "department", name)
+    names = dict(zip(result.projects["project_id"], result.projects["name"], strict=True))
+    indicators = result.indicators.loc[:, list(_INDICATOR_COLUMNS)].copy()
+    indicators.insert(0, "department", name)
+    indicators.insert(2, "project", indicators["project_id"].map(names))
+    flags = [
+        {"department": name, "project_id": pid, "project": names[pid], "flag": text}
+        for pid, texts in zip(result.projects["project_id"], result.projects["flags"], strict=True)
+        for text in texts
+    ]
+    return (
+        projects,
+        indicators,
+        pd.DataFrame(flags, columns=["department", "project_id", "project", "flag"]),
+    )
+
+
+def score_year(
+    fiscal_year: int,
+    data_dir: str | Path | None = None,
+    departments: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> YearScores:
+    """Evaluate every department of a year and gather the tidy tables.
+
+    Args:
+        fiscal_year: 预算年度.
+        data_dir: the data root (``data/`` when empty).
+        departments: the departments to take (all of the year when None).
+        progress: called with each department's name before it is evaluated.
+
+    Returns:
+        The year's tables; departments ranked by budget-weighted score.
+    """
+    root = Path(data_dir) if data_dir else None
+    names = (
+        list(departments) if departments is not None else paths.list_departments(fiscal_year, root)
+    )
+    rows: list[dict[str, Any]] = []
+    projects: list[pd.DataFrame] = []
+    indicators: list[pd.DataFrame] = []
+    flags: list[pd.DataFrame] = []
+    problems: list[tuple[str, str]] = []
+    evaluations: dict[str, Evaluation] = {}
+    for name in names:
+        if progress is not None:
+            progress(name)
+        try:
+            evaluation = evaluate(fiscal_year, name, root)
+        except DatasetError as exc:
+            problems.append((name, str(exc)))
+            continue
+        evaluations[name] = evaluation
+        rows.append(summarise_department(name, evaluation.result))
+        for bucket, frame in zip(
+            (projects, indicators, flags), _tidy(name, evaluation.result), strict=True
+        ):
+            bucket.append(frame)
+    table = pd.DataFrame(rows, columns=list(DEPARTMENT_HEADERS_ZH)[:-1])
+    table["rank_budget_weighted"] = (
+        table["score_budget_weighted"].rank(ascending=False, method="min").astype("Int64")
+    )
+    table = table.sort_values(["rank_budget_weighted", "department"], na_position="last")
+    return YearScores(
+        fiscal_year,
+        table.reset_index(drop=True),
+        _concat(projects),
+        _concat(indicators),
+        _concat(flags),
+        problems,
+        evaluations,
+    )
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# ----------------------------------------------------------------------- year over year
+
+
+def compare_years(current: YearScores, previous: YearScores) -> dict[str, pd.DataFrame]:
+    """This year against the previous one: departments, projects, newly unmet indicators.
+
+    Projects are matched within their department by project code, and those left over by name
+    (a renamed project keeps its code; a recoded one its name). ``matched_by`` says which.
+
+    Returns:
+        ``departments``, ``projects`` and ``newly_unmet`` tables.
+    """
+    keep = ["department", "score_budget_weighted", "score_mean", "execution_rate_pct", "budget_wan"]
+    departments = current.departments[keep].merge(
+        previous.departments[keep], on="department", how="left", suffixes=("", "_previous")
+    )
+    for column in keep[1:]:
+        departments[f"{column}_change"] = (
+            departments[column] - departments[f"{column}_previous"]
+        ).round(4)
+    projects = match_projects(current.projects, previous.projects)
+    return {
+        "departments": departments,
+        "projects": projects,
+        "newly_unmet": newly_unmet(current.indicators, previous.indicators, projects),
+    }
+
+
+def match_projects(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Each current project with its previous-year row: by code, else by name.
+
+    Example:
+        >>> now = pd.DataFrame({"department": ["甲", "甲"], "project_id": ["P1", "P9"],
+        ...     "name": ["培训", "宣传"], "score": [90.0, 80.0], "execution_rate_pct": [99.0, 90.0],
+        ...     "budget_wan": [10.0, 5.0]})
+        >>> before = pd.DataFrame({"department": ["甲", "甲"], "project_id": ["P1", "P2"],
+        ...     "name": ["业务培训", "宣传"], "score": [100.0, 70.0],
+        ...     "execution_rate_pct": [100.0, 80.0], "budget_wan": [12.0, 5.0]})
+        >>> match_projects(now, before)[["project_id", "matched_by", "score_change"]].values.tolist()
+        [['P1', '编码', -10.0], ['P9', '名称', 10.0]]
+    """
+    values = ["score", "execution_rate_pct", "budget_wan"]
+    if previous.empty:
+        out = current.copy()
+        out["matched_by"] = ""
+        return out
+    prior = previous[["department", "project_id", "name", *values]].rename(
+        columns={c: f"{c}_previous" for c in ["project_id", "name", *values]}
+    )
+    by_code = current.merge(
+        prior,
+        left_on=["department", "project_id"],
+        right_on=["department", "project_id_previous"],
+        how="left",
+    )
+    found = by_code["project_id_previous"].notna()
+    used = set(
+        zip(
+            by_code.loc[found, "department"], by_code.loc[found, "project_id_previous"], strict=True
+        )
+    )
+    spare = prior[
+        [
+            (d, p) not in used
+            for d, p in zip(prior["department"], prior["project_id_previous"], strict=True)
+        ]
+    ]
+    rest = current[~found.to_numpy()].merge(
+        spare, left_on=["department", "name"], right_on=["department", "name_previous"], how="left"
+    )
+    merged = pd.concat([by_code[found.to_numpy()], rest], ignore_index=True)
+    merged["matched_by"] = [
+        "编码" if f else ("名称" if pd.notna(n) else "")
+        for f, n in zip(
+            [True] * int(found.sum()) + [False] * len(rest), merged["name_previous"], strict=True
+        )
+    ]
+    for column in values:
+        merged[f"{column}_change"] = (merged[column] - merged[f"{column}_previous"]).round(4)
+    order = {
+        key: i
+        for i, key in enumerate(zip(current["department"], current["project_id"], strict=True))
+    }
+    merged["_order"] = [
+        order[k] for k in zip(merged["department"], merged["project_id"], strict=True)
+    ]
+    return merged.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+
+def newly_unmet(
+    current: pd.DataFrame, previous: pd.DataFrame, matched: pd.DataFrame
+) -> pd.DataFrame:
+    """Indicators unmet this year whose matched project met them (or lacked them) last year."""
+    unmet = current[current["status"].eq("未达成")]
+    if unmet.empty or previous.empty or "project_id_previous" not in matched:
+        return unmet.assign(previous_status="")
+    link = matched[["department", "project_id", "project_id_previous"]]
+    unmet = unmet.merge(link, on=["department", "project_id"], how="left")
+    before = previous[["department", "project_id", "name", "status"]].rename(
+        columns={"project_id": "project_id_previous", "status": "previous_status"}
+    )
+    unmet = unmet.merge(before, on=["department", "project_id_previous", "name"], how="left")
+    unmet["previous_status"] = unmet["previous_status"].fillna("（上年无此指标）")
+    return unmet[unmet["previous_status"].ne("未达成")].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------- exports
+
+
+def year_tables(
+    scores: YearScores, comparison: dict[str, pd.DataFrame] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every table of the year by sheet name (Chinese), ready to export."""
+    tables = {
+        "部门": scores.departments,
+        "项目": scores.projects,
+        "指标": scores.indicators,
+        "提示事项": scores.flags,
+    }
+    if comparison:
+        tables |= {
+            "同比_部门": comparison["departments"],
+            "同比_项目": comparison["projects"],
+            "同比_新增未达成": comparison["newly_unmet"],
+        }
+    return tables
+
+
+def write_year_xlsx(
+    scores: YearScores, path: str | Path, comparison: dict[str, pd.DataFrame] | None = None
+) -> Path:
+    """Every table of the year in one workbook, one sheet each, written atomically."""
+    from openpyxl import Workbook
+
+    target = Path(path)
+    book = Workbook()
+    book.remove(book.active)
+    for title, frame in year_tables(scores, comparison).items():
+        _write_frame(book, title, frame)
+    handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".xlsx", dir=target.parent)
+    os.close(handle)
+    try:
+        book.save(partial)
+        os.replace(partial, target)
+    finally:
+        Path(partial).unlink(missing_ok=True)
+    return target
+
+
+def write_year_parquet(
+    scores: YearScores, folder: str | Path, comparison: dict[str, pd.DataFrame] | None = None
+) -> list[Path]:
+    """One Parquet file per table (``部门.parquet`` …) in ``folder``, each written atomically."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for title, frame in year_tables(scores, comparison).items():
+        target = folder / f"{title}.parquet"
+        partial = folder / f".{title}.parquet.partial"
+        _parquet_ready(frame).to_parquet(partial, index=False)
+        os.replace(partial, target)
+        written.append(target)
+    return written
+
+
+def _parquet_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns as text (mixed values such as targets are strings in Parquet)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(lambda v: None if _is_nan(v) else str(v))
+    return out
+
+
+def _write_frame(book: Any, title: str, frame: pd.DataFrame) -> None:
+    """A sheet from a DataFrame: numbers as numbers, text as text (never a formula)."""
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Font
+
+    from helpers.score_export import excel_text
+
+    sheet = book.create_sheet(title)
+    headers = [DEPARTMENT_HEADERS_ZH.get(str(c), str(c)) for c in frame.columns]
+    for j, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=j, value=header)
+        cell.data_type = TYPE_STRING
+        cell.font = Font(bold=True)
+    for i, record in enumerate(frame.itertuples(index=False, name=None), start=2):
+        for j, value in enumerate(record, start=1):
+            if _is_nan(value) or value is pd.NA:
+                continue
+            cell = sheet.cell(row=i, column=j)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                cell.value = float(value)
+            else:
+                cell.value = excel_text(str(value))
+                cell.data_type = TYPE_STRING
+    sheet.freeze_panes = "A2"

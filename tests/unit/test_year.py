@@ -1,0 +1,142 @@
+"""A year of every department: tidy tables, two named department scores, year over year, exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.cli import main
+from helpers.year import compare_years, score_year, write_year_parquet, write_year_xlsx
+
+from .conftest import DEPARTMENT_YAML, write_dataset_folder
+
+
+def department_yaml(name: str, year: int) -> str:
+    return DEPARTMENT_YAML.replace("测试局", name).replace("2021", str(year))
+
+
+def met(project: str, name: str = "培训人次", actual: str = "120人次") -> dict[str, object]:
+    return {
+        "project_id": project,
+        "name": name,
+        "target": "100人次",
+        "actual": actual,
+        "weight": 90,
+    }
+
+
+@pytest.fixture
+def district(tmp_path: Path) -> Path:
+    """Two departments in 2021 (one with a big low-scoring project), one of them in 2020 too."""
+    data = tmp_path / "data"
+    write_dataset_folder(
+        data / "2021" / "甲局",
+        [
+            {"project_id": "A1", "name": "大项目", "budget_wan": "900", "spent_wan": "900"},
+            {"project_id": "A2", "name": "小项目", "budget_wan": "100", "spent_wan": "100"},
+            {"project_id": "A3", "name": "新项目", "budget_wan": "10", "spent_wan": "10"},
+            {"project_id": "A9", "name": "宣传经费", "budget_wan": "5", "spent_wan": "5"},
+        ],
+        [
+            met("A1", actual="0人次"),  # unmet: a big project scoring low
+            met("A2"),
+            met("A3"),
+            met("A9"),
+        ],
+        department_yaml("甲局", 2021),
+    )
+    write_dataset_folder(
+        data / "2021" / "乙局",
+        [{"project_id": "B1", "name": "乙项目"}],
+        [met("B1", name="=1+1")],
+        department_yaml("乙局", 2021),
+    )
+    write_dataset_folder(
+        data / "2020" / "甲局",
+        [
+            {
+                "project_id": "A1",
+                "name": "大项目（上年名称）",
+                "budget_wan": "800",
+                "spent_wan": "800",
+            },
+            {"project_id": "A2", "name": "小项目", "budget_wan": "100", "spent_wan": "90"},
+            {"project_id": "A5", "name": "宣传经费", "budget_wan": "5", "spent_wan": "5"},
+        ],
+        [met("A1"), met("A2"), met("A5")],
+        department_yaml("甲局", 2020),
+    )
+    return data
+
+
+def test_the_year_table_names_both_department_scores(district: Path) -> None:
+    year = score_year(2021, district)
+    table = year.departments.set_index("department")
+    jia = table.loc["甲局"]
+    assert jia["score_mean"] != jia["score_budget_weighted"]
+    assert jia["score_budget_weighted"] < jia["score_mean"], "the big low project weighs more"
+    assert list(year.departments["department"]) == ["乙局", "甲局"], "ranked by weighted score"
+    assert list(year.departments["rank_budget_weighted"]) == [1, 2]
+    assert set(year.projects["department"]) == {"甲局", "乙局"}
+    assert {"department", "project", "status"} <= set(year.indicators.columns)
+    assert not year.problems
+
+
+def test_an_invalid_department_is_listed_and_the_others_still_count(district: Path) -> None:
+    broken = district / "2021" / "丙局"
+    broken.mkdir()
+    (broken / "department.yaml").write_text("name: 丙局\nfiscal_year: 2021\n", "utf-8")
+    year = score_year(2021, district)
+    assert [d for d, _ in year.problems] == ["丙局"]
+    assert len(year.departments) == 2
+
+
+def test_projects_are_matched_by_code_then_by_name(district: Path) -> None:
+    comparison = compare_years(score_year(2021, district), score_year(2020, district))
+    projects = comparison["projects"].set_index("project_id")
+    assert projects.loc["A1", "matched_by"] == "编码"  # renamed, same code
+    assert projects.loc["A1", "budget_wan_change"] == 100
+    assert projects.loc["A9", "matched_by"] == "名称"  # recoded A5 → A9, same name
+    assert projects.loc["A3", "matched_by"] == ""  # new this year
+    assert projects.loc["A2", "execution_rate_pct_change"] == 10  # 90 % → 100 %
+    departments = comparison["departments"].set_index("department")
+    assert pd.isna(departments.loc["乙局", "score_mean_previous"])  # no 2020 data
+    unmet = comparison["newly_unmet"]
+    assert list(unmet["project_id"]) == ["A1"] and list(unmet["previous_status"]) == ["达成"]
+
+
+def test_the_year_exports_to_xlsx_and_parquet(district: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    year = score_year(2021, district)
+    comparison = compare_years(year, score_year(2020, district))
+    book = load_workbook(write_year_xlsx(year, tmp_path / "year.xlsx", comparison))
+    assert book.sheetnames == [
+        "部门",
+        "项目",
+        "指标",
+        "提示事项",
+        "同比_部门",
+        "同比_项目",
+        "同比_新增未达成",
+    ]
+    assert book["部门"]["A1"].value == "部门"
+    formula_like = [c for row in book["指标"].iter_rows() for c in row if c.value == "=1+1"]
+    assert formula_like and all(c.data_type == "s" for c in formula_like)
+    files = write_year_parquet(year, tmp_path / "parquet", comparison)
+    assert {f.name for f in files} >= {"部门.parquet", "项目.parquet", "指标.parquet"}
+    back = pd.read_parquet(tmp_path / "parquet" / "部门.parquet")
+    assert list(back["department"]) == ["乙局", "甲局"]
+    assert not list((tmp_path / "parquet").glob(".*")), "no partial files left"
+
+
+def test_jixiao_score_year_writes_every_table(district: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "all.xlsx"
+    code = main(["score", "--year", "2021", "--data-dir", str(district), "--xlsx", str(out)])
+    assert code == 0, capsys.readouterr().err
+    assert out.is_file() and str(out) in capsys.readouterr().out
+    assert main(["score"]) == 2
+    assert main(["score", "x", "--year", "2021"]) == 2
+    assert main(["score", "--year", "1999", "--data-dir", str(district)]) == 2
