@@ -100,7 +100,9 @@ class Cell:
     """A table cell. Spans work as in HTML: a cell covers ``colspan`` × ``rowspan`` slots.
 
     ``style`` is a token for renderers (``status-未达成``, ``label``, ``total``); ``is_numeric``
-    right-aligns; ``is_header`` marks a label cell inside the body (the 自评表's left column).
+    right-aligns; ``is_header`` marks a label cell inside the body (the 自评表's left column);
+    ``link`` is a relative path (``高新区科技局/report.html``), shown as a link where the
+    format has them and only when it is relative (no scheme, no leading slash).
     """
 
     text: str = ""
@@ -109,6 +111,7 @@ class Cell:
     is_numeric: bool = False
     is_header: bool = False
     style: str = ""
+    link: str = ""  # a relative path to another file of the output (HTML shows a link)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ SVG, no script, nothing fetched.
 from __future__ import annotations
 
 import functools
+import re
 from importlib import metadata
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -29,6 +30,19 @@ def _percentages(widths: list[float]) -> list[str]:
     return [f"{100 * w / total:.1f}" for w in widths]
 
 
+_RELATIVE_LINK = re.compile(r"^(?![A-Za-z][A-Za-z0-9+.\-]*:)(?![/\\])[^\s\"'<>`]+$")
+
+
+def safe_href(link: str) -> str:
+    """``link`` when it is a relative path inside the output, else '' (no link is made).
+
+    Example:
+        >>> safe_href("高新区科技局/report.html"), safe_href("javascript:alert(1)"), safe_href("/etc")
+        ('高新区科技局/report.html', '', '')
+    """
+    return link if _RELATIVE_LINK.match(link or "") and ".." not in link.split("/") else ""
+
+
 def _safe_svg(svg: str, prefix: str) -> Markup:
     """A chart's SVG through the allowlist, marked safe for the template."""
     return Markup(clean_svg(svg, prefix))
@@ -46,6 +60,7 @@ def environment() -> Environment:
     )
     env.filters["percentages"] = _percentages
     env.filters["safe_svg"] = _safe_svg
+    env.filters["safe_href"] = safe_href
     return env
 
 

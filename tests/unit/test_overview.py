@@ -1,0 +1,74 @@
+"""The finance bureau's overview: one document, rendered like a department's report."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.document import Cell, Document, Table
+from helpers.overview import build_overview, report_links_for
+from helpers.render.html import render_html
+from helpers.year import compare_years, score_year
+
+from .test_year import district  # noqa: F401 - the two-department district fixture
+
+
+def overview(district: Path) -> Document:  # noqa: F811
+    year = score_year(2021, district)
+    comparison = compare_years(year, score_year(2020, district))
+    findings = pd.DataFrame(
+        [
+            {
+                "rule_id": "R01",
+                "severity": "P0",
+                "department": "甲局",
+                "project": "大项目",
+                "indicator": "培训人次",
+                "evidence": "自评得分高于按规则计算的得分 20 分",
+            }
+        ]
+    )
+    links = report_links_for(list(year.departments["department"]), ["html", "pdf"])
+    return build_overview(year, comparison, links, findings)
+
+
+def test_the_overview_ranks_compares_and_indexes(district: Path) -> None:  # noqa: F811
+    document = overview(district)
+    sections = [e.label for e in document.outline().sections]
+    assert sections[:3] == ["一、部门得分与排名", "二、预算执行", "三、提示事项"]
+    assert "四、与上年比较" in sections and "五、自评复核" in sections
+    ranking = next(b for b in document.blocks if isinstance(b, Table))
+    assert [row[1].text for row in ranking.body] == ["乙局", "甲局"]
+    headers = [c.text for c in ranking.head[0]]
+    assert "加权得分" in headers and "平均得分" in headers, "both department scores, named"
+    assert ranking.body[1][1].link == "甲局/report.html"
+    html = render_html(document)
+    assert '<a href="甲局/report.html">甲局</a>' in html
+    assert "本年新出现的未达成指标" in html and "大项目" in html
+    assert "P0" in html
+
+
+def test_the_overview_renders_to_pdf_and_word(district: Path) -> None:  # noqa: F811
+    import docx
+
+    from helpers.render.docx import render_docx
+    from helpers.render.pdf import render_pdf
+
+    document = overview(district)
+    assert render_pdf(document).startswith(b"%PDF")
+    word = docx.Document(io.BytesIO(render_docx(document)))
+    cells = {c.text for t in word.tables for row in t.rows for c in row.cells}
+    assert "乙局" in cells and "甲局" in cells
+
+
+def test_links_are_relative_paths_only() -> None:
+    cells = [
+        Cell("甲", link="javascript:alert(1)"),
+        Cell("乙", link="/etc/passwd"),
+        Cell("丙", link="../../secret.html"),
+        Cell("丁", link="丁局/report.html"),
+    ]
+    html = render_html(Document("t", [Table("表", [[Cell("部门")]], [[c] for c in cells])]))
+    assert html.count("<a href=") == 1 and '<a href="丁局/report.html">丁</a>' in html
