@@ -110,9 +110,43 @@ sort_by: str = "completion_pct"  # 指标表排序列
     )
 
 
+def overview_notebook():
+    cells = [
+        new_markdown_cell(
+            "# 年度部门预算绩效自评汇总分析\n\n"
+            "本 notebook 汇总一个年度全部部门的自评结果：按预算加权得分与简单平均得分排名、等级分布、"
+            "预算执行率、提示事项、与上年比较（有上年数据时）、自评复核发现和各部门报告索引。"
+            "`jixiao report` 对一个年度的全部部门（两个以上）运行时，会执行它并写出 "
+            "`reports/<年度>/overview.html`、`.pdf`、`.docx`。\n\n"
+            "*This cell is not part of the exported report (tag `hide-in-report`).*",
+            metadata=HIDE,
+        ),
+        parameters(
+            """
+fiscal_year: int = 2021  # 预算年度 / fiscal year
+data_dir: str = ""  # 数据根目录；留空即项目的 data/
+link_format: str = "html"  # 报告索引链接到各部门的哪种格式：html、pdf 或 docx
+"""
+        ),
+        new_code_cell(
+            "from helpers.overview import build_year_overview\n"
+            "from helpers.report import show_blocks\n\n"
+            "overview = build_year_overview(fiscal_year, data_dir=data_dir, link_format=link_format)"
+        ),
+        new_code_cell("show_blocks(overview.blocks)"),
+    ]
+    return new_notebook(
+        cells=cells, metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}}
+    )
+
+
 def build() -> dict[str, nbformat.NotebookNode]:
     """The notebooks by file name, with stable cell ids (``report-00``, ``report-01`` …)."""
-    notebooks = {"report.ipynb": report_notebook(), "explore.ipynb": explore_notebook()}
+    notebooks = {
+        "report.ipynb": report_notebook(),
+        "explore.ipynb": explore_notebook(),
+        "overview.ipynb": overview_notebook(),
+    }
     for name, nb in notebooks.items():
         for i, cell in enumerate(nb.cells):
             cell["id"] = f"{name.split('.')[0]}-{i:02d}"

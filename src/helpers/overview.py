@@ -323,3 +323,41 @@ def report_links_for(departments: Sequence[str], formats: Sequence[str]) -> dict
     """Relative links from ``reports/<年度>/overview.*`` to each department's report."""
     fmt = "html" if "html" in formats else (formats[0] if formats else "html")
     return {d: (Path(d) / f"report.{fmt}").as_posix() for d in departments}
+
+
+def build_year_overview(
+    fiscal_year: int,
+    data_dir: str | Path | None = None,
+    link_format: str = "html",
+    bureau: str = "",
+) -> Document:
+    """The overview of a year from its data: scores, the previous year where present, 复核.
+
+    Args:
+        fiscal_year: 预算年度.
+        data_dir: the data root (``data/`` when empty).
+        link_format: which of each department's reports the index links to.
+        bureau: who issues the overview.
+
+    Returns:
+        The overview document.
+    """
+    from helpers.year import compare_years, score_year
+
+    scores = score_year(fiscal_year, data_dir or None)
+    previous = score_year(fiscal_year - 1, data_dir or None)
+    comparison = compare_years(scores, previous) if not previous.departments.empty else None
+    findings = _review(scores)
+    links = report_links_for(list(scores.departments["department"]), [link_format])
+    config = next(iter(scores.evaluations.values())).result.config if scores.evaluations else None
+    low = config.low_execution_pct if config is not None else 90.0
+    return build_overview(scores, comparison, links, findings, low, bureau)
+
+
+def _review(scores: YearScores) -> pd.DataFrame | None:
+    """自评复核 findings of the year (None while the review module is not installed)."""
+    try:
+        from helpers.review import review
+    except ImportError:  # pragma: no cover - the module ships with jixiao
+        return None
+    return review(list(scores.evaluations.values()))

@@ -465,17 +465,9 @@ class Report:
         caption), followed by its caption; :mod:`helpers.render.collect` puts them back
         together. Figures and tables get the numbers they will have in the exported report.
         """
-        from IPython.display import display
-
         blocks = list(blocks)
-        figures = sum(isinstance(b, Figure) for b in self.blocks)
-        tables = sum(isinstance(b, Table) and bool(b.caption) for b in self.blocks)
-        outline = compute_outline(blocks, figures, tables)
+        show_blocks(blocks, before=self.blocks)
         self.blocks += blocks
-        for start, stop in _display_groups(blocks):
-            part = Outline(outline.anchors[start:stop], outline.labels[start:stop], [])
-            for bundle in _display_bundles(blocks[start:stop], part):
-                display(bundle, raw=True)
 
     def figure(self, fig: MplFigure, caption: str) -> None:
         """Add an analyst's chart to the report: numbered, captioned, listed in the contents."""
@@ -524,6 +516,25 @@ class Report:
     def show_project_tables(self) -> None:
         """Display 附件2, the per-project tables."""
         self.show(self.project_tables_blocks())
+
+
+def show_blocks(blocks: list[Block], before: Iterable[Block] = ()) -> None:
+    """Display blocks in a notebook as report outputs (see :meth:`Report.show`).
+
+    Args:
+        blocks: what to show.
+        before: the blocks shown earlier in the same report (for figure and table numbers).
+    """
+    from IPython.display import display
+
+    before = list(before)
+    figures = sum(isinstance(b, Figure) for b in before)
+    tables = sum(isinstance(b, Table) and bool(b.caption) for b in before)
+    outline = compute_outline(blocks, figures, tables)
+    for start, stop in _display_groups(blocks):
+        part = Outline(outline.anchors[start:stop], outline.labels[start:stop], [])
+        for bundle in _display_bundles(blocks[start:stop], part):
+            display(bundle, raw=True)
 
 
 def _display_groups(blocks: list[Block]) -> list[tuple[int, int]]:

@@ -51,6 +51,7 @@ MAX_LANES = 4  # notebooks run at once, at most (one per core below that)
 RENDER_GRACE_S = 10  # seconds a stopped run waits for a report being rendered
 SET_BY_RUNNER = ("fiscal_year", "department", "data_dir", "charts_dir")
 REPORT_NOTEBOOK = "report.ipynb"
+OVERVIEW = "overview"  # the year's overview: notebooks/overview.ipynb → reports/<year>/overview.*
 _PY_TYPES: dict[str, type | tuple[type, ...]] = {
     "int": int,
     "str": str,
@@ -788,8 +789,12 @@ def _write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def write_failure_records(final: Path, executed: Path, message: str) -> list[str]:
+def write_failure_records(
+    final: Path, executed: Path, message: str, stem: str = "report"
+) -> list[str]:
     """Put ``report.failed.ipynb`` and ``report.error.txt`` beside the previous report.
+
+    ``stem`` names them (``overview.failed.ipynb`` … for the year's overview).
 
     Either file is complete or absent: on a full disk or a read-only folder the error is
     returned (and the run goes on), never raised.
@@ -805,11 +810,11 @@ def write_failure_records(final: Path, executed: Path, message: str) -> list[str
     records: list[tuple[Path, bytes]] = []
     notebook = _whole_notebook(executed)
     if notebook is not None:
-        records.append((final / "report.failed.ipynb", notebook))
+        records.append((final / f"{stem}.failed.ipynb", notebook))
     elif executed.is_file():
         # Saving it failed half-way (a full disk): a truncated copy would only mislead.
         message += NOT_SAVED_NOTE
-    records.append((final / "report.error.txt", (message + "\n").encode("utf-8")))
+    records.append((final / f"{stem}.error.txt", (message + "\n").encode("utf-8")))
     for target, content in records:
         try:
             _write_atomically(target, content)
@@ -826,6 +831,22 @@ def _whole_notebook(path: Path) -> bytes | None:
     except (OSError, ValueError):
         return None
     return data
+
+
+def _publish_files(staging: Path, year_dir: Path) -> list[Path]:
+    """Move each file of the overview's staging folder into the year folder, then remove it.
+
+    Each file replaces its previous version atomically (``overview.html`` …); the staging
+    folder goes once empty.
+    """
+    published = []
+    with _deferred():
+        for source in sorted(p for p in staging.iterdir() if p.is_file()):
+            target = year_dir / source.name
+            os.replace(source, target)
+            published.append(target)
+        shutil.rmtree(staging, ignore_errors=True)
+    return published
 
 
 def _publish(staging: Path, final: Path) -> None:
@@ -1124,16 +1145,26 @@ class ReportTimeout(Exception):
 
 @dataclass
 class _Job:
-    """One department on its way through the pipeline."""
+    """One department (or the year's overview) on its way through the pipeline."""
 
     department: str
-    final: Path
+    final: Path  # the department's folder; the year folder for the overview
     staging: Path
     kernel: WarmKernel
     started: float
     execution: Future[None] | None = None  # while the notebook runs
     rendering: Future[list[Path]] | None = None  # while the formats are written
     render_started: float | None = None
+
+    @property
+    def is_overview(self) -> bool:
+        """Whether this is the year's overview (``overview.*`` in the year folder)."""
+        return self.department == OVERVIEW
+
+    @property
+    def stem(self) -> str:
+        """The file names' stem: ``report`` or ``overview``."""
+        return OVERVIEW if self.is_overview else "report"
 
 
 PARTIAL_SAVE_EVERY_S = 5.0  # a long notebook run is written out this often while it runs
@@ -1233,7 +1264,9 @@ def _papermill_engine() -> str:
     return "jixiao"
 
 
-def render_formats(executed: Path, formats: list[str], folder: Path) -> list[Path]:
+def render_formats(
+    executed: Path, formats: list[str], folder: Path, stem: str = "report"
+) -> list[Path]:
     """Rebuild the report document from an executed notebook and write each format.
 
     The formats are rendered side by side (Typst and the chart conversion for Word run
@@ -1243,6 +1276,7 @@ def render_formats(executed: Path, formats: list[str], folder: Path) -> list[Pat
         executed: the executed ``report.ipynb``.
         formats: any of ``html``, ``pdf``, ``docx``.
         folder: where the files go (the staging folder).
+        stem: the files' name before the suffix (``report.html``, ``overview.html``).
 
     Returns:
         The files written.
@@ -1253,7 +1287,7 @@ def render_formats(executed: Path, formats: list[str], folder: Path) -> list[Pat
 
     def write(fmt: str) -> Path:
         data = _RENDERERS[fmt](document)
-        target = folder / f"report.{fmt}"
+        target = folder / f"{stem}.{fmt}"
         if isinstance(data, str):
             target.write_text(data, "utf-8")
         else:
@@ -1366,10 +1400,11 @@ class ReportPipeline:
     # -- stages, all in the calling thread except the two ``submit``s
     def prepare(self, department: str) -> _Job:
         """Make the staging folder and give the department a kernel (a warm one if free)."""
-        final = self.params.output_dir / str(self.params.fiscal_year) / department
-        final.parent.mkdir(parents=True, exist_ok=True)
+        year_dir = self.params.output_dir / str(self.params.fiscal_year)
+        final = year_dir if department == OVERVIEW else year_dir / department
+        year_dir.mkdir(parents=True, exist_ok=True)
         with _deferred():
-            staging = Path(tempfile.mkdtemp(prefix=f".{department}.partial-", dir=final.parent))
+            staging = Path(tempfile.mkdtemp(prefix=f".{department}.partial-", dir=year_dir))
             _LIVE.add_path(staging)
         staging.chmod(paths.shared_mode(0o777))
         kernel = self._idle_kernels.pop() if self._idle_kernels else WarmKernel()
@@ -1429,21 +1464,24 @@ class ReportPipeline:
         error = job.rendering.exception()
         if error is not None:
             raise error
-        _publish(job.staging, job.final)
+        if job.is_overview:
+            files = _publish_files(job.staging, job.final)
+        else:
+            _publish(job.staging, job.final)
+            files = sorted(p for p in job.final.rglob("*") if p.is_file())
         self._forget(job)
-        files = sorted(p for p in job.final.rglob("*") if p.is_file())
         return DepartmentOutcome(
             job.department, True, files=files, seconds=time.perf_counter() - job.started
         )
 
     def fail(self, job: _Job, exc: BaseException) -> DepartmentOutcome:
         """Keep the evidence beside the previous report, which stays untouched."""
-        executed = job.staging / REPORT_NOTEBOOK
+        executed = job.staging / f"{job.stem}.ipynb"
         message = _describe_failure(exc, executed, self.params.timeout_s)
         if isinstance(exc, NotebookNotSaved):
             message += NOT_SAVED_NOTE
         with _deferred():
-            for problem in write_failure_records(job.final, executed, message):
+            for problem in write_failure_records(job.final, executed, message, job.stem):
                 _warn(problem)
             self._forget(job)
         return DepartmentOutcome(
@@ -1530,7 +1568,7 @@ class ReportPipeline:
 def _render_job(job: _Job, formats: list[str]) -> list[Path]:
     """Write a department's formats (a render thread); its timeout counts from here."""
     job.render_started = time.monotonic()
-    return render_formats(job.staging / REPORT_NOTEBOOK, formats, job.staging)
+    return render_formats(job.staging / f"{job.stem}.ipynb", formats, job.staging, job.stem)
 
 
 def execute_notebook(params: RunParams, job: _Job) -> None:
@@ -1551,16 +1589,24 @@ def execute_notebook(params: RunParams, job: _Job) -> None:
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    record = job.staging / REPORT_NOTEBOOK
+    record = job.staging / f"{job.stem}.ipynb"
     manager = job.kernel.take(job.staging)
-    source = str(params.notebook)
-    parameters = {
-        **params.notebook_parameters,
-        "fiscal_year": params.fiscal_year,
-        "department": job.department,
-        "data_dir": str(params.data_dir),
-        "charts_dir": "charts",
-    }
+    if job.is_overview:
+        source = str(params.notebook.with_name("overview.ipynb"))
+        parameters: dict[str, Any] = {
+            "fiscal_year": params.fiscal_year,
+            "data_dir": str(params.data_dir),
+            "link_format": "html" if "html" in params.formats else params.formats[0],
+        }
+    else:
+        source = str(params.notebook)
+        parameters = {
+            **params.notebook_parameters,
+            "fiscal_year": params.fiscal_year,
+            "department": job.department,
+            "data_dir": str(params.data_dir),
+            "charts_dir": "charts",
+        }
     nb = parameterize_notebook(
         load_notebook_node(source), parameters, kernel_name=paths.KERNEL_NAME
     )
@@ -1634,6 +1680,8 @@ def run_reports(
     position = {d: n for n, d in enumerate(params.departments, start=1)}
 
     def prefix(department: str) -> str:
+        if department == OVERVIEW:
+            return escape(f"[汇总] {params.fiscal_year} 年度汇总分析")
         return escape(f"[{position[department]}/{total}] {params.fiscal_year} {department}")
 
     def step(department: str, text: str) -> None:
@@ -1657,24 +1705,38 @@ def run_reports(
     outcomes = list(invalid)
     if valid:
         ensure_kernel()
-        outcomes += ReportPipeline(params, step, lanes).run(valid, report, kernels)
+        jobs = valid + ([OVERVIEW] if wants_overview(params, valid) else [])
+        outcomes += ReportPipeline(params, step, lanes).run(jobs, report, kernels)
     else:
         for kernel in kernels:
             kernel.shutdown()
     _print_summary(console, total, outcomes)
-    order = {d: n for n, d in enumerate(params.departments)}
+    order = {d: n for n, d in enumerate([*params.departments, OVERVIEW])}
     return RunOutcome(sorted(outcomes, key=lambda o: order[o.department]))
+
+
+def wants_overview(params: RunParams, valid: list[str]) -> bool:
+    """A run over every department of a year (two or more) also writes the year's overview."""
+    every = paths.list_departments(params.fiscal_year, params.data_dir)
+    has_notebook = params.notebook.with_name("overview.ipynb").is_file()
+    return has_notebook and len(every) >= 2 and set(params.departments) == set(every)
 
 
 def _print_summary(console: Any, total: int, outcomes: list[DepartmentOutcome]) -> None:
     """Counts and failures on ``console``; the reports written on stdout, one path a line."""
     from rich.markup import escape
 
-    ok = [o for o in outcomes if o.ok]
-    failed = [o for o in outcomes if not o.ok]
+    departments = [o for o in outcomes if o.department != OVERVIEW]
+    ok = [o for o in departments if o.ok]
+    failed = [o for o in departments if not o.ok]
     console.print(
         f"共 {total} 个部门：成功 {len(ok)} 个，失败 {len(failed)} 个 / {len(ok)} ok, {len(failed)} failed"
     )
+    overview = [o for o in outcomes if o.department == OVERVIEW]
+    for o in overview:
+        console.print(f"年度汇总分析 overview.*：{'已写入' if o.ok else '失败'}")
+    ok += [o for o in overview if o.ok]
+    failed += [o for o in overview if not o.ok]
     for o in failed:
         kind = "数据校验失败" if o.kind == "invalid" else "运行失败"
         first_line = o.message.splitlines()[0] if o.message else ""

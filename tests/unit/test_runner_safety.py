@@ -308,7 +308,7 @@ def test_a_render_past_its_timeout_fails_only_its_department(tmp_path: Path, mon
 
     release = threading.Event()
 
-    def render(executed: Path, _formats, folder: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    def render(executed: Path, _formats, folder: Path, _stem: str) -> list[Path]:  # type: ignore[no-untyped-def]
         if folder.name.startswith(".甲局"):
             release.wait(30)
         (folder / "report.html").write_text("ok", "utf-8")
@@ -342,7 +342,7 @@ def test_lanes_run_notebooks_at_once_and_publish_each(tmp_path: Path, monkeypatc
         with lock:
             running -= 1
 
-    def render(_executed, _formats, folder: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    def render(_executed, _formats, folder: Path, _stem: str) -> list[Path]:  # type: ignore[no-untyped-def]
         (folder / "report.html").write_text(folder.name, "utf-8")
         return []
 

@@ -1,0 +1,64 @@
+"""A year run over every department also writes the year's overview, like a report."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import pytest
+
+from helpers.cli import main
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def year_run(tmp_path_factory: pytest.TempPathFactory, support: ModuleType):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("year")
+    for name in ("甲局", "乙局"):
+        support.copy_seed(root / "data", department=name)
+    out = root / "out"
+    params = support.write_params(
+        root / "params.yaml",
+        f"fiscal_year: 2021\ndepartments: all\nformats: [html, pdf, docx]\ndata_dir: {root / 'data'}\n",
+    )
+    with support.captured_output() as captured:
+        code = main(["report", str(params), "--output", str(out)])
+    return code, captured.text, out / "2021"
+
+
+def test_the_overview_is_written_beside_the_department_reports(year_run) -> None:  # type: ignore[no-untyped-def]
+    code, output, year = year_run
+    assert code == 0, output
+    for suffix in ("html", "pdf", "docx", "ipynb"):
+        assert (year / f"overview.{suffix}").is_file(), output
+    assert "年度汇总分析 overview.*：已写入" in output
+    assert sorted(p.name for p in year.iterdir() if p.is_dir()) == ["乙局", "甲局"], (
+        "no staging left"
+    )
+
+
+def test_the_overview_links_to_each_report_and_ranks_both_ways(year_run) -> None:  # type: ignore[no-untyped-def]
+    _, _, year = year_run
+    html = (year / "overview.html").read_text("utf-8")
+    for department in ("甲局", "乙局"):
+        assert f'<a href="{department}/report.html">' in html
+        assert (year / department / "report.html").is_file()
+    assert "加权得分" in html and "平均得分" in html
+    assert html.count("<svg") == 2
+
+
+def test_one_department_gets_no_overview(fy2021_report) -> None:  # type: ignore[no-untyped-def]
+    folder = fy2021_report.html_path.parent.parent
+    assert not (folder / "overview.html").exists()
+
+
+def test_the_overview_notebook_ran_cleanly_with_its_parameters(
+    year_run, support: ModuleType
+) -> None:  # type: ignore[no-untyped-def]
+    import nbformat
+
+    _, _, year = year_run
+    nb = nbformat.read(year / "overview.ipynb", as_version=4)
+    assert support.error_outputs(nb) == []
+    assert nb.metadata.papermill.parameters["fiscal_year"] == 2021
+    assert nb.metadata.papermill.parameters["link_format"] == "html"
