@@ -46,6 +46,7 @@ department: str = "高新区科技局"  # 部门：data/<年度>/<部门>/ 文�
 data_dir: str = ""  # 数据根目录；留空即项目的 data/
 charts_dir: str = ""  # 图表另存为 SVG 的目录；留空则不另存
 empty_sections: str = "note"  # 无内容的章节：note 写一句说明，omit 省略该章节
+scoring: dict = {}  # 评分设置：阈值、等级区间、执行率分值、缺值处理（见 params/example_fy2022.yaml）
 """
         ),
         new_code_cell(
@@ -56,6 +57,7 @@ empty_sections: str = "note"  # 无内容的章节：note 写一句说明，omit
             "    data_dir=data_dir,\n"
             "    charts_dir=charts_dir,\n"
             "    empty_sections=empty_sections,\n"
+            "    scoring=scoring,\n"
             ")"
         ),
         new_code_cell("report.show_title()"),

@@ -17,25 +17,17 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from helpers.format import format_pct, format_score, format_wan
-from helpers.scoring import GRADE_BANDS, STATUS_MET, STATUS_NEAR, STATUS_UNMET
+from helpers.vocabulary import (  # the colours are declared with the words they colour
+    BAND_COLOURS,
+    GRADE_BANDS,
+    OKABE_ITO,
+    OVER_COLOUR,
+    STATUS_COLOURS,
+    STATUS_MET,
+    STATUS_NEAR,
+    STATUS_UNMET,
+)
 
-OKABE_ITO = {
-    "blue": "#0072B2",
-    "orange": "#E69F00",
-    "vermilion": "#D55E00",
-    "green": "#009E73",
-    "sky": "#56B4E9",
-    "yellow": "#F0E442",
-    "purple": "#CC79A7",
-    "grey": "#999999",
-}
-STATUS_COLOURS = {
-    STATUS_MET: OKABE_ITO["blue"],
-    STATUS_NEAR: OKABE_ITO["orange"],
-    STATUS_UNMET: OKABE_ITO["vermilion"],
-}
-OVER_COLOUR = OKABE_ITO["green"]
-BAND_COLOURS = {"优": "#e8f3fa", "良": "#f2f7ee", "中": "#fdf6e3", "差": "#fbeae5"}
 PAGE_WIDTH_IN = 6.3  # 16 cm of A4 text width
 COMPLETION_AXIS_CAP = 200.0
 

@@ -11,12 +11,17 @@ dataset is read once, validated once and parsed once, and every caller sees the 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from helpers import paths
 from helpers.dataset import Dataset, DatasetError, Problem, load_dataset
-from helpers.scoring import ScoreResult, ScoringConfig, score_dataset
+from helpers.scoring import ScoreResult, ScoringConfig, ScoringSettings, score_dataset
+
+Scoring = ScoringSettings | Mapping[str, Any] | None
+"""Scoring settings as a params file gives them (its ``scoring:`` mapping), or checked."""
 
 _YEAR_FOLDER = re.compile(r"^(19|20|21)\d{2}$")
 
@@ -65,7 +70,11 @@ def check_year(dataset: Dataset, expected_year: int | None, source: str | Path) 
 
 
 def evaluate_path(
-    path: str | Path, *, fiscal_year: int | None = None, config: ScoringConfig | None = None
+    path: str | Path,
+    *,
+    fiscal_year: int | None = None,
+    config: ScoringConfig | None = None,
+    scoring: Scoring = None,
 ) -> Evaluation:
     """Read, validate and score the dataset at ``path`` (any layout jixiao reads).
 
@@ -73,12 +82,23 @@ def evaluate_path(
         path: a dataset folder, workbook or Word file.
         fiscal_year: the year it must be; by default the year folder it sits in (if any).
         config: scoring rules; by default the dataset's template.
+        scoring: scoring settings (thresholds, grade bands, execution weight, missing-value
+            policy: :class:`~helpers.scoring.ScoringSettings`) applied to the dataset's
+            template; not with ``config``.
 
     Raises:
         DatasetError: the dataset is invalid, or its year differs from its folder's.
+        ScoringSettingsError: ``scoring`` has an unknown key or a wrong value.
+        ValueError: both ``config`` and ``scoring`` are given.
     """
-    dataset = load_dataset(path)
+    settings = ScoringSettings.parse(scoring)
+    if config is not None and settings != ScoringSettings():
+        raise ValueError(
+            "config 与 scoring 只能给出其一 / give either config or scoring settings, not both"
+        )
+    dataset = load_dataset(path, execution_weight=settings.execution_weight)
     check_year(dataset, fiscal_year if fiscal_year is not None else year_of_folder(path), path)
+    config = config or settings.config_for(dataset.template)
     return Evaluation(dataset, score_dataset(dataset, config))
 
 
@@ -88,6 +108,7 @@ def evaluate(
     data_dir: str | Path | None = None,
     *,
     config: ScoringConfig | None = None,
+    scoring: Scoring = None,
 ) -> Evaluation:
     """Read, validate and score one department's fiscal year from the data folder.
 
@@ -96,9 +117,16 @@ def evaluate(
         department: the department's folder or file stem under ``<data_dir>/<fiscal_year>/``.
         data_dir: the data root; the project's ``data/`` when empty.
         config: scoring rules; by default the dataset's template.
+        scoring: the params file's scoring settings (see :func:`evaluate_path`).
 
     Raises:
         DatasetError: the dataset is missing or invalid, or its year is not ``fiscal_year``.
+        ScoringSettingsError: ``scoring`` has an unknown key or a wrong value.
+
+    Example:
+        >>> low = evaluate(2021, "高新区科技局", scoring={"low_execution_pct": 99.5})
+        >>> low.result.config.low_execution_pct, int(low.result.projects["is_low_execution"].sum())
+        (99.5, 3)
     """
     path = paths.find_dataset(fiscal_year, department, Path(data_dir) if data_dir else None)
-    return evaluate_path(path, fiscal_year=fiscal_year, config=config)
+    return evaluate_path(path, fiscal_year=fiscal_year, config=config, scoring=scoring)

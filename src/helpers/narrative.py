@@ -14,12 +14,27 @@ without a score says why. No sentence carries English, a file path or a missing-
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from helpers.format import format_pct, format_score, format_wan
 from helpers.schema import COLUMN_LABELS_ZH, DepartmentInfo
-from helpers.scoring import STATUS_MET, STATUS_NEAR, STATUS_UNMET, ScoreResult
+from helpers.vocabulary import (
+    FLAG_KINDS,
+    SEVERITIES,
+    SEVERITY_ORDER,
+    STATUS_MET,
+    STATUS_NEAR,
+    STATUS_UNMET,
+)
+
+if TYPE_CHECKING:  # the scoring engine calls this module: no import of it at run time
+    from helpers.scoring import ScoreResult
 
 _CN_NUMERALS = "零一二三四五六七八九十"
 _OP_WORDS = (
@@ -611,6 +626,384 @@ def write_problem_items(result: ScoreResult) -> list[str]:
         *_unscored_items(result),
         *_over_items(result, names),
     ]
+
+
+# ----------------------------------------------------------------------------- flags
+#
+# The scoring engine emits flags as data (``ScoreResult.flags``: one row per occurrence, with
+# its kind, severity, value and threshold); the sentences are written here. Indicator flags of
+# one project and kind share one sentence (``未完成指标：甲、乙``); a project flag is a sentence
+# of its own (``预算执行率 85% 低于 90%``).
+
+
+def _g(values: np.ndarray) -> np.ndarray:
+    """Numbers as ``{:g}`` texts (an object array), each distinct number formatted once."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=float), use_na_sentinel=False)
+    return np.array([f"{u:g}" for u in uniques.tolist()], dtype=object)[codes]
+
+
+def _wan(values: np.ndarray) -> np.ndarray:
+    """Amounts in 万元 as :func:`~helpers.format.format_wan` writes them, each once."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=float), use_na_sentinel=False)
+    return np.array([format_wan(u) for u in uniques.tolist()], dtype=object)[codes]
+
+
+def _same(text: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    return lambda v, t: np.full(len(v), text, dtype=object)
+
+
+_PROJECT_SENTENCES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "low_execution": lambda v, t: "预算执行率 " + _g(v) + "% 低于 " + _g(t) + "%",
+    "no_execution_data": _same("缺少执行数据，无法计算预算执行率，未计算总分"),
+    "budget_adjusted": lambda v, t: (
+        "年中预算调整：年初 " + _wan(t) + " 万元，全年 " + _wan(v) + " 万元"
+    ),
+    "execution_score_mismatch": lambda v, t: (
+        "执行率得分按规则为 " + _g(t) + " 分，自评为 " + _g(v) + " 分"
+    ),
+    "rate_mismatch": lambda v, t: "计算执行率与所述执行率 " + _g(v) + "% 不一致",
+    "score_mismatch": lambda v, t: "计算得分 " + _g(t) + " 与所述得分 " + _g(v) + " 不一致",
+    "no_scorable": _same("无可评分指标，未计算得分"),
+}
+"""The sentences of a project-level kind, from its flags' values and thresholds (arrays)."""
+
+
+def _rule_score(t: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(t), "未评分", _g(t) + " 分").astype(object)
+
+
+_ITEMS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]] = {
+    "score_diff": lambda name, v, t, note: (
+        name + "（自评 " + _g(v) + " 分，按规则 " + _rule_score(t) + "）"
+    ),
+    "weighted_unscored": lambda name, v, t, note: name + "（" + _g(v) + " 分）",
+    "direction": lambda name, v, t, note: name + "：" + note,
+    "blank_weight": lambda name, v, t, note: name + " " + _g(v) + " 分",
+}
+"""How an indicator is named in its kind's sentence where more than its name is said."""
+
+_KIND_KEYS = list(FLAG_KINDS)
+_IS_PROJECT_KIND = np.array([k.scope == "project" for k in FLAG_KINDS.values()])
+_LEADS = np.array(
+    ["" if k.scope == "project" else f"{k.label}：" for k in FLAG_KINDS.values()], dtype=object
+)
+_OVER = _KIND_KEYS.index("over_achieved")
+_BLANK = _KIND_KEYS.index("blank_weight")
+
+
+def describe_flag(row: pd.Series) -> str:
+    """The sentence of one flag (one row of ``ScoreResult.flags``).
+
+    Example:
+        >>> describe_flag(pd.Series({"kind": "unmet", "indicator": "讲座次数",
+        ...                          "value": 50.0, "threshold": 95.0, "note": ""}))
+        '未完成指标：讲座次数'
+        >>> describe_flag(pd.Series({"kind": "low_execution", "indicator": "",
+        ...                          "value": 85.5, "threshold": 90.0, "note": ""}))
+        '预算执行率 85.5% 低于 90%'
+    """
+    one = pd.DataFrame([row]).reset_index(drop=True)
+    return write_flag_items(one)[0]
+
+
+def _kind_codes(kinds: pd.Series) -> np.ndarray:
+    """Each flag's kind as its position in FLAG_KINDS; an undeclared kind is an error."""
+    if isinstance(kinds.dtype, pd.CategoricalDtype) and list(kinds.cat.categories) == _KIND_KEYS:
+        codes = kinds.cat.codes.to_numpy()
+    else:
+        codes = pd.Index(_KIND_KEYS).get_indexer(kinds.astype(object))
+    if (codes < 0).any():
+        unknown = sorted({str(k) for k in np.asarray(kinds, dtype=object)[codes < 0]})
+        raise ValueError(
+            f"未声明的提示类型：{'、'.join(unknown)} / undeclared flag kinds: {', '.join(unknown)}"
+        )
+    return codes
+
+
+def _group_starts(flags: pd.DataFrame, kinds: np.ndarray) -> np.ndarray:
+    """Where each run of flags of one project (one department) and one kind starts.
+
+    A project is its ``project_id`` in its ``department`` and, in a table of the scoring
+    engine (indexed by ``project_row``), its position.
+    """
+    change = np.ones(len(flags), dtype=bool)
+    change[1:] = kinds[1:] != kinds[:-1]
+    if flags.index.name == "project_row":
+        position = flags.index.to_numpy()
+        change[1:] |= position[1:] != position[:-1]
+    for column in ("project_id", "department"):
+        if column in flags:
+            values = flags[column]
+            change[1:] |= values.ne(values.shift()).to_numpy(dtype=bool)[1:]
+    return np.flatnonzero(change)
+
+
+def _column_or(flags: pd.DataFrame, column: str, default: object) -> np.ndarray:
+    if column not in flags:
+        return np.full(len(flags), default, dtype=object)
+    return np.array(flags[column].fillna(default), dtype=object)
+
+
+def _flag_items(flags: pd.DataFrame, kinds: np.ndarray) -> np.ndarray:
+    """Per flag, its words in its sentence: a project flag's whole sentence, else the name."""
+    items = _column_or(flags, "indicator", "")
+    values = flags["value"].to_numpy(dtype=float)
+    limits = flags["threshold"].to_numpy(dtype=float)
+    for code in np.unique(kinds).tolist():
+        kind = _KIND_KEYS[code]
+        if kind not in _PROJECT_SENTENCES and kind not in _ITEMS:
+            continue
+        at = np.flatnonzero(kinds == code)
+        if kind in _PROJECT_SENTENCES:
+            items[at] = _PROJECT_SENTENCES[kind](values[at], limits[at])
+        else:
+            notes = _column_or(flags, "note", "")[at] if kind == "direction" else None
+            items[at] = _ITEMS[kind](items[at], values[at], limits[at], notes)  # type: ignore[arg-type]
+    return items
+
+
+def _leads(
+    flags: pd.DataFrame, group_kinds: np.ndarray, starts: np.ndarray, sizes: np.ndarray
+) -> np.ndarray:
+    """The words before the names of each run's sentence, with its colon ("" for a project kind)."""
+    leads = _LEADS[group_kinds]
+    over = np.flatnonzero(group_kinds == _OVER)
+    if len(over):
+        limits = flags["threshold"].to_numpy(dtype=float)[starts[over]]
+        leads[over] = "超额完成 " + _g(limits) + "% 以上（目标设定偏低？）："
+    blank = np.flatnonzero(group_kinds == _BLANK)
+    if len(blank):
+        totals = np.add.reduceat(flags["value"].to_numpy(dtype=float), starts)[blank]
+        counts = np.array([f"{n}" for n in sizes[blank].tolist()], dtype=object)
+        leads[blank] = counts + " 项指标未填写分值，按模板分得剩余的 " + _g(totals) + " 分："
+    return leads
+
+
+def _sentences(flags: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per run of one project's flags of one kind: (first row, lead, names).
+
+    ``lead`` is "" for a project kind, whose sentence is all in ``names``.
+    """
+    kinds = _kind_codes(flags["kind"])
+    starts = _group_starts(flags, kinds)
+    ends = np.append(starts[1:], len(flags))
+    sizes = ends - starts
+    items = _flag_items(flags, kinds)
+    details = items[starts]
+    several = np.flatnonzero(sizes > 1)
+    if len(several):
+        listed = items.tolist()
+        pieces = map(listed.__getitem__, map(slice, starts[several], ends[several]))
+        details[several] = list(map("、".join, pieces))
+    return starts, _leads(flags, kinds[starts], starts, sizes), details
+
+
+def _joined(leads: np.ndarray, details: np.ndarray) -> np.ndarray:
+    """``lead：details``, or the details alone where there is no lead."""
+    return leads + details
+
+
+def flag_sentences(flags: pd.DataFrame) -> pd.DataFrame:
+    """The flags as sentences: one per project and kind (a project's indicators in one).
+
+    Args:
+        flags: ``ScoreResult.flags``, or some of its rows (kept in their order).
+
+    Returns:
+        One row per run of one project's flags of one kind, indexed like ``flags`` (the
+        project's position), with ``department``, ``project_id``, ``project``, ``kind``,
+        ``severity``, ``lead`` (``未完成指标``; "" for a project kind), ``detail`` (the names,
+        or a project kind's whole sentence) and ``text`` (``lead：detail``, the sentence of
+        the project's ``flags`` list).
+
+    Example:
+        >>> flags = pd.DataFrame({"department": "局", "project_id": "P1", "project": "甲项目",
+        ...     "indicator": ["讲座次数", "培训人次", ""], "kind": ["unmet", "unmet", "no_scorable"],
+        ...     "severity": ["red", "red", "red"], "value": float("nan"),
+        ...     "threshold": float("nan"), "note": ""})
+        >>> flag_sentences(flags)["text"].tolist()
+        ['未完成指标：讲座次数、培训人次', '无可评分指标，未计算得分']
+    """
+    columns = ["department", "project_id", "project", "kind", "severity"]
+    if flags.empty:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=object) for c in [*columns, "lead", "detail", "text"]},
+            index=flags.index[:0],
+        )
+    starts, leads, details = _sentences(flags)
+    out = flags.iloc[starts][columns].copy()
+    out["lead"] = [lead.removesuffix("：") for lead in leads.tolist()]
+    out["detail"] = details
+    out["text"] = _joined(leads, details)
+    return out
+
+
+def write_flag_items(flags: pd.DataFrame) -> list[str]:
+    """The sentences of ``flags`` (see :func:`flag_sentences`), in the table's order."""
+    if flags.empty:
+        return []
+    _, leads, details = _sentences(flags)
+    return _joined(leads, details).tolist()
+
+
+def write_project_flags(flags: pd.DataFrame, n_projects: int) -> list[list[str]]:
+    """Per project (by position, ``flags``'s index), the sentences of its flags.
+
+    This is ``ScoreResult.projects["flags"]``: the kinds in the order of
+    :data:`~helpers.vocabulary.FLAG_KINDS`.
+    """
+    lists: list[list[str]] = [[] for _ in range(n_projects)]
+    if flags.empty:
+        return lists
+    starts, leads, details = _sentences(flags)
+    positions = flags.index.to_numpy()[starts].tolist()
+    texts = _joined(leads, details).tolist()
+    deque(map(list.append, map(lists.__getitem__, positions), texts), maxlen=0)
+    return lists
+
+
+def severity_label(severity: str) -> str:
+    """高 / 中 / 提示 for ``red`` / ``amber`` / ``note``.
+
+    Example:
+        >>> severity_label("red"), severity_label("note")
+        ('高', '提示')
+    """
+    return SEVERITIES[severity].label
+
+
+def write_risk_summary(flags: pd.DataFrame) -> str:
+    """The sentence that opens 附件1 风险提示: how many projects, how many of each severity.
+
+    Example:
+        >>> flags = pd.DataFrame({"project_id": ["P1", "P1", "P2"],
+        ...                       "severity": ["red", "note", "note"]})
+        >>> write_risk_summary(flags)
+        '共 1 个项目有需要关注的风险事项（高 1 条）；另有数据质量提示 2 条，列于最后。'
+        >>> write_risk_summary(flags.iloc[1:])
+        '未发现需要提示的风险事项；有数据质量提示 2 条，列于最后。'
+    """
+    severity = flags["severity"].astype(object)
+    risky = severity.isin([k for k in SEVERITY_ORDER if SEVERITIES[k].is_risk])
+    n_notes = int((~risky).sum())
+    notes = f"数据质量提示 {n_notes} 条，列于最后。" if n_notes else ""
+    if not risky.any():
+        return "未发现需要提示的风险事项" + (f"；有{notes}" if notes else "。")
+    counts = "、".join(
+        f"{SEVERITIES[k].label} {int((severity == k).sum())} 条"
+        for k in SEVERITY_ORDER
+        if SEVERITIES[k].is_risk and (severity == k).any()
+    )
+    n_projects = flags.loc[risky, "project_id"].nunique()
+    lead = f"共 {n_projects} 个项目有需要关注的风险事项（{counts}）"
+    return lead + (f"；另有{notes}" if notes else "。")
+
+
+@dataclass
+class FlagGroup:
+    """One kind of flag in 风险提示: a heading and one item per project (``项目：详情``)."""
+
+    heading: str
+    items: list[str]
+    severity: str
+
+
+@dataclass
+class RiskSection:
+    """A subsection of 风险提示: one severity's flags, or the data-quality notes."""
+
+    title: str
+    severity: str
+    intro: str = ""
+    groups: list[FlagGroup] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def write_flag_groups(flags: pd.DataFrame) -> list[FlagGroup]:
+    """The flags grouped by kind, kinds in the declared order, projects in theirs.
+
+    Each group's heading names the kind and how many projects (and indicators) it concerns;
+    each item is one project's sentence without the kind's words (``甲项目：讲座次数、培训人次``).
+
+    Example:
+        >>> flags = pd.DataFrame({"department": "局", "project_id": ["P1", "P1", "P2"],
+        ...     "project": ["甲项目", "甲项目", "乙项目"], "indicator": ["讲座次数", "培训人次", "宣传"],
+        ...     "kind": "unmet", "severity": "red", "value": 0.0, "threshold": 95.0, "note": ""})
+        >>> [(g.heading, g.items) for g in write_flag_groups(flags)]
+        [('未完成指标（2 个项目，3 项指标）', ['甲项目：讲座次数、培训人次', '乙项目：宣传'])]
+    """
+    sentences = flag_sentences(flags)
+    if sentences.empty:
+        return []
+    kinds = sentences["kind"].astype(object).to_numpy()
+    flag_kinds = flags["kind"].astype(object).to_numpy()
+    groups = []
+    for key, kind in FLAG_KINDS.items():
+        rows = sentences[kinds == key]
+        if rows.empty:
+            continue
+        count = f"{len(rows)} 个项目"
+        if kind.scope == "indicator":
+            count += f"，{int((flag_kinds == key).sum())} 项指标"
+        lead = kind.label
+        if key == "over_achieved":
+            limit = flags["threshold"].to_numpy(dtype=float)[flag_kinds == key][0]
+            lead = f"超额完成 {limit:g}% 以上，目标设定可能偏低"
+        words = rows["text"] if key == "blank_weight" else rows["detail"]
+        items = [f"{p}：{w}" for p, w in zip(rows["project"], words, strict=True)]
+        groups.append(FlagGroup(f"{lead}（{count}）", items, kind.severity))
+    return groups
+
+
+def _level_note_group(projects: pd.DataFrame) -> list[FlagGroup]:
+    """The projects whose levels handed their weight to others: one item per note, naming them.
+
+    Most projects of a table share one such note (无可评分的效益指标 …): it is said once.
+    """
+    by_note: dict[str, list[str]] = {}
+    for name, notes in zip(projects["name"], _column(projects, "level_notes", ()), strict=True):
+        for note in notes or ():
+            by_note.setdefault(note, []).append(str(name))
+    if not by_note:
+        return []
+    n_projects = len({n for names in by_note.values() for n in names})
+    items = [f"{'、'.join(names)}：{note}" for note, names in by_note.items()]
+    heading = f"一级指标分值调整（{n_projects} 个项目）"
+    return [FlagGroup(heading, items, SEVERITY_ORDER[-1])]
+
+
+def write_risk_sections(result: ScoreResult) -> list[RiskSection]:
+    """附件1 风险提示 as words: the risks by severity, then the data-quality notes.
+
+    Risks (``red``, then ``amber``) are grouped by kind, not by project: severity belongs to the
+    kind, so the list reads from the most serious down, and a reviewer checks one rule across
+    all projects at a time (every unmet indicator, then every low execution rate …); each
+    project's findings together are its 自评表 in 附件2. The data-quality notes (a missing
+    target such as the satisfaction target most tables leave blank, a value that cannot be
+    judged, weights shared out by the template) follow in a subsection of their own, with the
+    levels whose weight went to the others and the data warnings.
+
+    Returns:
+        The subsections that have something to say, most serious first.
+    """
+    flags = result.flags
+    groups = write_flag_groups(flags)
+    sections = [
+        RiskSection(f"{info.title}（{info.label}）", key, groups=found)
+        for key, info in SEVERITIES.items()
+        if info.is_risk and (found := [g for g in groups if g.severity == key])
+    ]
+    quality = [g for g in groups if not SEVERITIES[g.severity].is_risk]
+    quality += _level_note_group(result.projects)
+    data_notes = write_data_notes(result)
+    if quality or data_notes:
+        note = SEVERITY_ORDER[-1]
+        intro = (
+            "以下事项反映数据的缺漏或计分时的处理，本身不说明绩效好坏，"
+            "请核对原表，能补充的予以补充。"
+        )
+        sections.append(RiskSection(SEVERITIES[note].title, note, intro, quality, data_notes))
+    return sections
 
 
 # ----------------------------------------------------------------------------- empty sections

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,8 @@ from helpers.document import (
 from helpers.evaluation import evaluate
 from helpers.fonts import configure_charts
 from helpers.format import MISSING, format_pct, format_score, format_wan
-from helpers.scoring import ScoreResult
+from helpers.scoring import ScoreResult, ScoringSettings
+from helpers.vocabulary import SEVERITY_RED
 
 EMPTY_SECTION_CHOICES = ("note", "omit")
 
@@ -287,25 +288,27 @@ class Report:
         return blocks
 
     def risks_blocks(self) -> list[Block]:
-        """附件1 风险提示: every flag of the scoring engine, per project; data notes."""
-        p = self.result.projects
-        flagged = p[p["flags"].map(bool)]
-        blocks: list[Block] = [Heading("附件1 风险提示", 2, starts_page=True)]
-        if flagged.empty:
-            blocks.append(Paragraph("评分引擎未发现需要提示的风险。"))
-        else:
-            blocks.append(
-                Paragraph(
-                    f"共 {len(flagged)} 个项目有提示事项（未完成、执行率偏低、目标偏低、数据缺失等）。"
-                )
-            )
-        for _, r in flagged.iterrows():
-            notes = [*r["flags"], *r["level_notes"]]
-            warn = ["warn" if f.startswith(("未完成", "预算执行率")) else "" for f in notes]
-            blocks += [Heading(r["name"], 4), ItemList(notes, warn)]
-        blocks += [
-            Paragraph(f"数据提示：{n}", "note") for n in narrative.write_data_notes(self.result)
+        """附件1 风险提示: the risks by severity (red, then amber), then the data-quality notes.
+
+        The flags come from the scoring engine as data (``result.flags``) and are worded by
+        :func:`helpers.narrative.write_risk_sections`: within a severity one heading per kind
+        of flag, one item per project (why by kind: see there). Red items are marked ``warn``.
+        """
+        blocks: list[Block] = [
+            Heading("附件1 风险提示", 2, starts_page=True),
+            Paragraph(narrative.write_risk_summary(self.result.flags)),
         ]
+        for n, section in enumerate(narrative.write_risk_sections(self.result), start=1):
+            blocks.append(Heading(f"（{narrative.chinese_numeral(n)}）{section.title}", 3))
+            if section.intro:
+                blocks.append(Paragraph(section.intro, "note"))
+            for group in section.groups:
+                warn = "warn" if group.severity == SEVERITY_RED else ""
+                blocks += [
+                    Heading(group.heading, 4),
+                    ItemList(group.items, [warn] * len(group.items)),
+                ]
+            blocks += [Paragraph(f"数据提示：{note}", "note") for note in section.notes]
         return blocks
 
     def project_form_tables(self, project: pd.Series, rows: pd.DataFrame) -> list[Block]:
@@ -628,6 +631,7 @@ def build_report(
     data_dir: str | Path | None = None,
     charts_dir: str | Path | None = None,
     empty_sections: str = "note",
+    scoring: Mapping[str, Any] | ScoringSettings | None = None,
 ) -> Report:
     """Load, validate and score a dataset and prepare its report.
 
@@ -637,20 +641,24 @@ def build_report(
         data_dir: the data root; the project's ``data/`` when empty.
         charts_dir: where to save every chart as SVG; not saved when empty.
         empty_sections: ``"note"`` (a sentence says the section has nothing) or ``"omit"``.
+        scoring: the params file's scoring settings (thresholds, grade bands, execution
+            weight, missing-value policy; see :class:`~helpers.scoring.ScoringSettings`).
 
     Returns:
         A :class:`Report` whose ``show_*`` methods display the sections.
 
     Raises:
-        ValueError: ``empty_sections`` is not one of :data:`EMPTY_SECTION_CHOICES`.
+        ValueError: ``empty_sections`` is not one of :data:`EMPTY_SECTION_CHOICES`, or
+            ``scoring`` has an unknown key or a wrong value (a ``ScoringSettingsError``).
     """
     if empty_sections not in EMPTY_SECTION_CHOICES:
         raise ValueError(
             f"empty_sections 应为 note 或 omit，而不是 {empty_sections!r} / "
             f"empty_sections must be 'note' or 'omit', not {empty_sections!r}"
         )
+    settings = ScoringSettings.parse(scoring)
     configure_charts()
-    evaluation = evaluate(fiscal_year, department, data_dir)
+    evaluation = evaluate(fiscal_year, department, data_dir, scoring=settings)
     return Report(
         evaluation.dataset,
         evaluation.result,
@@ -664,15 +672,19 @@ def build_document(
     department: str,
     data_dir: str | Path | None = None,
     empty_sections: str = "note",
+    scoring: Mapping[str, Any] | ScoringSettings | None = None,
 ) -> Document:
     """The whole report of one department as a document, without a notebook.
+
+    ``scoring`` is as for :func:`build_report`.
 
     Example:
         >>> doc = build_document(2021, "高新区科技局")
         >>> doc.outline().figures[0].label
         '图1 各类别项目预算（万元）'
     """
-    return build_report(fiscal_year, department, data_dir, None, empty_sections).document()
+    report = build_report(fiscal_year, department, data_dir, None, empty_sections, scoring)
+    return report.document()
 
 
 _CHART_STYLE: dict[str, Any] = {}

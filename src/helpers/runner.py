@@ -164,6 +164,19 @@ def _key_problems(raw: dict[str, Any], settable: dict[str, dict[str, Any]]) -> l
     return problems
 
 
+def _scoring_problems(raw: dict[str, Any], settable: dict[str, dict[str, Any]]) -> list[str]:
+    """What is wrong with the ``scoring:`` settings (unknown keys, wrong values), if given."""
+    if "scoring" not in raw or "scoring" not in settable or not isinstance(raw["scoring"], dict):
+        return []  # absent, or not a mapping (then its type is the problem already named)
+    from helpers.scoring import ScoringSettings, ScoringSettingsError
+
+    try:
+        ScoringSettings.parse(raw["scoring"])
+    except ScoringSettingsError as exc:
+        return exc.problems
+    return []
+
+
 def _fiscal_year(year: int | None, raw: dict[str, Any]) -> int | None:
     """The fiscal year (the override first), or None when it is not a whole number."""
     value = year if year is not None else raw.get("fiscal_year")
@@ -279,6 +292,7 @@ def load_run_params(
         f"{where}: {problem}"
         for problem in (
             *_key_problems(raw, settable),
+            *_scoring_problems(raw, settable),
             *_setting_problems(raw, fiscal_year, fmt, departments),
         )
     ]
@@ -1645,7 +1659,12 @@ def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentO
                 file=sys.stderr,
             )
         try:
-            evaluate(params.fiscal_year, department, params.data_dir)
+            evaluate(
+                params.fiscal_year,
+                department,
+                params.data_dir,
+                scoring=params.notebook_parameters.get("scoring"),
+            )
         except DatasetError as exc:
             invalid.append(DepartmentOutcome(department, False, "invalid", str(exc)))
         except Exception as exc:  # a reader bug must not stop the other departments

@@ -20,23 +20,34 @@ Rules, as implemented (defaults in :class:`ScoringConfig`):
 - Rows without a target or an actual are flagged and, by default, not scored (their weight goes to
   the level's other rows); ``missing_value_policy="zero"`` scores them 0 instead.
 - Each row is rounded half-up to 2 decimals; the total is the sum of the rounded rows.
-  Grades: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below.
+  Grades: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below (``grade_bands``; some provinces use 80/70/60).
+
+Flags are data: :func:`flag_table` gives one row per occurrence (kind, severity, value,
+threshold) in the vocabulary of :mod:`helpers.vocabulary`; the sentences of a project's
+``flags`` are written by :mod:`helpers.narrative`. A params file's ``scoring:`` mapping is read
+by :class:`ScoringSettings`.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from itertools import pairwise
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from helpers import narrative
 from helpers.dataset import Dataset
-from helpers.format import format_wan
 from helpers.parse import (
     GRADE_MET,
     GRADE_PARTIAL,
@@ -47,12 +58,26 @@ from helpers.parse import (
     infer_direction,
 )
 from helpers.schema import Template
+from helpers.vocabulary import (
+    DEFAULT_EXECUTION_WEIGHT,
+    DEFAULT_GRADE_BANDS,
+    DEFAULT_LOW_EXECUTION_PCT,
+    DEFAULT_NEAR_MET_PCT,
+    DEFAULT_OVER_ACHIEVEMENT_PCT,
+    FLAG_COLUMNS,
+    FLAG_KINDS,
+    GRADES,
+    SCORING_SETTINGS,
+    SEVERITY_ORDER,
+    grade_bands,
+)
 
-GRADE_BANDS: tuple[tuple[float, str], ...] = ((90.0, "优"), (80.0, "良"), (60.0, "中"), (0.0, "差"))
-STATUS_MET = "达成"
-STATUS_NEAR = "基本达成"
-STATUS_UNMET = "未达成"
-STATUS_NOT_SCORED = "未评价"
+# Declared in helpers.vocabulary; importable from here as before.
+from helpers.vocabulary import GRADE_BANDS as GRADE_BANDS
+from helpers.vocabulary import STATUS_MET as STATUS_MET
+from helpers.vocabulary import STATUS_NEAR as STATUS_NEAR
+from helpers.vocabulary import STATUS_NOT_SCORED as STATUS_NOT_SCORED
+from helpers.vocabulary import STATUS_UNMET as STATUS_UNMET
 
 _GRADE_LIMITS = {GRADE_MET: (0.8, 1.0), GRADE_PARTIAL: (0.6, 0.8), GRADE_UNMET: (0.0, 0.6)}
 _MONEY_UNITS = {"万元"}
@@ -71,14 +96,25 @@ class ScoringConfig(BaseModel):
         default_factory=lambda: {"产出": 50.0, "效益": 30.0, "满意度": 10.0}
     )
     level_pool: dict[str, str] = Field(default_factory=lambda: {"成本": "产出"})
-    execution_weight: float = 10.0
+    execution_weight: float = Field(default=DEFAULT_EXECUTION_WEIGHT, ge=0, le=100)
     grade_fractions: dict[str, float] = Field(
         default_factory=lambda: {GRADE_MET: 1.0, GRADE_PARTIAL: 0.7, GRADE_UNMET: 0.3}
     )
     missing_value_policy: Literal["exclude", "zero"] = "exclude"
-    over_achievement_pct: float = 130.0
-    near_met_pct: float = 95.0
-    low_execution_pct: float = 90.0
+    over_achievement_pct: float = Field(default=DEFAULT_OVER_ACHIEVEMENT_PCT, gt=100)
+    near_met_pct: float = Field(default=DEFAULT_NEAR_MET_PCT, gt=0, le=100)
+    low_execution_pct: float = Field(default=DEFAULT_LOW_EXECUTION_PCT, gt=0, le=100)
+    grade_bands: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_GRADE_BANDS))
+
+    @property
+    def bands(self) -> tuple[tuple[float, str], ...]:
+        """The grade bands as (lowest score, grade) pairs, best first, the last from 0.
+
+        Example:
+            >>> ScoringConfig(grade_bands={"优": 80, "良": 70, "中": 60}).bands[:2]
+            ((80.0, '优'), (70.0, '良'))
+        """
+        return grade_bands(self.grade_bands)
 
     @classmethod
     def for_template(cls, template: Template, **overrides: object) -> ScoringConfig:
@@ -110,6 +146,31 @@ class ScoringConfig(BaseModel):
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 
+    @field_validator("grade_bands", mode="before")
+    @classmethod
+    def _complete_bands(cls, value: object) -> object:
+        """Bands not given keep their default (``{优: 85}`` moves 优 alone)."""
+        return {**DEFAULT_GRADE_BANDS, **value} if isinstance(value, dict) else value
+
+    @field_validator("grade_bands")
+    @classmethod
+    def _check_bands(cls, bands: dict[str, float]) -> dict[str, float]:
+        unknown = [g for g in bands if g not in GRADES[:-1]]
+        if unknown:
+            raise ValueError(
+                f"等级区间只能设定 {'、'.join(GRADES[:-1])} 的最低分，不能设定 {'、'.join(unknown)} / "
+                f"grade bands set the lowest score of {', '.join(GRADES[:-1])} only"
+            )
+        lows = [bands[g] for g in GRADES[:-1]]
+        ordered = all(a > b for a, b in pairwise(lows))
+        if not ordered or lows[0] > 100 or lows[-1] <= 0:
+            shown = "、".join(f"{g} {bands[g]:g}" for g in GRADES[:-1])
+            raise ValueError(
+                f"等级区间应在 0 到 100 之间且逐级递减（现为 {shown}） / "
+                "grade bands must decrease from 优 to 中 within (0, 100]"
+            )
+        return bands
+
     @model_validator(mode="after")
     def _check(self) -> ScoringConfig:
         total = sum(self.level_weights.values()) + self.execution_weight
@@ -128,9 +189,134 @@ class ScoringConfig(BaseModel):
         return self
 
 
+class ScoringSettingsError(ValueError):
+    """A ``scoring:`` mapping that cannot be used; ``problems`` says why (Chinese / English)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+_SETTING_TYPES = {
+    "grade_bands": (
+        "键值映射，如 {优: 90, 良: 80, 中: 60}",
+        "a mapping such as {优: 90, 良: 80, 中: 60}",
+    ),
+    "missing_value_policy": ("exclude 或 zero", "exclude or zero"),
+}
+"""What a setting's value must be, where it is not a number (Chinese, English)."""
+
+
+class ScoringSettings(BaseModel):
+    """The scoring settings of a params file (its ``scoring:`` mapping); None keeps the default.
+
+    Thresholds and grade bands replace :class:`ScoringConfig`'s; ``execution_weight`` replaces
+    the dataset template's (a project's own printed 分值 still wins); every key is optional.
+    See :data:`helpers.vocabulary.SCORING_SETTINGS` for what each means.
+
+    Example:
+        >>> settings = ScoringSettings.parse({"low_execution_pct": 85, "grade_bands": {"优": 85}})
+        >>> config = settings.config_for(Template())
+        >>> config.low_execution_pct, config.bands[:2]
+        (85.0, ((85.0, '优'), (80.0, '良')))
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    low_execution_pct: float | None = Field(default=None, gt=0, le=100)
+    over_achievement_pct: float | None = Field(default=None, gt=100)
+    near_met_pct: float | None = Field(default=None, gt=0, le=100)
+    grade_bands: dict[str, float] | None = None
+    execution_weight: float | None = Field(default=None, ge=0, le=100)
+    missing_value_policy: Literal["exclude", "zero"] | None = None
+
+    @classmethod
+    def parse(cls, value: object) -> ScoringSettings:
+        """The settings of a ``scoring:`` mapping (None or ``{}``: all defaults), checked.
+
+        Raises:
+            ScoringSettingsError: naming every unknown key and every value of the wrong type
+                or out of range.
+        """
+        if value is None or isinstance(value, ScoringSettings):
+            return value or cls()
+        if not isinstance(value, dict):
+            raise ScoringSettingsError(
+                [
+                    f"评分设置 scoring 应为键值映射，而不是 {value!r} / "
+                    f"scoring must be a mapping of settings, not {value!r}"
+                ]
+            )
+        try:
+            settings = cls.model_validate(value)
+            settings.config_for(Template())  # the bands and limits as the rules check them
+        except ValidationError as exc:
+            raise ScoringSettingsError(_setting_problems(exc)) from None
+        return settings
+
+    def overrides(self) -> dict[str, Any]:
+        """The settings given, as :class:`ScoringConfig` fields (the execution weight aside)."""
+        given = self.model_dump(exclude_none=True)
+        given.pop("execution_weight", None)
+        return given
+
+    def config_for(self, template: Template) -> ScoringConfig:
+        """The rules for a dataset of ``template`` with these settings applied."""
+        if self.execution_weight is not None:
+            template = Template(
+                execution_weight=self.execution_weight, level_weights=template.level_weights
+            )
+        return ScoringConfig.for_template(template, **self.overrides())
+
+
+def _setting_problems(exc: ValidationError) -> list[str]:
+    """Each error of a ``scoring:`` mapping as one Chinese / English sentence naming its key."""
+    return [_setting_problem(error) for error in exc.errors()]
+
+
+def _setting_problem(error: Any) -> str:
+    key = str(error["loc"][0]) if error["loc"] else "scoring"
+    path = ".".join(str(part) for part in error["loc"] if part != "[key]") or key
+    value, kind = error.get("input"), error["type"]
+    if kind == "extra_forbidden":
+        allowed = ", ".join(SCORING_SETTINGS)
+        return (
+            f"未知的评分设置 scoring.{key}（可用：{allowed}） / "
+            f"unknown scoring setting {key!r} (allowed: {allowed})"
+        )
+    if kind.endswith("_type") or kind == "literal_error":
+        zh, en = _SETTING_TYPES.get(key, ("数字", "a number"))
+        if kind == "string_type":  # a grade band keyed by something other than a grade name
+            zh, en = "优、良、中之一", "one of 优, 良, 中"
+        return (
+            f"评分设置 scoring.{path} 的值 {value!r} 类型不符，应为{zh} / "
+            f"scoring setting {path}: {value!r} should be {en}"
+        )
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if " / " in message:  # our own bilingual message (grade bands, weights)
+        return f"评分设置 scoring.{path}：{message}"
+    limit = ", ".join(f"{k} {v}" for k, v in (error.get("ctx") or {}).items())
+    return (
+        f"评分设置 scoring.{path} 的值 {value!r} 超出范围（{limit}） / "
+        f"scoring setting {path}: {value!r} is out of range ({message})"
+    )
+
+
 @dataclass
 class ScoreResult:
-    """Everything the engine computes for one dataset."""
+    """Everything the engine computes for one dataset.
+
+    Attributes:
+        indicators: one row per indicator, scored.
+        projects: one row per project; ``flags`` holds each project's flags as Chinese
+            sentences (written by :mod:`helpers.narrative` from ``flags`` below).
+        department: the department's summary.
+        categories: one row per project category.
+        config: the rules used.
+        warnings: non-fatal findings of the loader.
+        flags: the flags as data, one row per occurrence (see :func:`flag_table`), in the
+            order of the projects, then of :data:`helpers.vocabulary.FLAG_KINDS`, then of the
+            indicators; its index is the project's position in ``projects``.
+    """
 
     indicators: pd.DataFrame
     projects: pd.DataFrame
@@ -138,6 +324,7 @@ class ScoreResult:
     categories: pd.DataFrame
     config: ScoringConfig
     warnings: list[str] = field(default_factory=list)
+    flags: pd.DataFrame = field(default_factory=lambda: empty_flag_table())
 
 
 def round_half_up(values: pd.Series | np.ndarray | float, decimals: int = 2):  # type: ignore[no-untyped-def]
@@ -152,15 +339,22 @@ def round_half_up(values: pd.Series | np.ndarray | float, decimals: int = 2):  #
     return np.sign(values) * np.floor(scaled + 0.5 + 1e-9) / factor
 
 
-def grade_for(scores: pd.Series) -> pd.Series:
+def grade_for(scores: pd.Series, bands: tuple[tuple[float, str], ...] = GRADE_BANDS) -> pd.Series:
     """Map scores to 优 / 良 / 中 / 差 (missing scores stay missing).
+
+    Args:
+        scores: the scores.
+        bands: (lowest score, grade) pairs, best first (``ScoringConfig.bands``); 90 / 80 / 60
+            by default.
 
     Example:
         >>> grade_for(pd.Series([92.5, 80.0, 79.99, 59.9, None])).tolist()
         ['优', '良', '中', '差', nan]
+        >>> grade_for(pd.Series([75.0]), ScoringConfig(grade_bands={"优": 80, "良": 70}).bands)[0]
+        '良'
     """
-    conditions = [scores >= low for low, _ in GRADE_BANDS]
-    labels = [label for _, label in GRADE_BANDS]
+    conditions = [scores >= low for low, _ in bands]
+    labels = [label for _, label in bands]
     out = pd.Series(np.select(conditions, labels, default=""), index=scores.index, dtype=object)
     return out.where(scores.notna(), np.nan)
 
@@ -644,10 +838,16 @@ def score_dataset(dataset: Dataset, config: ScoringConfig | None = None) -> Scor
     )
 
     codes = _ProjectCodes(pid, pid_uniques, pool, pools, first_of_level, is_met)
-    projects = _score_projects(dataset, scored, config, codes)
+    projects, rows_of = _score_projects(dataset, scored, config, codes)
+    flags = flag_table(dataset.department.name, projects, scored, config, rows_of)
+    # The prose of each flag is the narrative's; a project's sentences stay in ``flags``.
+    projects["flags"] = pd.Series(
+        narrative.write_project_flags(flags, len(projects)), index=projects.index, dtype=object
+    )
     categories = _summarise_categories(dataset, projects)
-    department = _summarise_department(dataset, projects, scored)
-    return ScoreResult(scored, projects, department, categories, config, list(dataset.warnings))
+    department = _summarise_department(dataset, projects, scored, config)
+    warnings = list(dataset.warnings)
+    return ScoreResult(scored, projects, department, categories, config, warnings, flags)
 
 
 def _parsed_once(
@@ -736,7 +936,7 @@ def _lists_by_group(groups: np.ndarray, values: list, n_groups: int) -> list[lis
 
 def _score_projects(
     dataset: Dataset, scored: pd.DataFrame, config: ScoringConfig, codes: _ProjectCodes
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, _RowProjects]:
     proj = dataset.projects.reset_index(drop=True).copy()
     for column in ("execution_weight", "stated_execution_score", "stated_score"):
         if column not in proj:
@@ -777,7 +977,7 @@ def _score_projects(
     proj["n_unmet"] = count(scored["is_unmet"].to_numpy(dtype=bool))
     proj["score"] = round_half_up(proj["indicator_score"] + proj["execution_score"], 2)
     proj["score"] = proj["score"].where(proj["n_scored"] > 0)
-    proj["grade"] = grade_for(proj["score"])
+    proj["grade"] = grade_for(proj["score"], config.bands)
     proj["is_budget_adjusted"] = (
         proj["initial_budget_wan"].notna()
         & proj["budget_wan"].notna()
@@ -796,86 +996,242 @@ def _score_projects(
             lists = [by_code[c] if c >= 0 else [] for c in code_of_project.tolist()]
         return pd.Series(lists, index=proj.index, dtype=object)
 
-    # With unique project ids, rows are gathered straight into project order.
-    n_projects = len(proj)
-    is_unique = np.bincount(code_of_project[has_code], minlength=n_codes).max(initial=0) <= 1
-    project_of_code = np.full(n_codes + 1, -1)
-    project_of_code[code_of_project[has_code]] = np.flatnonzero(has_code)
-    row_project = project_of_code[pid]  # pid -1 (no project id) takes the last entry, -1
-
-    def names_per_project(mask: np.ndarray, values: np.ndarray | None = None) -> pd.Series:
-        values = names if values is None else values
-        if is_unique:
-            rows = np.flatnonzero(mask & (row_project >= 0))
-            lists = _lists_by_group(row_project[rows], values[rows].tolist(), n_projects)
-            return pd.Series(lists, index=proj.index, dtype=object)
-        rows = np.flatnonzero(mask & in_project)
-        return per_project(_lists_by_group(pid[rows], values[rows].tolist(), n_codes))
-
-    lists = {
-        "unmet": scored["is_unmet"],
-        "near_met": scored["is_near_met"],
-        "over_achieved": scored["is_over_achieved"],
-        "missing_target": scored["is_missing_target"],
-        "missing_actual": scored["is_missing_actual"],
-        "unjudgeable": scored["is_unjudgeable"],
-        "no_reason": scored["lacks_deviation_reason"],
-        "unit_mismatch": scored["has_unit_mismatch"],
-    }
     names = np.asarray(scored["name"], dtype=object)
-    for key, mask in lists.items():
-        proj[key] = names_per_project(mask.to_numpy(dtype=bool))
+    rows_of = _RowProjects.build(pid, code_of_project, n_codes, names)
+    for key, column in (("unmet", "is_unmet"), ("near_met", "is_near_met")):
+        proj[key] = rows_of.names_per_project(scored[column].to_numpy(dtype=bool), proj.index)
     level_weight = scored["level_weight"].to_numpy(dtype=float)
     notes = _level_notes(
         level_weight, pid, codes.pool, codes.pools, codes.first_of_level, n_codes, config
     )
     proj["level_notes"] = per_project(notes)
-    proj["score_diffs"] = names_per_project(
-        scored["has_score_diff"].to_numpy(dtype=bool), _score_diff_texts(scored)
+    return proj, rows_of
+
+
+@dataclass
+class _RowProjects:
+    """The project rows each indicator row belongs to, and the indicator rows' names.
+
+    Project ids are unique in a validated dataset; a dataset built by hand may repeat one, and
+    then an indicator row belongs to every project row of its id.
+    """
+
+    pid: np.ndarray  # each indicator row's project code (-1: none)
+    order: np.ndarray  # project positions, by code
+    start: np.ndarray  # per code (and a trailing 0 for -1): its first entry in ``order``
+    count: np.ndarray  # per code (and a trailing 0 for -1): how many project rows have it
+    n_projects: int
+    names: np.ndarray  # each indicator row's name (Python strings)
+
+    @classmethod
+    def build(
+        cls, pid: np.ndarray, code_of_project: np.ndarray, n_codes: int, names: np.ndarray
+    ) -> _RowProjects:
+        """From the indicator rows' codes and each project row's code (-1: no indicator)."""
+        has = code_of_project >= 0
+        codes = code_of_project[has]
+        order = np.flatnonzero(has)[np.argsort(codes, kind="stable")]
+        count = np.bincount(codes, minlength=n_codes)
+        start = np.cumsum(count) - count
+        n_projects = len(code_of_project)
+        return cls(pid, order, np.append(start, 0), np.append(count, 0), n_projects, names)
+
+    def expand(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For indicator ``rows``: (which of them, their project position), one per project.
+
+        Rows keep their order; a row outside every project is left out.
+        """
+        codes = self.pid[rows]
+        n = self.count[codes]
+        if len(n) and n.min() == 1 and n.max() == 1:
+            return np.arange(len(rows)), self.order[self.start[codes]]
+        entry = np.repeat(np.arange(len(rows)), n)
+        offset = np.arange(len(entry)) - np.repeat(np.cumsum(n) - n, n)
+        return entry, self.order[np.repeat(self.start[codes], n) + offset]
+
+    def names_per_project(self, mask: np.ndarray, index: pd.Index) -> pd.Series:
+        """Per project, the names of its indicator rows in ``mask``, in row order."""
+        rows = np.flatnonzero(mask)
+        entry, position = self.expand(rows)
+        lists = _lists_by_group(position, self.names[rows[entry]].tolist(), self.n_projects)
+        return pd.Series(lists, index=index, dtype=object)
+
+
+_KIND_CODES = {key: code for code, key in enumerate(FLAG_KINDS)}
+_SEVERITY_OF_KIND = np.array(
+    [SEVERITY_ORDER.index(kind.severity) for kind in FLAG_KINDS.values()], dtype=np.int8
+)
+
+FlagSpec = tuple[str, Any, Any, Any]
+"""A kind of flag as (kind, mask, value, threshold): columns, scalars or None (no value)."""
+
+
+def _indicator_flag_specs(scored: pd.DataFrame, config: ScoringConfig) -> list[FlagSpec]:
+    """The indicator-level flags, their rows and what their value and threshold are."""
+    completion = scored["completion_pct"]
+    weight = scored["weight_used"]
+    return [
+        ("unmet", scored["is_unmet"], completion, config.near_met_pct),
+        ("near_met", scored["is_near_met"], completion, 100.0),
+        ("over_achieved", scored["is_over_achieved"], completion, config.over_achievement_pct),
+        ("no_reason", scored["lacks_deviation_reason"], scored["score"], weight),
+        ("missing_target", scored["is_missing_target"], None, None),
+        ("missing_actual", scored["is_missing_actual"], None, None),
+        ("unjudgeable", scored["is_unjudgeable"], None, None),
+        ("unit_mismatch", scored["has_unit_mismatch"], None, None),
+        ("weighted_unscored", scored["is_weighted_unscored"], weight, None),
+        ("score_diff", scored["has_score_diff"], scored["stated_score"], scored["score"]),
+        ("direction", scored["direction_note"].notna(), None, None),
+        ("blank_weight", _blank_in_mixed(scored), weight, None),
+    ]
+
+
+def _project_flag_specs(proj: pd.DataFrame, config: ScoringConfig) -> list[FlagSpec]:
+    """The project-level flags, their projects and what their value and threshold are."""
+    rate = proj["execution_rate_pct"]
+    return [
+        ("low_execution", proj["is_low_execution"], rate, config.low_execution_pct),
+        ("no_execution_data", rate.isna(), None, None),
+        (
+            "budget_adjusted",
+            proj["is_budget_adjusted"],
+            proj["budget_wan"],
+            proj["initial_budget_wan"],
+        ),
+        (
+            "execution_score_mismatch",
+            proj["has_execution_score_mismatch"],
+            proj["stated_execution_score"],
+            proj["execution_score"],
+        ),
+        ("rate_mismatch", proj["has_rate_mismatch"], proj["stated_execution_rate_pct"], rate),
+        ("score_mismatch", proj["has_score_mismatch"], proj["stated_score"], proj["score"]),
+        ("no_scorable", proj["n_scored"].eq(0), None, None),
+    ]
+
+
+def _taken(values: Any, at: np.ndarray) -> np.ndarray:
+    """``values`` (a column, a number or None for no value) at positions ``at``, as floats."""
+    if values is None or np.isscalar(values):
+        return np.full(len(at), np.nan if values is None else values, dtype=float)
+    return np.asarray(values, dtype=float)[at]
+
+
+def _gathered(specs: list[FlagSpec], keep: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """The rows of every kind in ``specs``, kind after kind: (rows, kind codes, values, limits)."""
+    rows, kinds, values, limits = [], [], [], []
+    for key, mask, value, threshold in specs:
+        selected = np.asarray(mask, dtype=bool)
+        at = np.flatnonzero(selected if keep is None else selected & keep)
+        rows.append(at)
+        kinds.append(np.full(len(at), _KIND_CODES[key], dtype=np.int8))
+        values.append(_taken(value, at))
+        limits.append(_taken(threshold, at))
+    return tuple(np.concatenate(parts) for parts in (rows, kinds, values, limits))
+
+
+def _texts(values: Any) -> np.ndarray:
+    """Text values as an object array with "" appended (for the position -1: no text)."""
+    return np.append(np.asarray(values, dtype=object), "")
+
+
+def empty_flag_table() -> pd.DataFrame:
+    """A flags table without rows (the columns and types of :func:`flag_table`)."""
+    none = np.array([], dtype=np.int64)
+    texts = _texts([])
+    return _flag_frame(
+        np.array([""], dtype=object),
+        np.stack([texts, texts]),
+        texts,
+        texts,
+        none,
+        none,
+        none,
+        np.array([]),
+        np.array([]),
     )
-    unscored = scored["is_weighted_unscored"].to_numpy(dtype=bool)
-    weights = _formatted(scored["weight_used"], "（{:g} 分）")
-    proj["weighted_unscored"] = names_per_project(unscored, _joined(names, weights, unscored))
-    blank = _blank_in_mixed(scored)
-    proj["blank_weights"] = names_per_project(
-        blank, _joined(names, _formatted(scored["weight_used"], " {:g} 分"), blank)
+
+
+def _flag_frame(
+    department: np.ndarray,
+    projects: np.ndarray,
+    indicators: np.ndarray,
+    notes: np.ndarray,
+    position: np.ndarray,
+    row: np.ndarray,
+    kinds: np.ndarray,
+    values: np.ndarray,
+    limits: np.ndarray,
+) -> pd.DataFrame:
+    """The flags table: per flag its project ``position``, indicator ``row`` (-1: none), kind.
+
+    ``department`` holds one name; ``projects`` two columns (id, name) by project position;
+    ``indicators`` and ``notes`` by indicator row, "" last. Texts stay Python strings.
+    """
+
+    def text(values: np.ndarray) -> pd.Series:
+        return pd.Series(values, index=index, dtype=object, copy=False)
+
+    index = pd.Index(position, name="project_row")
+    columns = {
+        "department": text(np.full(len(kinds), department[0], dtype=object)),
+        "project_id": text(projects[0][position]),
+        "project": text(projects[1][position]),
+        "indicator": text(indicators[row]),
+        "kind": pd.Categorical.from_codes(kinds, categories=list(FLAG_KINDS)),
+        "severity": pd.Categorical.from_codes(
+            _SEVERITY_OF_KIND[kinds], categories=list(SEVERITY_ORDER), ordered=True
+        ),
+        "value": values,
+        "threshold": limits,
+        "note": text(notes[row]),
+    }
+    return pd.DataFrame(columns, index=index, copy=False)[list(FLAG_COLUMNS)]
+
+
+def flag_table(
+    department: str,
+    proj: pd.DataFrame,
+    scored: pd.DataFrame,
+    config: ScoringConfig,
+    rows_of: _RowProjects,
+) -> pd.DataFrame:
+    """Every flag of a dataset as a tidy table, one row per occurrence.
+
+    Columns (:data:`helpers.vocabulary.FLAG_COLUMNS`): ``department``, ``project_id``,
+    ``project`` (its name), ``indicator`` (its name; "" for a project-level flag), ``kind`` and
+    ``severity`` (categoricals of :data:`~helpers.vocabulary.FLAG_KINDS` and
+    :data:`~helpers.vocabulary.SEVERITY_ORDER`, most serious first), ``value`` and
+    ``threshold`` (numbers or NaN: what each means is declared by the kind's ``value`` and
+    ``threshold``) and ``note`` (the reason of a ``direction`` flag, else ""). The index is the
+    project's position in ``proj``; rows come by project, then in the order of FLAG_KINDS,
+    then by indicator. Built from whole columns; no sentence is written here (see
+    :func:`helpers.narrative.flag_sentences`).
+    """
+    rows, ind_kinds, ind_values, ind_limits = _gathered(
+        _indicator_flag_specs(scored, config), rows_of.pid >= 0
     )
-    proj["blank_weight_notes"] = _blank_weight_notes(proj, scored, blank)
-    directions = scored["direction_note"].notna().to_numpy(dtype=bool)
-    reasons = np.asarray(scored["direction_note"].fillna(""), dtype=object)
-    proj["direction_notes"] = names_per_project(
-        directions, _joined(names, "：" + reasons, directions)
+    entry, ind_positions = rows_of.expand(rows)
+    positions, proj_kinds, proj_values, proj_limits = _gathered(_project_flag_specs(proj, config))
+    position = np.concatenate([ind_positions, positions])
+    kind = np.concatenate([ind_kinds[entry], proj_kinds])
+    order = np.argsort(position * len(FLAG_KINDS) + kind, kind="stable")
+    row = np.concatenate([rows[entry], np.full(len(positions), -1)])[order]
+    kind = kind[order]
+    notes = np.full(len(scored) + 1, "", dtype=object)
+    directions = np.flatnonzero(scored["direction_note"].notna().to_numpy())
+    notes[directions] = np.asarray(scored["direction_note"], dtype=object)[directions]
+    return _flag_frame(
+        np.array([department], dtype=object),
+        np.stack([_texts(proj["project_id"]), _texts(proj["name"])]),
+        np.append(rows_of.names, ""),
+        notes,
+        position[order],
+        row,
+        kind,
+        np.concatenate([ind_values[entry], proj_values])[order],
+        np.concatenate([ind_limits[entry], proj_limits])[order],
     )
-    proj["flags"] = _project_flags(proj, config)
-    return proj
-
-
-def _score_diff_texts(scored: pd.DataFrame) -> np.ndarray:
-    """``指标名（自评 8 分，按规则 6.4 分）`` for rows whose printed 得分 differs."""
-    mask = scored["has_score_diff"].to_numpy(dtype=bool)
-    out = np.asarray(scored["name"], dtype=object).copy()
-    if not mask.any():
-        return out
-    for i in np.flatnonzero(mask).tolist():
-        rule = scored["score"].iat[i]
-        shown = "未评分" if pd.isna(rule) else f"{rule:g} 分"
-        out[i] = f"{out[i]}（自评 {scored['stated_score'].iat[i]:g} 分，按规则 {shown}）"
-    return out
-
-
-def _formatted(values: pd.Series, template: str) -> np.ndarray:
-    """``template.format(v)`` of every value, each distinct value formatted once."""
-    codes, uniques = pd.factorize(values)
-    table = np.array([template.format(u) for u in uniques.tolist()] + [""], dtype=object)
-    return table[codes]
-
-
-def _joined(names: np.ndarray, suffixes: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """``name + suffix`` where ``mask`` holds (C-level object add), the bare names elsewhere."""
-    out = names.copy()
-    if mask.any():
-        out[mask] = names[mask] + suffixes[mask]
-    return out
 
 
 def _blank_in_mixed(scored: pd.DataFrame) -> np.ndarray:
@@ -884,107 +1240,6 @@ def _blank_in_mixed(scored: pd.DataFrame) -> np.ndarray:
     by_project = has_weight.groupby(scored["project_id"], sort=False)
     mixed = by_project.transform("any") & ~by_project.transform("all")
     return (mixed & ~has_weight).to_numpy(dtype=bool)
-
-
-def _blank_weight_notes(proj: pd.DataFrame, scored: pd.DataFrame, blank: np.ndarray) -> pd.Series:
-    """Per project with published 分值 and blank ones: how many points each blank row got."""
-    totals = scored["weight_used"].where(blank).groupby(scored["project_id"], sort=False).sum()
-    notes: list[list[str]] = []
-    for pid, shares in zip(
-        proj["project_id"].tolist(), proj["blank_weights"].tolist(), strict=True
-    ):
-        if not shares:
-            notes.append([])
-            continue
-        notes.append(
-            [
-                f"{len(shares)} 项指标未填写分值，按模板分得剩余的 {totals.get(pid, 0.0):g} 分："
-                + "、".join(shares)
-            ]
-        )
-    return pd.Series(notes, index=proj.index, dtype=object)
-
-
-def _project_flags(proj: pd.DataFrame, config: ScoringConfig) -> pd.Series:
-    """Human-readable red flags, one list per project (Chinese, for the report).
-
-    Built column-wise: every kind of flag is a masked column of texts, appended in the order
-    below to the lists of the projects it concerns.
-    """
-    flags: list[list[str]] = [[] for _ in range(len(proj))]
-
-    def put(at: Iterable[int], texts: Iterable[str]) -> None:
-        deque(map(list.append, map(flags.__getitem__, at), texts), maxlen=0)
-
-    def add(mask: pd.Series, make, *columns: str) -> None:  # type: ignore[no-untyped-def]
-        """Flag the projects in ``mask`` with ``make`` of their values in ``columns``."""
-        at = np.flatnonzero(mask.to_numpy(dtype=bool))
-        values = [proj[c].to_numpy()[at].tolist() for c in columns]
-        put(at.tolist(), map(make, *values) if values else repeat(make(), len(at)))
-
-    def add_names(column: str, prefix: str) -> None:
-        """Flag the projects whose list ``column`` has names, naming them."""
-        lists = proj[column].tolist()
-        nonempty = list(map(bool, lists))
-        put(
-            compress(range(len(lists)), nonempty),
-            map(prefix.__add__, map("、".join, compress(lists, nonempty))),
-        )
-
-    def same(text: str):  # type: ignore[no-untyped-def]
-        return lambda: text
-
-    add_names("unmet", "未完成指标：")
-    add_names("near_met", "接近但未完全达到目标：")
-    add(
-        proj["is_low_execution"],
-        lambda rate: f"预算执行率 {rate:g}% 低于 {config.low_execution_pct:g}%",
-        "execution_rate_pct",
-    )
-    add(
-        proj["execution_rate_pct"].isna(),
-        same("缺少执行数据，无法计算预算执行率，未计算总分"),
-    )
-    add(
-        proj["is_budget_adjusted"],
-        lambda initial, budget: (
-            f"年中预算调整：年初 {format_wan(initial)} 万元，全年 {format_wan(budget)} 万元"
-        ),
-        "initial_budget_wan",
-        "budget_wan",
-    )
-    add_names(
-        "over_achieved", f"超额完成 {config.over_achievement_pct:g}% 以上（目标设定偏低？）："
-    )
-    add_names("no_reason", "扣分但未说明偏差原因：")
-    add_names("missing_target", "缺少目标值：")
-    add_names("missing_actual", "缺少实际完成值：")
-    add_names("unjudgeable", "无法判断完成情况：")
-    add_names("unit_mismatch", "目标与实际单位不一致：")
-    add_names("weighted_unscored", "有分值但无法评分，未计入得分：")
-    add_names("score_diffs", "自评得分与按规则计算的得分不同：")
-    add_names("direction_notes", "按反向指标处理：")
-    for i, texts in enumerate(proj["blank_weight_notes"].tolist()):
-        flags[i].extend(texts)
-    add(
-        proj["has_execution_score_mismatch"],
-        lambda score, stated: f"执行率得分按规则为 {score:g} 分，自评为 {stated:g} 分",
-        "execution_score",
-        "stated_execution_score",
-    )
-    add(
-        proj["has_rate_mismatch"],
-        lambda stated: f"计算执行率与所述执行率 {stated:g}% 不一致",
-        "stated_execution_rate_pct",
-    )
-    add(
-        proj["has_score_mismatch"],
-        lambda score, stated: f"计算得分 {score:g} 与所述得分 {stated:g} 不一致",
-        "score",
-        "stated_score",
-    )
-    add(proj["n_scored"].eq(0), same("无可评分指标，未计算得分"))
-    return pd.Series(flags, index=proj.index, dtype=object)
 
 
 def _summarise_categories(dataset: Dataset, projects: pd.DataFrame) -> pd.DataFrame:
@@ -1007,7 +1262,7 @@ def _summarise_categories(dataset: Dataset, projects: pd.DataFrame) -> pd.DataFr
 
 
 def _summarise_department(
-    dataset: Dataset, projects: pd.DataFrame, scored: pd.DataFrame
+    dataset: Dataset, projects: pd.DataFrame, scored: pd.DataFrame, config: ScoringConfig
 ) -> dict[str, Any]:
     dept = dataset.department
     rate = (
@@ -1015,7 +1270,8 @@ def _summarise_department(
     )
     mean_score = projects["score"].mean()
     scores = projects["score"].to_numpy(dtype=float)
-    band = np.select([scores >= low for low, _ in GRADE_BANDS], range(len(GRADE_BANDS)), -1)
+    bands = config.bands
+    band = np.select([scores >= low for low, _ in bands], range(len(bands)), -1)
     status = np.asarray(scored["status"], dtype=object)
     return {
         "name": dept.name,
@@ -1034,7 +1290,7 @@ def _summarise_department(
         "n_not_scored": int((status == STATUS_NOT_SCORED).sum()),
         "n_scored_projects": int(projects["score"].notna().sum()),
         "mean_score": None if pd.isna(mean_score) else float(round_half_up(mean_score, 2)),
-        "mean_grade": None if pd.isna(mean_score) else grade_for(pd.Series([mean_score]))[0],
-        "grade_counts": {label: int((band == i).sum()) for i, (_, label) in enumerate(GRADE_BANDS)},
+        "mean_grade": None if pd.isna(mean_score) else grade_for(pd.Series([mean_score]), bands)[0],
+        "grade_counts": {label: int((band == i).sum()) for i, (_, label) in enumerate(bands)},
         "n_flagged_projects": sum(map(bool, projects["flags"].tolist())),
     }

@@ -18,9 +18,9 @@ from helpers.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 PARAMETER_LINE = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*): (?P<type>int|str|bool|float) = (?P<value>\S.*?)  # (?P<comment>\S.*)$"
+    r"^(?P<name>[A-Za-z_]\w*): (?P<type>int|str|bool|float|dict) = (?P<value>\S.*?)  # (?P<comment>\S.*)$"
 )
-TYPES = {"int": int, "str": str, "bool": bool, "float": float}
+TYPES = {"int": int, "str": str, "bool": bool, "float": float, "dict": dict}
 
 
 def test_there_are_notebooks() -> None:

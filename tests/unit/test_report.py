@@ -61,6 +61,9 @@ def test_contents_lists_sections_in_the_official_order(seed_report: Report) -> N
         "三、存在问题及原因",
         "四、下步工作思路和工作建议",
         "附件1 风险提示",
+        "（一）需重点关注的风险（高）",
+        "（二）需要关注的事项（中）",
+        "（三）数据质量提示",
         "附件2 项目支出绩效自评表",
     ]
     title = doc.blocks[0]
