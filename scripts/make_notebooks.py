@@ -135,7 +135,11 @@ link_format: str = "html"  # 报告索引链接到各部门的哪种格式：htm
             "from helpers.report import show_blocks\n\n"
             "overview = build_year_overview(fiscal_year, data_dir=data_dir, link_format=link_format)"
         ),
-        new_code_cell("show_blocks(overview.blocks)"),
+        new_code_cell("show_blocks(overview.document.blocks)"),
+        new_code_cell(
+            "# 年度得分（xlsx 与 Parquet）和复核工作底稿，与汇总分析一起发布\n"
+            "exported = overview.write_exports()"
+        ),
     ]
     return new_notebook(
         cells=cells, metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}}

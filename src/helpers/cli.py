@@ -94,11 +94,14 @@ def cmd_score_year(args: argparse.Namespace) -> int:
         )
     previous = score_year(args.year - 1, data_dir)
     comparison = compare_years(scores, previous) if not previous.departments.empty else None
+    from helpers.review import review
+
+    findings = review(list(scores.evaluations.values()))
     try:
         if args.xlsx is not None:
-            written = [write_year_xlsx(scores, args.xlsx, comparison)]
+            written = [write_year_xlsx(scores, args.xlsx, comparison, findings)]
         elif args.parquet is not None:
-            written = write_year_parquet(scores, args.parquet, comparison)
+            written = write_year_parquet(scores, args.parquet, comparison, findings)
         else:
             _print_year(scores)
             written = []
@@ -107,6 +110,48 @@ def cmd_score_year(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     for path in written:
         print(path)
+    return EXIT_BAD_INPUT if scores.problems else EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """``jixiao review --year Y -o OUT.xlsx``: 自评复核 of every department, as a workbook."""
+    from helpers.review import counts_by_rule, review, write_review_workbook
+    from helpers.year import score_year
+
+    target = Path(args.output)
+    if target.suffix.lower() != ".xlsx" or not target.parent.is_dir():
+        print(
+            f"输出应为已有文件夹中的 .xlsx 文件：{target} / the output must be an .xlsx file in an "
+            f"existing folder: {target}",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    scores = score_year(args.year, Path(args.data_dir) if args.data_dir else None)
+    if not scores.evaluations:
+        print(f"没有 {args.year} 年度的有效数据 / no valid data for {args.year}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    evaluations = list(scores.evaluations.values())
+    findings = review(evaluations)
+    try:
+        write_review_workbook(evaluations, findings, target)
+    except OSError as exc:
+        print(f"写入失败 / could not write: {target}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    counts = counts_by_rule(findings).drop(columns="total").sum()
+    summary = "，".join(f"{severity} {int(n)} 项" for severity, n in counts.items())
+    print(
+        f"{len(evaluations)} 个部门的复核发现：{summary} / findings by severity: "
+        f"{ {str(k): int(v) for k, v in counts.items()} }",
+        file=sys.stderr,
+    )
+    for department, problem in scores.problems:
+        print(
+            terminal_safe(
+                f"数据校验失败，未复核 {department} / invalid, not reviewed: {problem.splitlines()[0]}"
+            ),
+            file=sys.stderr,
+        )
+    print(target)
     return EXIT_BAD_INPUT if scores.problems else EXIT_OK
 
 
@@ -423,7 +468,12 @@ _EXAMPLES = {
     "validate": "例 / example:\n  jixiao validate data/2021/高新区科技局\n  jixiao validate 自评表.xlsx",
     "score": (
         "例 / examples:\n  jixiao score data/2021/高新区科技局\n"
-        "  jixiao score 自评表.xls --json > 得分.json\n  jixiao score data/2021/高新区科技局 --xlsx 得分.xlsx"
+        "  jixiao score 自评表.xls --json > 得分.json\n  jixiao score data/2021/高新区科技局 --xlsx 得分.xlsx\n"
+        "  jixiao score --year 2021 --xlsx 年度得分.xlsx   # 全部部门、同比、复核发现"
+    ),
+    "review": (
+        "例 / examples:\n  jixiao review --year 2021 -o 复核工作底稿.xlsx\n"
+        "  jixiao review --year 2021 --data-dir data/district -o 复核工作底稿.xlsx"
     ),
     "convert": (
         "例 / examples:\n  jixiao convert data/2021/高新区科技局 -o 科技局.xlsx\n"
@@ -505,6 +555,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="与 --year 一起：每张表一个 Parquet 文件 / with --year: one Parquet file per table in DIR",
     )
     p.set_defaults(func=cmd_score)
+
+    p = add(
+        "review",
+        "自评复核：全部部门的复核发现与复核工作底稿 / review the self-evaluations of a year",
+    )
+    p.add_argument("--year", type=int, required=True, help="预算年度 / fiscal year")
+    p.add_argument("--data-dir", metavar="DIR", help="数据根目录（默认 data/） / the data root")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.xlsx",
+        required=True,
+        help="复核工作底稿 / the review workbook to write",
+    )
+    p.set_defaults(func=cmd_review)
 
     p = add(
         "convert",

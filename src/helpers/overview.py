@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -124,18 +125,25 @@ def execution_chart(scores: YearScores, threshold_pct: float) -> Chart:
 
 
 def flag_matrix(scores: YearScores) -> Table:
-    """Departments × kinds of flag: how many of each (the kind is the text before '：')."""
+    """Departments × kinds of flag (red and amber kinds first), how many of each."""
+    from helpers.vocabulary import FLAG_KINDS, SEVERITY_ORDER
+
     flags = scores.flags
     if flags.empty:
         return Table("各部门提示事项（按类别计数）", [[Cell("部门"), Cell("提示事项")]], [])
-    kinds = flags["flag"].str.split("：").str[0].str.replace(r"\s*\d.*$", "", regex=True)
-    matrix = pd.crosstab(flags["department"], kinds)
-    head = [[Cell("部门"), *[_num(str(k)) for k in matrix.columns]]]
+    matrix = pd.crosstab(flags["department"], flags["kind"])
+    order = sorted(
+        matrix.columns,
+        key=lambda k: (SEVERITY_ORDER.index(FLAG_KINDS[k].severity) if k in FLAG_KINDS else 9, k),
+    )
+    matrix = matrix[order]
+    head = [[Cell("部门"), *[_num(FLAG_KINDS[k].label if k in FLAG_KINDS else k) for k in order]]]
     body = [
         [Cell(str(department)), *[_num(str(int(n)) if n else "") for n in row]]
         for department, row in zip(matrix.index, matrix.to_numpy(), strict=True)
     ]
-    return Table("各部门提示事项（按类别计数）", head, body)
+    widths = [2.0, *[1.0] * len(order)]
+    return Table("各部门提示事项（按类别计数；红、黄类在前）", head, body, widths=widths)
 
 
 def year_over_year_blocks(comparison: dict[str, pd.DataFrame]) -> list[Block]:
@@ -279,31 +287,64 @@ def build_overview(
     return Document(title, blocks, {"fiscal_year": year})
 
 
+REVIEW_ROWS_SHOWN = 200  # findings listed in the overview; the workbook has them all
+
+
 def review_blocks(findings: pd.DataFrame) -> list[Block]:
-    """自评复核: the findings by severity, the most serious first."""
+    """自评复核: counts by rule, then the P0 and P1 findings, the most serious first."""
+    from helpers.review import counts_by_rule, rules_frame
+
     blocks: list[Block] = [Heading("五、自评复核", 2)]
     if findings.empty:
         return [*blocks, Paragraph("复核规则未发现问题。")]
-    counts = findings["severity"].value_counts().sort_index()
-    blocks.append(
-        Paragraph("复核发现 " + "、".join(f"{s} 级 {n} 项" for s, n in counts.items()) + "。")
-    )
-    head = [[Cell("级别"), Cell("规则"), Cell("部门"), Cell("项目"), Cell("指标"), Cell("依据")]]
+    counts = counts_by_rule(findings)
+    titles = rules_frame().set_index("rule_id")["title"]
+    severities = [c for c in counts.columns if c != "total"]
+    head = [[Cell("规则"), Cell("内容"), *[_num(s) for s in severities], _num("合计")]]
     body = [
+        [
+            Cell(rule),
+            Cell(str(titles.get(rule, ""))),
+            *[_num(str(int(row[s]))) for s in severities],
+            _num(str(int(row["total"]))),
+        ]
+        for rule, row in counts.iterrows()
+    ]
+    blocks.append(
+        Table("自评复核发现（按规则与级别计数）", head, body, widths=[1.6, 3.2, 0.6, 0.6, 0.6, 0.7])
+    )
+    serious = findings[findings["severity"].isin(["P0", "P1"])]
+    shown = serious.head(REVIEW_ROWS_SHOWN)
+    if shown.empty:
+        blocks.append(Paragraph("没有 P0、P1 级的复核发现。"))
+        return blocks
+    head = [[Cell("级别"), Cell("规则"), Cell("部门"), Cell("项目"), Cell("指标"), Cell("依据")]]
+    rows = [
         [
             Cell(str(r.severity)),
             Cell(str(r.rule_id)),
             Cell(str(r.department)),
-            Cell(str(r.project or "")),
-            Cell(str(r.indicator or "")),
+            Cell(_text(r.project)),
+            Cell(_text(r.indicator)),
             Cell(str(r.evidence)),
         ]
-        for r in findings.itertuples()
+        for r in shown.itertuples()
     ]
-    return [
-        *blocks,
-        Table("自评复核发现（按严重程度）", head, body, widths=[0.5, 1.4, 1.3, 1.5, 1.3, 3.5]),
-    ]
+    blocks.append(
+        Table("P0、P1 级复核发现（按严重程度）", head, rows, widths=[0.5, 1.5, 1.2, 1.5, 1.3, 3.5])
+    )
+    if len(serious) > len(shown):
+        blocks.append(
+            Paragraph(
+                f"另有 {len(serious) - len(shown)} 项 P0、P1 级发现未在此列出，全部发现见复核工作底稿。",
+                "note",
+            )
+        )
+    return blocks
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def index_blocks(scores: YearScores, report_links: dict[str, str]) -> list[Block]:
@@ -325,12 +366,28 @@ def report_links_for(departments: Sequence[str], formats: Sequence[str]) -> dict
     return {d: (Path(d) / f"report.{fmt}").as_posix() for d in departments}
 
 
+@dataclass
+class YearOverview:
+    """A year's overview document with the tables it was built from."""
+
+    document: Document
+    scores: YearScores
+    comparison: dict[str, pd.DataFrame] | None
+    findings: pd.DataFrame | None
+
+    def write_exports(self, folder: str | Path = ".") -> list[Path]:
+        """The year's tables as xlsx and Parquet, and the 复核工作底稿, in ``folder``."""
+        from helpers.year import write_year_exports
+
+        return write_year_exports(folder, self.scores, self.comparison, self.findings)
+
+
 def build_year_overview(
     fiscal_year: int,
     data_dir: str | Path | None = None,
     link_format: str = "html",
     bureau: str = "",
-) -> Document:
+) -> YearOverview:
     """The overview of a year from its data: scores, the previous year where present, 复核.
 
     Args:
@@ -340,7 +397,7 @@ def build_year_overview(
         bureau: who issues the overview.
 
     Returns:
-        The overview document.
+        The overview document and its tables.
     """
     from helpers.year import compare_years, score_year
 
@@ -351,7 +408,8 @@ def build_year_overview(
     links = report_links_for(list(scores.departments["department"]), [link_format])
     config = next(iter(scores.evaluations.values())).result.config if scores.evaluations else None
     low = config.low_execution_pct if config is not None else 90.0
-    return build_overview(scores, comparison, links, findings, low, bureau)
+    document = build_overview(scores, comparison, links, findings, low, bureau)
+    return YearOverview(document, scores, comparison, findings)
 
 
 def _review(scores: YearScores) -> pd.DataFrame | None:

@@ -9,7 +9,9 @@ let a user point jixiao elsewhere without editing code:
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
@@ -99,3 +101,33 @@ def list_departments(fiscal_year: int, data_dir: Path | None = None) -> list[str
         and not p.name.startswith(("~$", "."))
     }
     return sorted(names)
+
+
+def write_atomically(target: str | Path, data: bytes | str, temp_mark: str = ".") -> Path:
+    """Write ``data`` to ``target`` through a temporary file in the same folder, renamed over it.
+
+    Readers see the old file or the whole new one, never a partial file; on any error (a full
+    disk) the temporary file is removed and the error raised.
+
+    Args:
+        target: the file to write.
+        data: bytes, or text written as UTF-8.
+        temp_mark: put between the name and the random part of the temporary file's name, so
+            that a clean-up can recognise it (the runner's ``.jixiao-tmp-``).
+
+    Returns:
+        ``target`` as a Path.
+    """
+    target = Path(target)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    handle, partial = tempfile.mkstemp(prefix=f".{target.name}{temp_mark}", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+        os.chmod(partial, shared_mode(0o666))
+        os.replace(partial, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
+    return target

@@ -789,20 +789,6 @@ def _describe_failure(exc: BaseException, notebook: Path, timeout_s: int | None 
     return f"{type(exc).__name__}: {exc}"
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write ``target`` through a temporary file renamed over it: never a truncated file."""
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, paths.shared_mode(0o666))
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
 def write_failure_records(
     final: Path, executed: Path, message: str, stem: str = "report"
 ) -> list[str]:
@@ -831,7 +817,7 @@ def write_failure_records(
     records.append((final / f"{stem}.error.txt", (message + "\n").encode("utf-8")))
     for target, content in records:
         try:
-            _write_atomically(target, content)
+            paths.write_atomically(target, content, TEMP_MARK)
         except OSError as exc:
             problems.append(f"无法写入 {target} / could not write {target}: {exc}")
     return problems
@@ -855,10 +841,18 @@ def _publish_files(staging: Path, year_dir: Path) -> list[Path]:
     """
     published = []
     with _deferred():
-        for source in sorted(p for p in staging.iterdir() if p.is_file()):
+        for source in sorted(staging.iterdir()):
             target = year_dir / source.name
-            os.replace(source, target)
-            published.append(target)
+            if source.is_dir():  # a folder (the Parquet tables) replaces its previous version
+                old = year_dir / f".{source.name}.old-{os.getpid()}"
+                if target.is_dir():
+                    target.rename(old)
+                os.replace(source, target)
+                shutil.rmtree(old, ignore_errors=True)
+                published += sorted(p for p in target.rglob("*") if p.is_file())
+            else:
+                os.replace(source, target)
+                published.append(target)
         shutil.rmtree(staging, ignore_errors=True)
     return published
 
@@ -1203,14 +1197,9 @@ def write_notebook_quickly(nb: Any, path: Path) -> None:
     Raises:
         NotebookNotSaved: the disk is full or the file too large; no partial file is left.
     """
-    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(nb, out, ensure_ascii=False)
-        os.replace(partial, path)
+        paths.write_atomically(path, json.dumps(nb, ensure_ascii=False))
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
         raise NotebookNotSaved(exc.errno, exc.strerror) from None
 
 

@@ -51,6 +51,7 @@ DEPARTMENT_HEADERS_ZH: dict[str, str] = {
     "n_near_met": "基本达成",
     "n_unmet": "未达成",
     "n_flags": "提示事项数",
+    "n_red_flags": "其中高风险",
     "rank_budget_weighted": "排名（按预算加权）",
 }
 
@@ -105,7 +106,8 @@ def summarise_department(name: str, result: ScoreResult) -> dict[str, Any]:
         "n_met": d["n_met"],
         "n_near_met": d["n_near_met"],
         "n_unmet": d["n_unmet"],
-        "n_flags": int(sum(len(f) for f in result.projects["flags"])),
+        "n_flags": len(result.flags),
+        "n_red_flags": int((result.flags["severity"].astype(str) == "red").sum()),
     }
 
 
@@ -138,16 +140,21 @@ def _tidy(name: str, result: ScoreResult) -> tuple[pd.DataFrame, pd.DataFrame, p
     indicators = result.indicators.loc[:, list(_INDICATOR_COLUMNS)].copy()
     indicators.insert(0, "department", name)
     indicators.insert(2, "project", indicators["project_id"].map(names))
-    flags = [
-        {"department": name, "project_id": pid, "project": names[pid], "flag": text}
-        for pid, texts in zip(result.projects["project_id"], result.projects["flags"], strict=True)
-        for text in texts
-    ]
-    return (
-        projects,
-        indicators,
-        pd.DataFrame(flags, columns=["department", "project_id", "project", "flag"]),
+    flags = _labelled_flags(result.flags.reset_index(drop=True))
+    flags["department"] = name
+    return projects, indicators, flags
+
+
+def _labelled_flags(flags: pd.DataFrame) -> pd.DataFrame:
+    """The engine's typed flags with each kind's and severity's Chinese label beside them."""
+    from helpers.vocabulary import FLAG_KINDS, SEVERITIES
+
+    out = flags.astype({"kind": str, "severity": str})
+    out["kind_label"] = out["kind"].map(lambda k: FLAG_KINDS[k].label if k in FLAG_KINDS else k)
+    out["severity_label"] = out["severity"].map(
+        lambda s: SEVERITIES[s].label if s in SEVERITIES else s
     )
+    return out
 
 
 def score_year(
@@ -321,7 +328,9 @@ def newly_unmet(
 
 
 def year_tables(
-    scores: YearScores, comparison: dict[str, pd.DataFrame] | None = None
+    scores: YearScores,
+    comparison: dict[str, pd.DataFrame] | None = None,
+    findings: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every table of the year by sheet name (Chinese), ready to export."""
     tables = {
@@ -336,11 +345,16 @@ def year_tables(
             "同比_项目": comparison["projects"],
             "同比_新增未达成": comparison["newly_unmet"],
         }
+    if findings is not None:
+        tables["复核发现"] = findings
     return tables
 
 
 def write_year_xlsx(
-    scores: YearScores, path: str | Path, comparison: dict[str, pd.DataFrame] | None = None
+    scores: YearScores,
+    path: str | Path,
+    comparison: dict[str, pd.DataFrame] | None = None,
+    findings: pd.DataFrame | None = None,
 ) -> Path:
     """Every table of the year in one workbook, one sheet each, written atomically."""
     from openpyxl import Workbook
@@ -348,7 +362,7 @@ def write_year_xlsx(
     target = Path(path)
     book = Workbook()
     book.remove(book.active)
-    for title, frame in year_tables(scores, comparison).items():
+    for title, frame in year_tables(scores, comparison, findings).items():
         _write_frame(book, title, frame)
     handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".xlsx", dir=target.parent)
     os.close(handle)
@@ -361,13 +375,16 @@ def write_year_xlsx(
 
 
 def write_year_parquet(
-    scores: YearScores, folder: str | Path, comparison: dict[str, pd.DataFrame] | None = None
+    scores: YearScores,
+    folder: str | Path,
+    comparison: dict[str, pd.DataFrame] | None = None,
+    findings: pd.DataFrame | None = None,
 ) -> list[Path]:
     """One Parquet file per table (``部门.parquet`` …) in ``folder``, each written atomically."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for title, frame in year_tables(scores, comparison).items():
+    for title, frame in year_tables(scores, comparison, findings).items():
         target = folder / f"{title}.parquet"
         partial = folder / f".{title}.parquet.partial"
         _parquet_ready(frame).to_parquet(partial, index=False)
@@ -409,3 +426,24 @@ def _write_frame(book: Any, title: str, frame: pd.DataFrame) -> None:
                 cell.value = excel_text(str(value))
                 cell.data_type = TYPE_STRING
     sheet.freeze_panes = "A2"
+
+
+def write_year_exports(
+    folder: str | Path,
+    scores: YearScores,
+    comparison: dict[str, pd.DataFrame] | None = None,
+    findings: pd.DataFrame | None = None,
+) -> list[Path]:
+    """The year's exports in ``folder``: 年度得分.xlsx, 年度得分_parquet/ and 复核工作底稿.xlsx.
+
+    Written by every year run beside the overview.
+    """
+    folder = Path(folder)
+    written = [write_year_xlsx(scores, folder / "年度得分.xlsx", comparison, findings)]
+    written += write_year_parquet(scores, folder / "年度得分_parquet", comparison, findings)
+    if findings is not None:
+        from helpers.review import write_review_workbook
+
+        evaluations = list(scores.evaluations.values())
+        written.append(write_review_workbook(evaluations, findings, folder / "复核工作底稿.xlsx"))
+    return written

@@ -32,9 +32,10 @@ def test_the_overview_is_written_beside_the_department_reports(year_run) -> None
     for suffix in ("html", "pdf", "docx", "ipynb"):
         assert (year / f"overview.{suffix}").is_file(), output
     assert "年度汇总分析 overview.*：已写入" in output
-    assert sorted(p.name for p in year.iterdir() if p.is_dir()) == ["乙局", "甲局"], (
-        "no staging left"
-    )
+    folders = sorted(p.name for p in year.iterdir() if p.is_dir())
+    assert folders == ["乙局", "年度得分_parquet", "甲局"], "no staging left"
+    for name in ("年度得分.xlsx", "复核工作底稿.xlsx", "年度得分_parquet/部门.parquet"):
+        assert (year / name).is_file(), name
 
 
 def test_the_overview_links_to_each_report_and_ranks_both_ways(year_run) -> None:  # type: ignore[no-untyped-def]

@@ -12,11 +12,12 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
-from html.parser import HTMLParser
 
 import pytest
 
 from helpers.document import Document, Paragraph
+
+from .htmltext import visible_text
 
 _SPACE = re.compile(r"\s+")
 
@@ -25,29 +26,10 @@ def _squash(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
-        self._skip += tag in ("style", "svg", "title")
-
-    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
-        self._skip -= tag in ("style", "svg", "title")
-
-    def handle_data(self, data):  # type: ignore[no-untyped-def]
-        if not self._skip:
-            self.parts.append(data)
-
-
 def html_text(document: Document) -> str:
     from helpers.render.html import render_html
 
-    parser = _Text()
-    parser.feed(render_html(document))
-    return "".join(parser.parts)
+    return visible_text(render_html(document))
 
 
 def pdf_text(document: Document) -> str:

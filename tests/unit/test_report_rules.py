@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -19,27 +18,11 @@ from helpers.evaluation import Evaluation
 from helpers.render.html import render_html
 from helpers.report import Report
 
+from .htmltext import visible_text
 from .test_narrative_rules import LOADERS, SPEAKERS
 
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 PATH_LIKE = re.compile(r"(?:/[\w.\-]+){2,}|[A-Za-z]:\\\\|\.(?:py|csv|yaml|ipynb)\b")
-
-
-class _Visible(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
-        self._hidden += tag in ("style", "svg", "title")
-
-    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
-        self._hidden -= tag in ("style", "svg", "title")
-
-    def handle_data(self, data):  # type: ignore[no-untyped-def]
-        if not self._hidden:
-            self.parts.append(data)
 
 
 def data_words(evaluation: Evaluation) -> set[str]:
@@ -61,9 +44,7 @@ def render(name: str):  # type: ignore[no-untyped-def]
     configure_charts()  # as build_report does
     evaluation = LOADERS[name]()
     document = Report(evaluation.dataset, evaluation.result).document()
-    parser = _Visible()
-    parser.feed(render_html(document))
-    return name, evaluation, document, "".join(parser.parts)
+    return name, evaluation, document, visible_text(render_html(document))
 
 
 @pytest.fixture(scope="module", params=sorted(LOADERS))

@@ -137,6 +137,38 @@ def test_jixiao_score_year_writes_every_table(district: Path, tmp_path: Path, ca
     code = main(["score", "--year", "2021", "--data-dir", str(district), "--xlsx", str(out)])
     assert code == 0, capsys.readouterr().err
     assert out.is_file() and str(out) in capsys.readouterr().out
+    from openpyxl import load_workbook
+
+    assert "复核发现" in load_workbook(out).sheetnames
     assert main(["score"]) == 2
     assert main(["score", "x", "--year", "2021"]) == 2
     assert main(["score", "--year", "1999", "--data-dir", str(district)]) == 2
+
+
+def test_jixiao_review_writes_the_workbook(district: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    out = tmp_path / "复核工作底稿.xlsx"
+    assert main(["review", "--year", "2021", "--data-dir", str(district), "-o", str(out)]) == 0
+    assert set(load_workbook(out).sheetnames) >= {"复核工作底稿", "复核发现", "规则"}
+    assert "P0" in capsys.readouterr().err
+    assert (
+        main(
+            ["review", "--year", "2021", "--data-dir", str(district), "-o", str(tmp_path / "x.csv")]
+        )
+        == 2
+    )
+
+
+def test_the_year_exports_folder_has_every_file(district: Path, tmp_path: Path) -> None:
+    from helpers.overview import build_year_overview
+
+    overview = build_year_overview(2021, district)
+    written = {p.relative_to(tmp_path).as_posix() for p in overview.write_exports(tmp_path)}
+    assert {
+        "年度得分.xlsx",
+        "复核工作底稿.xlsx",
+        "年度得分_parquet/部门.parquet",
+        "年度得分_parquet/复核发现.parquet",
+    } <= written
+    assert overview.comparison is not None and overview.findings is not None

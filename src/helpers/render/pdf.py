@@ -22,12 +22,10 @@ Example:
 from __future__ import annotations
 
 import atexit
-import contextlib
 import functools
 import itertools
 import json
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -409,24 +407,6 @@ def compile_folder(folder: Path, tagged: bool = False) -> bytes:
     return pdf
 
 
-def write_atomically(data: bytes, target: str | Path) -> None:
-    """Write ``data`` to ``target`` through a temporary file in the same folder.
-
-    Readers see the old file or the whole new one, never a partial PDF.
-    """
-    target = Path(target)
-    handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(partial, paths.shared_mode(0o666))
-        os.replace(partial, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise
-
-
 def render_pdf(
     document: Document, target: str | Path | None = None, *, tagged: bool = False
 ) -> bytes:
@@ -455,7 +435,7 @@ def render_pdf(
             (folder / file_name).write_text(svg, "utf-8")
         pdf = compile_folder(folder, tagged)
     if target is not None:
-        write_atomically(pdf, target)
+        paths.write_atomically(target, pdf)
     return pdf
 
 
