@@ -67,6 +67,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from helpers import schema
+
 __all__ = [
     "FEATURE_LABELS",
     "DatasetSpec",
@@ -2535,36 +2537,9 @@ def _write_texts(units: list[_UnitYear], rng: random.Random, plants: bool) -> No
 # Specs and files
 # --------------------------------------------------------------------------------------------
 
-_PROJECT_COLUMNS = (
-    "project_id",
-    "category",
-    "name",
-    "initial_budget_wan",
-    "budget_wan",
-    "spent_wan",
-    "stated_execution_rate_pct",
-    "execution_weight",
-    "stated_execution_score",
-    "stated_score",
-    "outcome",
-    "low_execution_reason",
-    "supervising_department",
-    "implementing_unit",
-    "goal_target",
-    "goal_actual",
-)
-_INDICATOR_COLUMNS = (
-    "project_id",
-    "level1",
-    "level2",
-    "name",
-    "target",
-    "actual",
-    "weight",
-    "stated_score",
-    "direction",
-    "deviation_reason",
-)
+# Every column jixiao writes, except the free ``note`` the generator never fills.
+_PROJECT_COLUMNS = tuple(c for c in schema.PROJECT_COLUMNS if c != "note")
+_INDICATOR_COLUMNS = tuple(c for c in schema.INDICATOR_COLUMNS if c != "note")
 _REQUIRED = frozenset({"project_id", "category", "name", "level1", "level2", "budget_wan"})
 # Chinese headers as analysts' own tables have them (all accepted by the readers).
 _HEADERS_ZH = {
