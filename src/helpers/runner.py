@@ -45,7 +45,15 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 FORMATS = ("html", "pdf", "docx")
-RUNNER_KEYS = ("fiscal_year", "departments", "formats", "output_dir", "data_dir", "timeout_s")
+RUNNER_KEYS = (
+    "fiscal_year",
+    "departments",
+    "formats",
+    "output_dir",
+    "data_dir",
+    "timeout_s",
+    "overview",
+)
 DEFAULT_TIMEOUT_S = 600  # seconds for one cell of the notebook, and for one department's PDF
 MAX_LANES = 4  # notebooks run at once, at most (one per core below that)
 RENDER_GRACE_S = 10  # seconds a stopped run waits for a report being rendered
@@ -83,6 +91,7 @@ class RunParams:
     notebook_parameters: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
     timeout_s: int = DEFAULT_TIMEOUT_S
+    overview: bool = True  # a run over every department of a year also writes its overview
 
 
 @dataclass
@@ -226,6 +235,8 @@ def _setting_problems(
             "timeout_s 应为不小于 1 的整数（秒），如 600 / "
             "timeout_s must be a whole number of seconds, at least 1, such as 600"
         )
+    if not isinstance(raw.get("overview", True), bool):
+        problems.append("overview 应为 true 或 false / overview must be true or false")
     if departments is None and not _is_department_choice(raw.get("departments", "all")):
         problems.append(
             "departments 应为 all 或部门名称列表（不能为空） / "
@@ -322,6 +333,7 @@ def load_run_params(
         notebook_parameters={k: raw[k] for k in settable if k in raw},
         source=source,
         timeout_s=raw.get("timeout_s", DEFAULT_TIMEOUT_S),
+        overview=raw.get("overview", True),
     )
 
 
@@ -1725,6 +1737,8 @@ def run_reports(
 
 def wants_overview(params: RunParams, valid: list[str]) -> bool:
     """A run over every department of a year (two or more) also writes the year's overview."""
+    if not params.overview:
+        return False
     every = paths.list_departments(params.fiscal_year, params.data_dir)
     has_notebook = params.notebook.with_name("overview.ipynb").is_file()
     return has_notebook and len(every) >= 2 and set(params.departments) == set(every)

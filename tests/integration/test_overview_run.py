@@ -63,3 +63,15 @@ def test_the_overview_notebook_ran_cleanly_with_its_parameters(
     assert support.error_outputs(nb) == []
     assert nb.metadata.papermill.parameters["fiscal_year"] == 2021
     assert nb.metadata.papermill.parameters["link_format"] == "html"
+
+
+def test_overview_false_writes_only_the_reports(tmp_path, support: ModuleType) -> None:  # type: ignore[no-untyped-def]
+    from helpers.runner import load_run_params, wants_overview
+
+    for name in ("甲局", "乙局"):
+        support.copy_seed(tmp_path / "data", department=name)
+    text = f"fiscal_year: 2021\ndepartments: all\ndata_dir: {tmp_path / 'data'}\n"
+    on = support.write_params(tmp_path / "on.yaml", text)
+    off = support.write_params(tmp_path / "off.yaml", text + "overview: false\n")
+    assert wants_overview(load_run_params(on), ["甲局", "乙局"])
+    assert not wants_overview(load_run_params(off), ["甲局", "乙局"])

@@ -20,6 +20,7 @@ GOOD = "fiscal_year: 2021\ndepartments: all\n"
         (GOOD + "fiscal_year: 2022\n", "键“fiscal_year”重复"),
         ("fiscal_year: 二〇二一\n", "fiscal_year 应为整数年度"),
         (GOOD + "colour: red\n", "未知参数 colour"),
+        (GOOD + "overview: 1\n", "overview 应为 true 或 false"),
         (GOOD + "formats: [odt]\n", "formats 应为"),
         ("fiscal_year: [2021\n", "YAML 格式错误"),
         ("- 2021\n", "应为键值映射"),
