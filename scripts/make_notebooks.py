@@ -33,8 +33,8 @@ def report_notebook():
             "本 notebook 生成一个部门一个年度的绩效自评报告。`jixiao report params/fy2021.yaml` "
             "通过 papermill 按参数运行它并导出 HTML、PDF 和 Word（docx）；在 JupyterLab 中也可以直接运行全部单元格预览。"
             "报告中的文字、图表和表格都由 `helpers` 包根据 `data/<年度>/<部门>/` 中的数据生成。\n\n"
-            "要在报告中加入自己的图表，在新单元格中写 `report.figure(fig, \"标题\")` 或 "
-            "`report.table(df, \"标题\")`：它们会得到图号、表号并列入目录。没有 `hide-in-report` "
+            '要在报告中加入自己的图表，在新单元格中写 `report.figure(fig, "标题")` 或 '
+            '`report.table(df, "标题")`：它们会得到图号、表号并列入目录。没有 `hide-in-report` '
             "标签的 Markdown 单元格也会进入报告。\n\n"
             "*This cell is not part of the exported report (tag `hide-in-report`).*",
             metadata=HIDE,
@@ -128,12 +128,15 @@ def overview_notebook():
 fiscal_year: int = 2021  # 预算年度 / fiscal year
 data_dir: str = ""  # 数据根目录；留空即项目的 data/
 link_format: str = "html"  # 报告索引链接到各部门的哪种格式：html、pdf 或 docx
+scoring: dict = {}  # 评分设置（阈值、等级区间等），与各部门报告相同；留空用默认值
 """
         ),
         new_code_cell(
             "from helpers.overview import build_year_overview\n"
             "from helpers.report import show_blocks\n\n"
-            "overview = build_year_overview(fiscal_year, data_dir=data_dir, link_format=link_format)"
+            "overview = build_year_overview(\n"
+            "    fiscal_year, data_dir=data_dir, link_format=link_format, scoring=scoring\n"
+            ")"
         ),
         new_code_cell("show_blocks(overview.document.blocks)"),
         new_code_cell(

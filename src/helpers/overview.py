@@ -387,6 +387,7 @@ def build_year_overview(
     data_dir: str | Path | None = None,
     link_format: str = "html",
     bureau: str = "",
+    scoring: dict[str, Any] | None = None,
 ) -> YearOverview:
     """The overview of a year from its data: scores, the previous year where present, 复核.
 
@@ -395,14 +396,15 @@ def build_year_overview(
         data_dir: the data root (``data/`` when empty).
         link_format: which of each department's reports the index links to.
         bureau: who issues the overview.
+        scoring: the params file's ``scoring:`` settings, as the department reports use them.
 
     Returns:
         The overview document and its tables.
     """
     from helpers.year import compare_years, score_year
 
-    scores = score_year(fiscal_year, data_dir or None)
-    previous = score_year(fiscal_year - 1, data_dir or None)
+    scores = score_year(fiscal_year, data_dir or None, scoring=scoring)
+    previous = score_year(fiscal_year - 1, data_dir or None, scoring=scoring)
     comparison = compare_years(scores, previous) if not previous.departments.empty else None
     findings = _review(scores)
     links = report_links_for(list(scores.departments["department"]), [link_format])

@@ -1612,6 +1612,7 @@ def execute_notebook(params: RunParams, job: _Job) -> None:
             "fiscal_year": params.fiscal_year,
             "data_dir": str(params.data_dir),
             "link_format": "html" if "html" in params.formats else params.formats[0],
+            "scoring": params.notebook_parameters.get("scoring") or {},
         }
     else:
         source = str(params.notebook)

@@ -99,9 +99,9 @@ def summarise_department(name: str, result: ScoreResult) -> dict[str, Any]:
         "projects_budget_wan": d["projects_budget_wan"],
         "execution_rate_pct": d["execution_rate_pct"],
         "score_mean": mean,
-        "grade_mean": _grade(mean),
+        "grade_mean": _grade(mean, result),
         "score_budget_weighted": weighted,
-        "grade_budget_weighted": _grade(weighted),
+        "grade_budget_weighted": _grade(weighted, result),
         "n_indicators": d["n_indicators"],
         "n_met": d["n_met"],
         "n_near_met": d["n_near_met"],
@@ -111,11 +111,11 @@ def summarise_department(name: str, result: ScoreResult) -> dict[str, Any]:
     }
 
 
-def _grade(score: float) -> str:
-    """The grade of one score ('' when there is none)."""
+def _grade(score: float, result: ScoreResult) -> str:
+    """The grade of one score by the result's own bands ('' when there is no score)."""
     if _is_nan(score):
         return ""
-    return str(grade_for(pd.Series([score])).iloc[0])
+    return str(grade_for(pd.Series([score]), result.config.bands).iloc[0])
 
 
 def _is_nan(value: Any) -> bool:
@@ -162,6 +162,7 @@ def score_year(
     data_dir: str | Path | None = None,
     departments: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    scoring: dict[str, Any] | None = None,
 ) -> YearScores:
     """Evaluate every department of a year and gather the tidy tables.
 
@@ -170,6 +171,7 @@ def score_year(
         data_dir: the data root (``data/`` when empty).
         departments: the departments to take (all of the year when None).
         progress: called with each department's name before it is evaluated.
+        scoring: the params file's ``scoring:`` settings (thresholds, grade bands …).
 
     Returns:
         The year's tables; departments ranked by budget-weighted score.
@@ -188,7 +190,7 @@ def score_year(
         if progress is not None:
             progress(name)
         try:
-            evaluation = evaluate(fiscal_year, name, root)
+            evaluation = evaluate(fiscal_year, name, root, scoring=scoring or None)
         except DatasetError as exc:
             problems.append((name, str(exc)))
             continue

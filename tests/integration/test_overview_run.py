@@ -63,6 +63,7 @@ def test_the_overview_notebook_ran_cleanly_with_its_parameters(
     assert support.error_outputs(nb) == []
     assert nb.metadata.papermill.parameters["fiscal_year"] == 2021
     assert nb.metadata.papermill.parameters["link_format"] == "html"
+    assert nb.metadata.papermill.parameters["scoring"] == {}  # the run's settings, passed on
 
 
 def test_overview_false_writes_only_the_reports(tmp_path, support: ModuleType) -> None:  # type: ignore[no-untyped-def]

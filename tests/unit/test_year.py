@@ -172,3 +172,35 @@ def test_the_year_exports_folder_has_every_file(district: Path, tmp_path: Path) 
         "年度得分_parquet/复核发现.parquet",
     } <= written
     assert overview.comparison is not None and overview.findings is not None
+
+
+def test_the_params_grade_bands_reach_the_year_table(tmp_path: Path) -> None:
+    """70 points (60 met + 30 at 0 % + 10 execution) is 中 by 90/80/60 and 良 by 80/70/60."""
+    data = tmp_path / "data"
+    write_dataset_folder(
+        data / "2021" / "丙局",
+        [{"project_id": "C1", "name": "丙项目"}],
+        [
+            {
+                "project_id": "C1",
+                "name": "甲",
+                "target": "100人次",
+                "actual": "120人次",
+                "weight": 60,
+            },
+            {
+                "project_id": "C1",
+                "name": "乙",
+                "target": "100人次",
+                "actual": "0人次",
+                "weight": 30,
+            },
+        ],
+        department_yaml("丙局", 2021),
+    )
+    default = score_year(2021, data).departments.iloc[0]
+    bands = {"grade_bands": {"优": 80, "良": 70, "中": 60}}
+    provincial = score_year(2021, data, scoring=bands).departments.iloc[0]
+    assert default["score_budget_weighted"] == 70
+    assert (default["grade_budget_weighted"], default["grade_mean"]) == ("中", "中")
+    assert (provincial["grade_budget_weighted"], provincial["grade_mean"]) == ("良", "良")
