@@ -31,14 +31,6 @@ def _num(text: str) -> Cell:
     return Cell(text, is_numeric=True)
 
 
-def _score(value: Any) -> str:
-    return (
-        MISSING
-        if value is None or (isinstance(value, float) and math.isnan(value))
-        else format_score(value)
-    )
-
-
 def ranking_table(scores: YearScores, report_links: dict[str, str] | None = None) -> Table:
     """Departments ranked by the budget-weighted score, the plain mean beside it."""
     links = report_links or {}
@@ -63,9 +55,9 @@ def ranking_table(scores: YearScores, report_links: dict[str, str] | None = None
             _num(str(r.n_projects)),
             _num(format_wan(r.budget_wan)),
             _num(format_pct(r.execution_rate_pct)),
-            _num(_score(r.score_budget_weighted)),
+            _num(format_score(r.score_budget_weighted)),
             Cell(r.grade_budget_weighted or MISSING),
-            _num(_score(r.score_mean)),
+            _num(format_score(r.score_mean)),
             Cell(r.grade_mean or MISSING),
             _num(str(r.n_unmet)),
         ]
@@ -164,8 +156,8 @@ def year_over_year_blocks(comparison: dict[str, pd.DataFrame]) -> list[Block]:
     body = [
         [
             Cell(r.department),
-            _num(_score(r.score_budget_weighted)),
-            _num(_score(r.score_budget_weighted_previous)),
+            _num(format_score(r.score_budget_weighted)),
+            _num(format_score(r.score_budget_weighted_previous)),
             _num(_signed(r.score_budget_weighted_change)),
             _num(format_pct(r.execution_rate_pct)),
             _num(format_pct(r.execution_rate_pct_previous)),
