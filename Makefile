@@ -17,7 +17,7 @@ test: setup test-system-deps  ## install what is missing and run every test
 	$(BIN)/python -m pytest
 
 lab: setup  ## open JupyterLab on the notebooks
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root )notebooks/
 
 setup: $(STAMP) $(KERNEL) system-deps
 
