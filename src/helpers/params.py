@@ -1,40 +1,49 @@
 """The parameters of a report run: a params file (``params/fy2021.yaml``) and the command line.
 
-The runner's own keys (fiscal year, departments, formats, folders, timeout, overview) and the
-notebook's parameters (read from its ``parameters`` cell by papermill) are checked together;
-every problem is named, in Chinese and English, before anything runs.
+One pydantic model checks them: the runner's own keys (:class:`RunnerSettings`: fiscal year,
+departments, formats, folders, timeout, overview, Dask workers or scheduler) and one field per
+parameter of the notebook's ``parameters`` cell, of the type papermill reads there
+(:func:`params_model`). Every problem is named, in Chinese and English, before anything runs.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from helpers import paths
 
-FORMATS = ("html", "pdf", "docx")
-RUNNER_KEYS = (
-    "fiscal_year",
-    "departments",
-    "formats",
-    "output_dir",
-    "data_dir",
-    "timeout_s",
-    "overview",
-)
+Format = Literal["html", "pdf", "docx"]
+FORMATS: tuple[Format, ...] = get_args(Format)
 DEFAULT_TIMEOUT_S = 600  # seconds for one cell of the notebook, and for one department's PDF
 SET_BY_RUNNER = ("fiscal_year", "department", "data_dir", "charts_dir")
 REPORT_NOTEBOOK = "report.ipynb"
 OVERVIEW = "overview"  # the year's overview: notebooks/overview.ipynb → reports/<year>/overview.*
-_PY_TYPES: dict[str, type | tuple[type, ...]] = {
+COMMAND_LINE = "命令行 / command line"
+_PY_TYPES: dict[str, type] = {
     "int": int,
     "str": str,
     "bool": bool,
-    "float": (int, float),
+    "float": float,
     "list": list,
     "dict": dict,
 }
+"""The notebook parameter types (papermill's ``inferred_type_name``) checked; others are not."""
 
 
 class ParamsError(Exception):
@@ -47,7 +56,7 @@ class ParamsError(Exception):
 
 @dataclass
 class RunParams:
-    """Validated parameters of one batch run."""
+    """Validated parameters of one batch run (plain data: it pickles, for Dask workers)."""
 
     fiscal_year: int
     departments: list[str]
@@ -59,6 +68,8 @@ class RunParams:
     source: Path | None = None
     timeout_s: int = DEFAULT_TIMEOUT_S
     overview: bool = True  # a run over every department of a year also writes its overview
+    workers: int | None = None  # local Dask workers to start
+    scheduler: str | None = None  # a running Dask scheduler: tcp:// or tls:// address, or file
 
 
 def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
@@ -68,17 +79,196 @@ def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     return papermill.inspect_notebook(str(notebook))
 
 
-def _check_type(key: str, value: Any, type_name: str) -> str | None:
-    expected = _PY_TYPES.get(type_name)
-    if expected is None or value is None:
-        return None
-    is_bool_for_number = isinstance(value, bool) and type_name != "bool"
-    if isinstance(value, expected) and not is_bool_for_number:
-        return None
-    return (
-        f"参数 {key} 的值 {value!r} 类型不符，应为 {type_name} / "
-        f"parameter {key}: {value!r} is not of type {type_name}"
+def _as_list(value: Any) -> Any:
+    """One name or format (non-blank text) stands for a list of one."""
+    return [value] if isinstance(value, str) and value.strip() else value
+
+
+def _scheduler_address(value: str) -> str:
+    """A ``tcp://host:port`` or ``tls://host:port`` address, or an existing JSON file (absolute)."""
+    if "://" in value:
+        try:
+            url = urlsplit(value)
+            port = url.port  # ValueError when not a number from 0 to 65535
+        except ValueError:
+            port = None
+        if url.scheme in ("tcp", "tls") and url.hostname and port and not url.path.strip("/"):
+            return value
+        raise PydanticCustomError("scheduler_address", "not a tcp:// or tls:// host:port")
+    file = Path(value).expanduser()
+    file = file if file.is_absolute() else paths.REPO_ROOT / file
+    if file.suffix == ".json" and file.is_file():
+        return str(file)
+    raise PydanticCustomError("scheduler_file", "not an existing scheduler JSON file")
+
+
+_Text = Annotated[str, Field(pattern=r"\S")]  # not blank
+_Count = Annotated[int, Field(ge=1)]
+
+
+class RunnerSettings(BaseModel):
+    """The runner's own keys of a params file; :func:`params_model` adds the notebook's.
+
+    Types are strict, as YAML gives them: ``true`` is not a number, ``"2021"`` not a year.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    fiscal_year: int
+    departments: Annotated[list[_Text], Field(min_length=1), BeforeValidator(_as_list)] = ["all"]
+    formats: Annotated[list[Format], Field(min_length=1), BeforeValidator(_as_list)] = list(FORMATS)
+    output_dir: _Text = Field(default_factory=lambda: str(paths.get_reports_dir()))
+    data_dir: _Text = Field(default_factory=lambda: str(paths.get_data_dir()))
+    timeout_s: _Count = DEFAULT_TIMEOUT_S
+    overview: bool = True
+    workers: _Count | None = None
+    scheduler: Annotated[str, AfterValidator(_scheduler_address)] | None = None
+
+    @model_validator(mode="after")
+    def _one_executor(self) -> RunnerSettings:
+        if self.workers is not None and self.scheduler is not None:
+            raise PydanticCustomError("workers_and_scheduler", "workers and scheduler both given")
+        return self
+
+
+RUNNER_KEYS = tuple(RunnerSettings.model_fields)
+_EXPECTED: dict[str, tuple[str, str]] = {
+    "fiscal_year": ("应为整数年度，如 2021", "must be a year such as 2021"),
+    "departments": (
+        "应为 all 或部门名称列表（不能为空）",
+        "must be all or a non-empty list of department names",
+    ),
+    "formats": ("应为 html、pdf、docx 的列表", "must be a list of html, pdf, docx"),
+    "output_dir": ("应为文件夹路径文本，如 reports", "must be a folder path"),
+    "data_dir": ("应为文件夹路径文本，如 data", "must be a folder path"),
+    "timeout_s": (
+        "应为不小于 1 的整数（秒），如 600",
+        "must be a whole number of seconds, at least 1, such as 600",
+    ),
+    "overview": ("应为 true 或 false", "must be true or false"),
+    "workers": (
+        "应为不小于 1 的整数（本机 Dask 工作进程数），如 4",
+        "must be a whole number of local Dask workers, at least 1, such as 4",
+    ),
+    "scheduler": (
+        "应为 Dask 调度器地址（tcp://主机:端口 或 tls://主机:端口）或已有的调度器 JSON 文件",
+        "must be a Dask scheduler address (tcp://host:port or tls://host:port) "
+        "or an existing scheduler JSON file",
+    ),
+}
+"""What each runner key must be (Chinese, English)."""
+_BOTH_EXECUTORS = (
+    "workers 与 scheduler 只能给出一个：workers 在本机启动 Dask 工作进程，scheduler 连接已在运行的调度器 / "
+    "give workers or scheduler, not both: workers starts local Dask workers, "
+    "scheduler connects to a running scheduler"
+)
+
+
+def _scoring_settings(value: Any) -> Any:
+    """The ``scoring:`` mapping unchanged, once :meth:`ScoringSettings.parse` accepts it."""
+    from helpers.scoring import ScoringSettings, ScoringSettingsError
+
+    try:
+        ScoringSettings.parse(value)
+    except ScoringSettingsError as exc:
+        raise PydanticCustomError(
+            "scoring_settings", "bad scoring settings", {"problems": exc.problems}
+        ) from None
+    return value
+
+
+def params_model(settable: dict[str, dict[str, Any]]) -> type[RunnerSettings]:
+    """The model of a params file: the runner's keys and the notebook's settable parameters.
+
+    Each notebook parameter is a field named by its alias, of the type papermill infers for it
+    (``inferred_type_name``: int, str, bool, float, list, dict; another is not checked) or
+    null; ``scoring`` must also pass :meth:`helpers.scoring.ScoringSettings.parse`. A key
+    that is neither the runner's nor the notebook's is refused.
+
+    Example:
+        >>> Model = params_model({"empty_sections": {"inferred_type_name": "str"}})
+        >>> Model.model_validate({"fiscal_year": 2021, "empty_sections": "omit"}).timeout_s
+        600
+        >>> Model.model_validate({"fiscal_year": 2021, "empty_sections": 3})
+        Traceback (most recent call last):
+        ...
+        pydantic_core._pydantic_core.ValidationError: 1 validation error for ReportParams
+        ...
+    """
+    declared = tuple(
+        (name, str(spec.get("inferred_type_name")))
+        for name, spec in settable.items()
+        if name not in RUNNER_KEYS
     )
+    return _params_model(declared)
+
+
+@functools.lru_cache(maxsize=8)
+def _params_model(declared: tuple[tuple[str, str], ...]) -> type[RunnerSettings]:
+    fields: dict[str, Any] = {}
+    for name, type_name in declared:
+        kind: Any = _PY_TYPES.get(type_name, Any)
+        if name == "scoring":
+            kind = Annotated[kind, AfterValidator(_scoring_settings)]
+        # The alias lets any parameter name be a key (model_config, _private …).
+        fields[f"nb_{name}"] = (kind | None, Field(default=None, alias=name))
+    return create_model("ReportParams", __base__=RunnerSettings, **fields)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _path(loc: tuple[str | int, ...]) -> str:
+    """``("departments", 1)`` → ``departments[1]``; ``("scoring", "x")`` → ``scoring.x``."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)[1:]
+
+
+def _explain(error: ErrorDetails, settable: dict[str, dict[str, Any]]) -> list[str]:
+    """One error of the model as Chinese / English sentences naming its key path."""
+    loc, kind, value = error["loc"], error["type"], _shown(error.get("input"))
+    if kind == "scoring_settings":  # they name scoring.<key> themselves
+        return list(error.get("ctx", {})["problems"])
+    if not loc:
+        return [_BOTH_EXECUTORS]
+    key, path = str(loc[0]), _path(loc)
+    if kind in ("extra_forbidden", "invalid_key"):
+        allowed = ", ".join([*RUNNER_KEYS, *settable])
+        return [
+            f"未知参数 {key}（可用：{allowed}） / unknown parameter {key!r} (allowed: {allowed})"
+        ]
+    if key not in _EXPECTED:  # a notebook parameter
+        wanted = settable.get(key, {}).get("inferred_type_name")
+        return [
+            f"参数 {path} 的值 {value} 类型不符，应为 {wanted} / "
+            f"parameter {path}: {value} is not of type {wanted}"
+        ]
+    zh, en = _EXPECTED[key]
+    if kind == "missing":
+        return [f"{key} {zh} / {key} {en}"]
+    if path == key:
+        return [f"{key} {zh}，而不是 {value} / {key} {en}, not {value}"]
+    return [f"{path} 的值 {value} 不符：{key} {zh} / {path}: {value} does not fit: {key} {en}"]
+
+
+def _problems(
+    exc: ValidationError,
+    settable: dict[str, dict[str, Any]],
+    source: Path | None,
+    from_command_line: set[str],
+) -> list[str]:
+    """Every error, each line naming where it is: the params file or the command line."""
+
+    def origin(key: str) -> str:
+        return COMMAND_LINE if source is None or key in from_command_line else str(source)
+
+    lines = []
+    for error in exc.errors():
+        keys = [str(error["loc"][0])] if error["loc"] else ["workers", "scheduler"]
+        where = "、".join(dict.fromkeys(origin(key) for key in keys))
+        lines += [f"{where}: {line}" for line in _explain(error, settable)]
+    return lines
 
 
 def _read_params_file(source: Path) -> dict[str, Any]:
@@ -97,101 +287,11 @@ def _read_params_file(source: Path) -> dict[str, Any]:
     return raw
 
 
-def _key_problems(raw: dict[str, Any], settable: dict[str, dict[str, Any]]) -> list[str]:
-    """Unknown keys, and notebook parameters of the wrong type."""
-    problems: list[str] = []
-    for key in raw:
-        if key not in RUNNER_KEYS and key not in settable:
-            allowed = ", ".join([*RUNNER_KEYS, *settable])
-            problems.append(
-                f"未知参数 {key}（可用：{allowed}） / unknown parameter {key!r} (allowed: {allowed})"
-            )
-    for key, spec in settable.items():
-        if key in raw:
-            problem = _check_type(key, raw[key], spec.get("inferred_type_name", ""))
-            if problem:
-                problems.append(problem)
-    return problems
-
-
-def _scoring_problems(raw: dict[str, Any], settable: dict[str, dict[str, Any]]) -> list[str]:
-    """What is wrong with the ``scoring:`` settings (unknown keys, wrong values), if given."""
-    if "scoring" not in raw or "scoring" not in settable or not isinstance(raw["scoring"], dict):
-        return []  # absent, or not a mapping (then its type is the problem already named)
-    from helpers.scoring import ScoringSettings, ScoringSettingsError
-
-    try:
-        ScoringSettings.parse(raw["scoring"])
-    except ScoringSettingsError as exc:
-        return exc.problems
-    return []
-
-
-def _fiscal_year(year: int | None, raw: dict[str, Any]) -> int | None:
-    """The fiscal year (the override first), or None when it is not a whole number."""
-    value = year if year is not None else raw.get("fiscal_year")
-    if not isinstance(value, int) or isinstance(value, bool):
-        return None
-    return value
-
-
-def _is_positive_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
-
-
-def _is_department_choice(value: Any) -> bool:
-    """``all``, a department name or a non-empty list of names."""
-    if isinstance(value, str):
-        return bool(value.strip())
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(isinstance(d, str) and d.strip() for d in value)
-    )
-
-
-def _formats_problem(fmt: Any) -> str | None:
-    if not isinstance(fmt, list) or not fmt or any(f not in FORMATS for f in fmt):
-        return "formats 应为 html、pdf、docx 的列表 / formats must be a list of html, pdf, docx"
-    return None
-
-
-def _setting_problems(
-    raw: dict[str, Any], fiscal_year: int | None, fmt: Any, departments: list[str] | None
-) -> list[str]:
-    """Problems with the runner's own settings (fiscal year, formats, folders, timeout, departments)."""
-    problems: list[str] = []
-    if fiscal_year is None:
-        problems.append(
-            "fiscal_year 应为整数年度，如 2021 / fiscal_year must be a year such as 2021"
-        )
-    formats_problem = _formats_problem(fmt)
-    if formats_problem:
-        problems.append(formats_problem)
-    for key in ("output_dir", "data_dir"):
-        if key in raw and not (isinstance(raw[key], str) and raw[key].strip()):
-            problems.append(f"{key} 应为文件夹路径文本，如 reports / {key} must be a folder path")
-    if not _is_positive_int(raw.get("timeout_s", DEFAULT_TIMEOUT_S)):
-        problems.append(
-            "timeout_s 应为不小于 1 的整数（秒），如 600 / "
-            "timeout_s must be a whole number of seconds, at least 1, such as 600"
-        )
-    if not isinstance(raw.get("overview", True), bool):
-        problems.append("overview 应为 true 或 false / overview must be true or false")
-    if departments is None and not _is_department_choice(raw.get("departments", "all")):
-        problems.append(
-            "departments 应为 all 或部门名称列表（不能为空） / "
-            "departments must be all or a non-empty list of department names"
-        )
-    return problems
-
-
-def _choose_departments(wanted: Any, available: list[str], fiscal_year: int) -> list[str]:
+def _choose_departments(wanted: list[str], available: list[str], fiscal_year: int) -> list[str]:
     """The departments asked for (``all`` for every one with data); all must have data."""
-    if wanted == "all" or wanted == ["all"]:
+    if wanted == ["all"]:
         return available
-    chosen = [wanted] if isinstance(wanted, str) else list(wanted)
-    unknown = [d for d in chosen if d not in available]
+    unknown = [d for d in wanted if d not in available]
     if unknown:
         raise ParamsError(
             [
@@ -200,7 +300,13 @@ def _choose_departments(wanted: Any, available: list[str], fiscal_year: int) -> 
                 for d in unknown
             ]
         )
-    return chosen
+    return wanted
+
+
+def _under_repo(folder: str) -> Path:
+    """A folder of the params file or command line; a relative one is under the project."""
+    path = Path(folder)
+    return path if path.is_absolute() else paths.REPO_ROOT / path
 
 
 def load_run_params(
@@ -210,15 +316,22 @@ def load_run_params(
     departments: list[str] | None = None,
     formats: list[str] | None = None,
     output_dir: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> RunParams:
     """Read and validate a parameters file (and command-line overrides).
+
+    A command-line value replaces the file's; the result is checked as a whole (so
+    ``workers`` and ``scheduler`` may not both be set, wherever each comes from).
 
     Args:
         path: a YAML file such as ``params/fy2021.yaml``, or None to use only the overrides.
         year: fiscal year override.
         departments: department override (names of ``data/<year>/`` entries).
-        formats: ``html`` and/or ``pdf``.
+        formats: ``html``, ``pdf`` and/or ``docx``.
         output_dir: output folder override.
+        workers: number of local Dask workers (``--workers``).
+        scheduler: a Dask scheduler address or scheduler JSON file (``--scheduler``).
 
     Returns:
         The validated :class:`RunParams`.
@@ -231,48 +344,45 @@ def load_run_params(
     if source is None and year is None:
         raise ParamsError(["请给出参数文件或 --year / give a parameters file or --year"])
     raw: dict[str, Any] = _read_params_file(source) if source is not None else {}
+    overrides = {
+        "fiscal_year": year,
+        "departments": departments,
+        "formats": formats,
+        "output_dir": output_dir,
+        "workers": workers,
+        "scheduler": scheduler,
+    }
+    given = {k: v for k, v in overrides.items() if v is not None and v != [] and v != ""}
 
     notebook = paths.NOTEBOOKS_DIR / REPORT_NOTEBOOK
     declared = notebook_parameters(notebook)
     settable = {k: v for k, v in declared.items() if k not in SET_BY_RUNNER}
-    where = f"{source}" if source else "命令行 / command line"
-    fiscal_year = _fiscal_year(year, raw)
-    fmt = formats or raw.get("formats", list(FORMATS))
-    if isinstance(fmt, str):
-        fmt = [fmt]
-    problems = [
-        f"{where}: {problem}"
-        for problem in (
-            *_key_problems(raw, settable),
-            *_scoring_problems(raw, settable),
-            *_setting_problems(raw, fiscal_year, fmt, departments),
-        )
-    ]
-    if problems or fiscal_year is None:  # a bad fiscal year is always among the problems
-        raise ParamsError(problems)
-    out_dir = output_dir or raw.get("output_dir") or str(paths.get_reports_dir())
-    data_dir = Path(raw.get("data_dir") or paths.get_data_dir())
+    try:
+        checked = params_model(settable).model_validate({**raw, **given})
+    except ValidationError as exc:
+        raise ParamsError(_problems(exc, settable, source, set(given))) from None
 
-    available = paths.list_departments(fiscal_year, data_dir)
+    data_dir = _under_repo(checked.data_dir)
+    available = paths.list_departments(checked.fiscal_year, data_dir)
     if not available:
         raise ParamsError(
             [
-                f"{data_dir / str(fiscal_year)} 中没有 {fiscal_year} 年度的数据 / no data for fiscal year {fiscal_year}"
+                f"{data_dir / str(checked.fiscal_year)} 中没有 {checked.fiscal_year} 年度的数据 / "
+                f"no data for fiscal year {checked.fiscal_year}"
             ]
         )
-    chosen = _choose_departments(
-        departments or raw.get("departments", "all"), available, fiscal_year
-    )
-    base = Path(out_dir)
+    values = checked.model_dump(by_alias=True)
     return RunParams(
-        fiscal_year=fiscal_year,
-        departments=chosen,
-        formats=list(dict.fromkeys(fmt)),
-        output_dir=base if base.is_absolute() else paths.REPO_ROOT / base,
-        data_dir=data_dir if data_dir.is_absolute() else paths.REPO_ROOT / data_dir,
+        fiscal_year=checked.fiscal_year,
+        departments=_choose_departments(checked.departments, available, checked.fiscal_year),
+        formats=list(dict.fromkeys(checked.formats)),
+        output_dir=_under_repo(checked.output_dir),
+        data_dir=data_dir,
         notebook=notebook,
-        notebook_parameters={k: raw[k] for k in settable if k in raw},
+        notebook_parameters={k: values[k] for k in settable if k in raw},
         source=source,
-        timeout_s=raw.get("timeout_s", DEFAULT_TIMEOUT_S),
-        overview=raw.get("overview", True),
+        timeout_s=checked.timeout_s,
+        overview=checked.overview,
+        workers=checked.workers,
+        scheduler=checked.scheduler,
     )
