@@ -8,11 +8,11 @@ parameter of the notebook's ``parameters`` cell, of the type papermill reads the
 
 from __future__ import annotations
 
-import functools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
-from urllib.parse import urlsplit
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -35,14 +35,8 @@ SET_BY_RUNNER = ("fiscal_year", "department", "data_dir", "charts_dir")
 REPORT_NOTEBOOK = "report.ipynb"
 OVERVIEW = "overview"  # the year's overview: notebooks/overview.ipynb → reports/<year>/overview.*
 COMMAND_LINE = "命令行 / command line"
-_PY_TYPES: dict[str, type] = {
-    "int": int,
-    "str": str,
-    "bool": bool,
-    "float": float,
-    "list": list,
-    "dict": dict,
-}
+_Specs = dict[str, dict[str, Any]]  # papermill's notebook parameters by name
+_PY_TYPES = {kind.__name__: kind for kind in (int, str, bool, float, list, dict)}
 """The notebook parameter types (papermill's ``inferred_type_name``) checked; others are not."""
 
 
@@ -72,7 +66,7 @@ class RunParams:
     scheduler: str | None = None  # a running Dask scheduler: tcp:// or tls:// address, or file
 
 
-def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+def notebook_parameters(notebook: Path) -> _Specs:
     """The parameters a notebook declares (``papermill.inspect_notebook``)."""
     import papermill
 
@@ -84,26 +78,20 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) and value.strip() else value
 
 
-def _scheduler_address(value: str) -> str:
-    """A ``tcp://host:port`` or ``tls://host:port`` address, or an existing JSON file (absolute)."""
-    if "://" in value:
-        try:
-            url = urlsplit(value)
-            port = url.port  # ValueError when not a number from 0 to 65535
-        except ValueError:
-            port = None
-        if url.scheme in ("tcp", "tls") and url.hostname and port and not url.path.strip("/"):
-            return value
-        raise PydanticCustomError("scheduler_address", "not a tcp:// or tls:// host:port")
-    file = Path(value).expanduser()
-    file = file if file.is_absolute() else paths.REPO_ROOT / file
+def _scheduler(value: str) -> str:
+    """A ``tcp://`` or ``tls://`` ``host:port`` as given, or an existing JSON file (absolute)."""
+    if re.fullmatch(r"(tcp|tls)://(\[[\da-fA-F:.]+\]|[\w.-]+):\d{1,5}", value):
+        return value
+    file = _under_repo(value)
     if file.suffix == ".json" and file.is_file():
         return str(file)
-    raise PydanticCustomError("scheduler_file", "not an existing scheduler JSON file")
+    raise PydanticCustomError("scheduler", "not a Dask scheduler address or file")
 
 
+_T = TypeVar("_T")
 _Text = Annotated[str, Field(pattern=r"\S")]  # not blank
 _Count = Annotated[int, Field(ge=1)]
+_OneOrMore = Annotated[list[_T], Field(min_length=1), BeforeValidator(_as_list)]
 
 
 class RunnerSettings(BaseModel):
@@ -115,109 +103,67 @@ class RunnerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     fiscal_year: int
-    departments: Annotated[list[_Text], Field(min_length=1), BeforeValidator(_as_list)] = ["all"]
-    formats: Annotated[list[Format], Field(min_length=1), BeforeValidator(_as_list)] = list(FORMATS)
+    departments: _OneOrMore[_Text] = ["all"]
+    formats: _OneOrMore[Format] = list(FORMATS)
     output_dir: _Text = Field(default_factory=lambda: str(paths.get_reports_dir()))
     data_dir: _Text = Field(default_factory=lambda: str(paths.get_data_dir()))
     timeout_s: _Count = DEFAULT_TIMEOUT_S
-    overview: bool = True
-    workers: _Count | None = None
-    scheduler: Annotated[str, AfterValidator(_scheduler_address)] | None = None
+    overview: bool = True  # a run over every department of a year also writes its overview
+    workers: _Count | None = None  # local Dask workers to start
+    scheduler: Annotated[str, AfterValidator(_scheduler)] | None = None  # a running one
 
     @model_validator(mode="after")
     def _one_executor(self) -> RunnerSettings:
         if self.workers is not None and self.scheduler is not None:
-            raise PydanticCustomError("workers_and_scheduler", "workers and scheduler both given")
+            raise ValueError(
+                "workers 与 scheduler 只能给出一个：workers 启动本机的 Dask 工作进程，scheduler 连接已在运行的调度器"
+                " / give workers or scheduler, not both: workers starts local Dask workers,"
+                " scheduler connects to a running one"
+            )
         return self
 
 
 RUNNER_KEYS = tuple(RunnerSettings.model_fields)
-_EXPECTED: dict[str, tuple[str, str]] = {
-    "fiscal_year": ("应为整数年度，如 2021", "must be a year such as 2021"),
-    "departments": (
-        "应为 all 或部门名称列表（不能为空）",
-        "must be all or a non-empty list of department names",
-    ),
-    "formats": ("应为 html、pdf、docx 的列表", "must be a list of html, pdf, docx"),
-    "output_dir": ("应为文件夹路径文本，如 reports", "must be a folder path"),
-    "data_dir": ("应为文件夹路径文本，如 data", "must be a folder path"),
-    "timeout_s": (
-        "应为不小于 1 的整数（秒），如 600",
-        "must be a whole number of seconds, at least 1, such as 600",
-    ),
-    "overview": ("应为 true 或 false", "must be true or false"),
-    "workers": (
-        "应为不小于 1 的整数（本机 Dask 工作进程数），如 4",
-        "must be a whole number of local Dask workers, at least 1, such as 4",
-    ),
-    "scheduler": (
-        "应为 Dask 调度器地址（tcp://主机:端口 或 tls://主机:端口）或已有的调度器 JSON 文件",
-        "must be a Dask scheduler address (tcp://host:port or tls://host:port) "
-        "or an existing scheduler JSON file",
-    ),
+_EXPECTED = {
+    "fiscal_year": "应为整数年度，如 2021 / must be a year such as 2021",
+    "departments": "应为 all 或部门名称列表（不能为空） / must be all or a non-empty list of department names",
+    "formats": "应为 html、pdf、docx 的列表 / must be a list of html, pdf, docx",
+    "output_dir": "应为文件夹路径文本，如 reports / must be a folder path",
+    "data_dir": "应为文件夹路径文本，如 data / must be a folder path",
+    "timeout_s": "应为不小于 1 的整数（秒），如 600 / must be a whole number of seconds, at least 1, such as 600",
+    "overview": "应为 true 或 false / must be true or false",
+    "workers": "应为不小于 1 的整数（本机 Dask 工作进程数），如 4 / must be a whole number of local Dask workers, at least 1, such as 4",
+    "scheduler": "应为 Dask 调度器地址（tcp://主机:端口、tls://主机:端口）或已有的调度器 JSON 文件 / must be a Dask scheduler address (tcp://host:port, tls://host:port) or an existing scheduler JSON file",
 }
-"""What each runner key must be (Chinese, English)."""
-_BOTH_EXECUTORS = (
-    "workers 与 scheduler 只能给出一个：workers 在本机启动 Dask 工作进程，scheduler 连接已在运行的调度器 / "
-    "give workers or scheduler, not both: workers starts local Dask workers, "
-    "scheduler connects to a running scheduler"
-)
+"""What each runner key must be (Chinese / English)."""
 
 
-def _scoring_settings(value: Any) -> Any:
+def _scoring(value: Any) -> Any:
     """The ``scoring:`` mapping unchanged, once :meth:`ScoringSettings.parse` accepts it."""
     from helpers.scoring import ScoringSettings, ScoringSettingsError
 
     try:
         ScoringSettings.parse(value)
-    except ScoringSettingsError as exc:
-        raise PydanticCustomError(
-            "scoring_settings", "bad scoring settings", {"problems": exc.problems}
-        ) from None
+    except ScoringSettingsError as exc:  # its problems name scoring.<key> themselves
+        raise ValueError("\n".join(exc.problems)) from None
     return value
 
 
-def params_model(settable: dict[str, dict[str, Any]]) -> type[RunnerSettings]:
+def params_model(settable: _Specs) -> type[RunnerSettings]:
     """The model of a params file: the runner's keys and the notebook's settable parameters.
 
-    Each notebook parameter is a field named by its alias, of the type papermill infers for it
-    (``inferred_type_name``: int, str, bool, float, list, dict; another is not checked) or
-    null; ``scoring`` must also pass :meth:`helpers.scoring.ScoringSettings.parse`. A key
-    that is neither the runner's nor the notebook's is refused.
-
-    Example:
-        >>> Model = params_model({"empty_sections": {"inferred_type_name": "str"}})
-        >>> Model.model_validate({"fiscal_year": 2021, "empty_sections": "omit"}).timeout_s
-        600
-        >>> Model.model_validate({"fiscal_year": 2021, "empty_sections": 3})
-        Traceback (most recent call last):
-        ...
-        pydantic_core._pydantic_core.ValidationError: 1 validation error for ReportParams
-        ...
+    Each notebook parameter is a field (aliased: any name may be a key) of the type papermill
+    infers for it (``inferred_type_name``: int, str, bool, float, list or dict; others are not
+    checked) or null; ``scoring`` must also pass :meth:`helpers.scoring.ScoringSettings.parse`.
     """
-    declared = tuple(
-        (name, str(spec.get("inferred_type_name")))
-        for name, spec in settable.items()
-        if name not in RUNNER_KEYS
-    )
-    return _params_model(declared)
-
-
-@functools.lru_cache(maxsize=8)
-def _params_model(declared: tuple[tuple[str, str], ...]) -> type[RunnerSettings]:
     fields: dict[str, Any] = {}
-    for name, type_name in declared:
-        kind: Any = _PY_TYPES.get(type_name, Any)
+    for name, spec in settable.items():
+        kind: Any = _PY_TYPES.get(spec.get("inferred_type_name", ""), Any)
         if name == "scoring":
-            kind = Annotated[kind, AfterValidator(_scoring_settings)]
-        # The alias lets any parameter name be a key (model_config, _private …).
-        fields[f"nb_{name}"] = (kind | None, Field(default=None, alias=name))
+            kind = Annotated[kind, AfterValidator(_scoring)]
+        if name not in RUNNER_KEYS:
+            fields[f"nb_{name}"] = (kind | None, Field(None, alias=name))
     return create_model("ReportParams", __base__=RunnerSettings, **fields)
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _path(loc: tuple[str | int, ...]) -> str:
@@ -225,26 +171,24 @@ def _path(loc: tuple[str | int, ...]) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)[1:]
 
 
-def _explain(error: ErrorDetails, settable: dict[str, dict[str, Any]]) -> list[str]:
+def _explain(error: ErrorDetails, settable: _Specs) -> list[str]:
     """One error of the model as Chinese / English sentences naming its key path."""
-    loc, kind, value = error["loc"], error["type"], _shown(error.get("input"))
-    if kind == "scoring_settings":  # they name scoring.<key> themselves
-        return list(error.get("ctx", {})["problems"])
-    if not loc:
-        return [_BOTH_EXECUTORS]
+    loc, kind, value = error["loc"], error["type"], repr(error.get("input"))
+    if kind == "value_error":  # our validators' own sentences: scoring, workers with scheduler
+        return str(error["msg"]).removeprefix("Value error, ").splitlines()
     key, path = str(loc[0]), _path(loc)
     if kind in ("extra_forbidden", "invalid_key"):
         allowed = ", ".join([*RUNNER_KEYS, *settable])
         return [
             f"未知参数 {key}（可用：{allowed}） / unknown parameter {key!r} (allowed: {allowed})"
         ]
-    if key not in _EXPECTED:  # a notebook parameter
+    if key not in RUNNER_KEYS:  # a notebook parameter
         wanted = settable.get(key, {}).get("inferred_type_name")
         return [
             f"参数 {path} 的值 {value} 类型不符，应为 {wanted} / "
             f"parameter {path}: {value} is not of type {wanted}"
         ]
-    zh, en = _EXPECTED[key]
+    zh, en = _EXPECTED[key].split(" / ")
     if kind == "missing":
         return [f"{key} {zh} / {key} {en}"]
     if path == key:
@@ -252,22 +196,13 @@ def _explain(error: ErrorDetails, settable: dict[str, dict[str, Any]]) -> list[s
     return [f"{path} 的值 {value} 不符：{key} {zh} / {path}: {value} does not fit: {key} {en}"]
 
 
-def _problems(
-    exc: ValidationError,
-    settable: dict[str, dict[str, Any]],
-    source: Path | None,
-    from_command_line: set[str],
-) -> list[str]:
-    """Every error, each line naming where it is: the params file or the command line."""
-
-    def origin(key: str) -> str:
-        return COMMAND_LINE if source is None or key in from_command_line else str(source)
-
+def _problems(exc: ValidationError, settable: _Specs, where: Callable[[str], str]) -> list[str]:
+    """Every error, each line naming where it is (``where(key)``: the file or the command line)."""
     lines = []
     for error in exc.errors():
         keys = [str(error["loc"][0])] if error["loc"] else ["workers", "scheduler"]
-        where = "、".join(dict.fromkeys(origin(key) for key in keys))
-        lines += [f"{where}: {line}" for line in _explain(error, settable)]
+        place = "、".join(dict.fromkeys(map(where, keys)))
+        lines += [f"{place}: {line}" for line in _explain(error, settable)]
     return lines
 
 
@@ -354,13 +289,16 @@ def load_run_params(
     }
     given = {k: v for k, v in overrides.items() if v is not None and v != [] and v != ""}
 
+    def where(key: str) -> str:  # of a problem: the params file, or the command line's override
+        return COMMAND_LINE if source is None or key in given else str(source)
+
     notebook = paths.NOTEBOOKS_DIR / REPORT_NOTEBOOK
     declared = notebook_parameters(notebook)
     settable = {k: v for k, v in declared.items() if k not in SET_BY_RUNNER}
     try:
         checked = params_model(settable).model_validate({**raw, **given})
     except ValidationError as exc:
-        raise ParamsError(_problems(exc, settable, source, set(given))) from None
+        raise ParamsError(_problems(exc, settable, where)) from None
 
     data_dir = _under_repo(checked.data_dir)
     available = paths.list_departments(checked.fiscal_year, data_dir)
