@@ -13,7 +13,8 @@ The rules, in the order they apply to one text:
   dropped, a time of day after a date (``2022-09-30 00:00:00``, how pandas and openpyxl print a
   datetime cell) is dropped, ``百分之九十`` becomes ``90%`` and a Chinese numeral before a
   classifier or unit becomes digits (``两个``, ``十二次``, ``一万二千人次``, ``三千元``; not the
-  adverb ``十分``). Cells typed as numbers in Excel (``0.985``, ``50``, ``100.0``) are read as
+  adverb ``十分``, nor 一 and a classifier that begin a word: ``一次性通过``, ``一次办结``,
+  ``一条龙``, ``一户一档``). Cells typed as numbers in Excel (``0.985``, ``50``, ``100.0``) are read as
   those plain numbers.
 - **Pointers elsewhere** (``见附件3``, ``详见附表``, ``附件2``) carry no number and no date.
 - **Dates** (kind ``deadline``, op ``≤``, ``deadline`` = the last day allowed or the day done):
@@ -28,10 +29,11 @@ The rules, in the order they apply to one text:
   (``以上``, ``及以上``, ``以下``, ``以内``, ``内``) and a unit (``万元``, ``%``, ``个``, ``分``,
   ``人次`` …). A strict operator before the number wins over a word after it, which wins over the
   weak ones (``达到``, ``为``, ``约``, ``控制在``): ``达到90%以上`` is ``≥``. ``百分比`` is ``%``.
-- **Money** is in 万元: ``亿元``, ``千万元``, ``百万元``, ``千元`` and ``元`` are converted; a bare
-  ``亿`` or ``万`` with no unit after it (``1.5亿``, ``≤50万``) is money too. Before any other unit
+- **Money** is in 万元: ``亿元``, ``千万元``, ``百万元``, ``千元``, ``元`` and ``人民币`` are
+  converted; a bare ``亿`` or ``万`` with no unit after it (``1.5亿``, ``≤50万``) is money too.
+  Before any other unit, counting words (量词: ``卷``, ``册``, ``盏``, ``剂次`` …) included,
   ``亿`` / ``万`` / ``千`` scale the number and the unit stays: ``1.2万人次`` is 12000 人次,
-  ``1.5亿人次`` 150000000 人次.
+  ``2.5万卷`` 25000 卷, ``2万米`` 20000 米 (but ``3千米`` is 3 千米).
 - **Ranges** (``3-5个``, ``3~5个``, ``5至8家``, ``3到5次``, ``80%-90%``): op ``≥`` and ``value``
   the lower bound (a range is met from its lower bound), ``value_high`` the upper bound. With an
   explicit ``≤`` / ``<`` (``3-5天以内``), and for a time span without one (``10-15个工作日``),
@@ -42,7 +44,11 @@ The rules, in the order they apply to one text:
   something bad (``安全事故0次``); a plain ``0个`` stays ``=`` (the same score either way).
 - **Grades** from the words: 未达成 words (``未达成``, ``未完成``, ``未达到``, ``滞后`` …, and the
   bare ``无`` / ``否``) first, then 部分达成 words (``部分``, ``基本达成``, ``基本达到``, ``一般``,
-  ``较差`` …), then 达成 words. So ``无`` is the number 0 *and* 未达成: scored as a number against a
+  ``较差`` …), then 达成 words (``完成``, ``形成``, ``验收通过`` …). A negation, manner words and a
+  word of doing (``未按期完成``, ``没有按时完成``, ``尚未形成``, ``未通过验收``, ``无法完成``) is
+  未达成, not the 达成 word it contains (but ``未超预算`` is met, and so is ``未形成安全隐患``:
+  what was not formed is a bad thing). Not all of it done (``未全部完成``, ``未足额拨付``,
+  ``未完全达到``) is 部分达成: some of it was. So ``无`` is the number 0 *and* 未达成: scored as a number against a
   zero target, as a grade against a qualitative one.
 
 Nothing here raises on odd text: what fits no pattern becomes ``qualitative`` with an empty
@@ -131,10 +137,15 @@ _PREFIX = f"(?P<pre>{_GE_WORDS}|{_LE_WORDS}|{_GT_WORDS}|{_LT_WORDS}|{_EQ_WORDS})
 _DECIMAL = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?"  # ASCII digits only (not ೦ or ٣)
 _NUMBER = rf"(?P<num>-?{_DECIMAL})"  # signed: 增长率 -3.5%
 _APPROX_MID = "(?P<mid>余|多)?"
+# Counting words (量词) read after a number, Chinese numerals included (两个, 三万卷).
+_COUNT_WORDS = "个项家场次人份处件篇台套所户名条批期座位张本册卷起例辆栋间株棵头只吨亩米"
+# More counting words, after digits only: after a Chinese numeral they begin words (一部分).
+# Not 块 (colloquial 元), 支 / 对 / 包 / 集 / 组 (支持, 对接, 包干, 集中, 组织 follow 万 in money).
+_MORE_COUNT_WORDS = "幅枚匹尾羽盏架艘宗笔首箱袋瓶盒根双副床届剂"
 _UNIT_WORDS = (
-    "亿元|千万元|百万元|万元|千元|元|人次|个百分点|百分点|百分比|%|‰|个工作日|工作日|个月|"
+    "亿元|千万元|百万元|万元|千元|元|人民币|[人剂架车户场批件台艘班]次|个百分点|百分点|百分比|%|‰|个工作日|工作日|个月|"
     "小时|分钟|平方公里|平方米|立方米|公顷|公里|千米|厘米|毫米|千克|公斤|千瓦|课时|学时|天|日|周|分|"
-    "[个项家场次人份处件篇台套所户名条批期座位张本册起例辆栋间株棵头只吨亩米年]?"
+    f"部(?!门)|种(?![植养])|[{_COUNT_WORDS}{_MORE_COUNT_WORDS}年]?"
 )
 _UNIT = f"(?P<unit>{_UNIT_WORDS})"
 _SUFFIX = (
@@ -142,8 +153,9 @@ _SUFFIX = (
 )
 # 3-5个, 80%-90%, 5至8家, 3到5次 (the first bound may repeat the unit).
 _RANGE = rf"(?:(?:[亿万千])?(?:{_UNIT_WORDS}))(?P<to>-|~|至|到)(?P<num_hi>{_DECIMAL})"
-# 1.2万人次, 1.5亿: a scale before any unit but money (万元, 亿元 are units of their own).
-_MULT = "(?P<mult>[亿万千](?![元亿万克瓦米]))?(?:余|多)?"
+# 1.2万人次, 2.5万卷, 2万米, 1.5亿: a scale before any unit but money (万元, 亿元 are units of
+# their own); 千 not before 克 / 瓦 / 米 either (千克, 千瓦, 千米 are units).
+_MULT = "(?P<mult>[亿万](?![元亿万])|千(?![元亿万克瓦米]))?(?:余|多)?"
 
 _NUMERIC_RE = _PREFIX + _NUMBER + _APPROX_MID + _MULT + _UNIT + _SUFFIX
 # The same with a range; tried (anchored where _NUMERIC_RE matched) only when a text has - ~ 至 到.
@@ -173,11 +185,13 @@ _PARTIAL_RE = (
 )
 _UNMET_RE = (
     "未达成|未完成|未实现|未达到|未达|未能|没有完成|没有达到|未按时|不合规|不及时|不健全|不显著|"
-    "无明显|滞后|延迟|下降|恶化|^否$|^无$|^未$"
+    "无明显|不通过|滞后|延迟|下降|恶化|^否$|^无$|^未$"
 )
 _MET_RE = (
     "达成|完成|实现|达到|显著|明显|合规|及时|健全|完善|未超|没超|不超|提高|提升|改善|增强|缩短|"
-    "降低|有效|良好|较好|优|满意|^是$|按时|正向|积极|形成|发挥|保障|确保"
+    "降低|有效|良好|较好|优|满意|^是$|按时|正向|积极|形成|发挥|保障|确保|^通过$|已通过|均通过|"
+    "全部通过|顺利通过|一次性通过|一次通过|验收通过|通过验收|审核通过|通过审核|评审通过|通过评审|审计通过|"
+    "通过审计|考核通过|通过考核|检查通过|通过检查|评估通过|通过评估"
 )
 # A cell that points elsewhere holds no number of its own (见附件3, 详见附表).
 _ELSEWHERE_RE = "附件|附表|详见|见附|附后|另附|见下表|见表"
@@ -186,6 +200,26 @@ _BAD_THINGS = (
     "事故|投诉|违规|违纪|违法|差错|失误|事件|案件|纠纷|伤亡|死亡|上访|信访|隐患|损失|污染|火灾|"
     "缺陷|问题|舆情|返工|浪费|挪用|截留|超支|超标|超预算|不良|负面|风险|故障|拖欠|欠薪|冒领|套取|"
     "延误|逾期"
+)
+# Negated doing (未按期完成, 没有按时完成, 尚未形成, 暂未形成, 未通过验收): a negation, manner
+# words (按期, 如期, 能 …) and a word of doing or a 达成 word is 未达成. Not 未超 (未超预算 is
+# met), not 不 alone (不断完善 is met), not 形成 of a bad thing (未形成安全隐患 is met).
+_NEGATION_WORDS = "未|没有|没能|没|无法|不能"
+_MANNER_WORDS = (
+    "能够|能|曾|按期|按时|如期|及时|按计划|按要求|按进度|按规定|按合同|正式|顺利|真正|有效|得到|"
+    "得以|予以|进行"
+)
+_ALL_WORDS = "全部|全面|完全|全额|足额|如数"
+_DONE_WORDS = (
+    "完成|达成|达到|达标|实现|建成|建立|出台|制定|印发|到位|落实|通过|验收|开工|竣工|投用|"
+    "投入使用|兑现|拨付|支付|发放|覆盖|办结|完善|健全|满足|符合|提高|提升|改善|增强|发挥|开展|"
+    f"启动|实施|执行|使用|及时|按时|按期|如期|按计划|有效|形成(?![^,;，；。]*?(?:{_BAD_THINGS}))"
+)
+_NEGATED_DONE_RE = f"(?:{_NEGATION_WORDS})(?:{_MANNER_WORDS})*(?:{_DONE_WORDS})"
+# Not all of it done (未全部完成, 未能全部到位, 未足额拨付) is 部分达成: some of it was done.
+_NOT_ALL_DONE_RE = (
+    f"(?:{_NEGATION_WORDS})(?:{_MANNER_WORDS})*(?:{_ALL_WORDS})"
+    f"(?:{_MANNER_WORDS})*(?:{_DONE_WORDS})"
 )
 _ZERO_WORDS_RE = (
     r"^(?:确保|保证|实现|做到|力争|全年)?(?:零|无|没有|未发生|未出现|杜绝)"
@@ -217,6 +251,7 @@ _UNIT_SCALE = {
     "百万元": ("万元", 100.0),
     "千元": ("万元", 0.1),
     "元": ("万元", 0.0001),
+    "人民币": ("万元", 0.0001),  # 2万人民币
     "百分比": ("%", 1.0),
 }
 _MULT_SCALE = {"亿": 1e8, "万": 1e4, "千": 1e3}
@@ -243,10 +278,13 @@ _CN_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
 _CN_SECTIONS = {"万": 10**4, "亿": 10**8}
 _CN_NUMERAL = "[一两二三四五六七八九十零〇][零〇一两二三四五六七八九十百千万亿]*"
 # A Chinese numeral before a classifier or unit: 两个, 十二次, 一万二千人次, 三千元, 十二月前.
-_CN_COUNT_RE = re.compile(
-    f"({_CN_NUMERAL})(?=[个项家场次人份处件篇台套所户名条批期座位张本册起例辆栋间株棵头只吨亩米"
-    "元天日周月分倍]|小时|公里)"
-)
+_CN_COUNT_RE = re.compile(f"({_CN_NUMERAL})(?=[{_COUNT_WORDS}元天日周月分倍]|小时|公里)")
+# After 一 and a classifier, what makes them a word: an adjective or adverb ending (一次性, 一件式),
+# a verb after 一次 ("in one go": 一次通过, 一次办结), a fixed word, or a second 一 (一户一档).
+_ONE_WORD_MATCH = re.compile(
+    "[^,;，；。](?:性|式|化)|次(?:通过|到位|办|成功|完成|告知)|条龙|件事|张网|张图|张表|本账|本通|"
+    "把手|[^,;，；。0-9]一"
+).match
 _PER_CENT_RE = re.compile(rf"百分之({_CN_NUMERAL}|[0-9]+(?:\.[0-9]+)?|百)")
 _TIME_OF_DAY_RE = re.compile(r"(?<=[0-9])(?:\s+|T)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?")
 
@@ -329,11 +367,23 @@ def cn_numeral_value(numeral: str) -> int | None:
     return yi + wan + section + (digit or 0)
 
 
+def _is_word_not_count(match: re.Match[str]) -> bool:
+    """Whether 一 and the classifier after it begin a word rather than count one thing.
+
+    ``一次性通过`` ("in one go"), ``一条龙``, ``一件事``; ``一户一档`` and ``一户一册`` ("one
+    per"): left as words, so they are no number.
+    """
+    start, end, text = match.start(), match.end(), match.string
+    return _ONE_WORD_MATCH(text, end) is not None or (start >= 2 and text[start - 2] == "一")
+
+
 def _cn_digit(match: re.Match[str]) -> str:
     """A Chinese numeral before a classifier as digits (the longest well-formed tail of it)."""
     numeral = match.group(1)
     if numeral == "十" and match.string.startswith("分", match.end()):
         return numeral  # 十分满意: "very", not ten points
+    if numeral == "一" and _is_word_not_count(match):
+        return numeral
     # A well-formed numeral is short: look at the tail of a long run only (一一…一个).
     for start in range(max(len(numeral) - 24, 0), len(numeral)):
         value = cn_numeral_value(numeral[start:])
@@ -453,7 +503,32 @@ _HAS_APPROX = _word_search(_APPROX_RE)
 _HAS_PARTIAL = _word_search(_PARTIAL_RE)
 _HAS_UNMET = _word_search(_UNMET_RE)
 _HAS_MET = _word_search(_MET_RE)
-_WORD_PATTERNS = (_APPROX_RE, _PARTIAL_RE, _UNMET_RE, _MET_RE)
+_HAS_NEGATION = _word_search(_NEGATION_WORDS)
+_NEGATED_DONE_SEARCH = re.compile(_NEGATED_DONE_RE).search
+_NOT_ALL_DONE_SUBN = re.compile(_NOT_ALL_DONE_RE).subn
+_WORD_PATTERNS = (_APPROX_RE, _PARTIAL_RE, _UNMET_RE, _MET_RE, _NEGATION_WORDS)
+
+
+def _is_unmet(text: str) -> bool:
+    """Whether the words of a text say 未达成 (未完成, 滞后, 未按期完成, 尚未形成 …)."""
+    return _HAS_UNMET(text) or (_HAS_NEGATION(text) and _NEGATED_DONE_SEARCH(text) is not None)
+
+
+def _grade_of(text: str) -> str | None:
+    """The grade the words of a text give, None when they give none.
+
+    未达成 words first, then 部分达成 words, then 达成 words. Not all of it done (``未全部完成``)
+    is 部分达成 unless the rest of the text says 未达成 too.
+    """
+    if _HAS_NEGATION(text):
+        rest, not_all = _NOT_ALL_DONE_SUBN(",", text)
+        if not_all:
+            return GRADE_UNMET if _is_unmet(rest) else GRADE_PARTIAL
+    if _is_unmet(text):
+        return GRADE_UNMET
+    if _HAS_PARTIAL(text):
+        return GRADE_PARTIAL
+    return GRADE_MET if _HAS_MET(text) else None
 
 
 def _any_first_char_search(patterns: tuple[str, ...]) -> Callable[[str], object]:
@@ -585,16 +660,7 @@ def _scan_text(text: str, fiscal_year: int | None) -> tuple[object, ...]:
     if num is not None:
         number, high, unit, scale, op = _read_number(text, num, rare)
     if _MAY_HAVE_WORDS(text):
-        is_approx = _HAS_APPROX(text)
-        grade = (
-            GRADE_UNMET
-            if _HAS_UNMET(text)
-            else GRADE_PARTIAL
-            if _HAS_PARTIAL(text)
-            else GRADE_MET
-            if _HAS_MET(text)
-            else None
-        )
+        is_approx, grade = _HAS_APPROX(text), _grade_of(text)
     else:
         is_approx, grade = False, None
     return year, month, day, number, high, unit, scale, op, is_approx, grade

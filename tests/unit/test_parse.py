@@ -10,6 +10,7 @@ import pytest
 
 from helpers.parse import PARSED_COLUMNS, parse_indicator_values
 from helpers.paths import REPO_ROOT
+from helpers.scoring import score_rows
 
 SEED_DIR = REPO_ROOT / "data" / "2021" / "高新区科技局"
 
@@ -304,3 +305,28 @@ def test_duo_yu_is_an_operator_not_an_approximation():
 def test_impossible_years_are_not_deadlines_and_do_not_raise():
     parsed = parse_indicator_values(pd.Series(["0000年1月前", "9999年12月前", "2021年12月前"]))
     assert parsed["deadline"].isna().tolist() == [True, True, False]
+
+
+# Misreadings a generator of realistic tables found; each pair is scored as the words say.
+MISREAD_PAIRS = [
+    # (target, actual, fraction of the weight)
+    ("按期完成", "未按期完成", 0.3),  # 未…完成 negates: 未达成, not 达成
+    ("按期完成", "没有按时完成", 0.3),
+    ("形成报告", "尚未形成", 0.3),
+    ("形成报告", "暂未形成", 0.3),
+    ("形成报告", "形成报告", 1.0),
+    ("全部完成", "未全部完成", 0.7),  # some of it done: 部分达成
+    ("≥2.5万卷", "2.5万卷", 1.0),  # a count of volumes, not 2.5 万元
+    ("≥2.5万卷", "25000卷", 1.0),
+    ("≥2.5万卷", "2万卷", 0.8),
+    ("验收合格", "验收一次性通过", 1.0),  # "in one go": 达成, not the number 1次
+]
+
+
+@pytest.mark.parametrize(("target", "actual", "fraction"), MISREAD_PAIRS)
+def test_misreadings_found_by_the_generator_score_as_the_words_say(target, actual, fraction):
+    scored = score_rows(
+        parse_indicator_values(pd.Series([target]), 2022),
+        parse_indicator_values(pd.Series([actual]), 2022),
+    )
+    assert scored["fraction"].iloc[0] == pytest.approx(fraction)

@@ -124,6 +124,65 @@ def test_grades(text, expected):
     assert_parsed(parse_one(text), expected)
 
 
+# 1a. A negation before manner words and a word of doing is 未达成, whatever 达成 word it holds;
+# the same words without the negation stay 达成.
+NEGATED = [
+    ("未按期完成", qualitative("未达成")),
+    ("未能按期完成", qualitative("未达成")),
+    ("没有按时完成", qualitative("未达成")),
+    ("未如期完成", qualitative("未达成")),
+    ("不能按期完成", qualitative("未达成")),
+    ("无法完成", qualitative("未达成")),
+    ("项目未按计划完成", qualitative("未达成")),
+    ("资金未及时拨付", qualitative("未达成")),
+    ("未及时", qualitative("未达成")),
+    ("尚未形成", qualitative("未达成")),
+    ("暂未形成", qualitative("未达成")),
+    ("尚未完成", qualitative("未达成")),
+    ("仍未建成", qualitative("未达成")),
+    ("制度尚未出台", qualitative("未达成")),
+    ("未通过验收", qualitative("未达成")),
+    ("验收未通过", qualitative("未达成")),
+    ("验收不通过", qualitative("未达成")),
+    ("全部未完成", qualitative("未达成")),
+    ("按期完成", qualitative("达成")),
+    ("如期完成", qualitative("达成")),
+    ("形成报告", qualitative("达成")),
+    ("已形成调研报告", qualitative("达成")),
+    ("验收通过", qualitative("达成")),
+    ("通过验收", qualitative("达成")),
+    ("未超预算", qualitative("达成")),
+    ("未超预算,按期完成", qualitative("达成")),
+    ("未形成安全隐患", qualitative("达成")),  # what was not formed is a bad thing
+    ("不断完善", qualitative("达成")),  # 不 alone is no negation of doing: 不断 "ever more"
+    ("无法评估", qualitative(None)),
+    ("未发生安全事故", numeric("≤", 0, None)),
+]
+
+
+@check(NEGATED)
+def test_negated_doing_is_unmet(text, expected):
+    assert_parsed(parse_one(text), expected)
+
+
+# 1b. Not all of it done: some was done, so 部分达成 (as 部分完成 is), unless the rest says 未达成.
+NOT_ALL_DONE = [
+    ("未全部完成", qualitative("部分达成")),
+    ("未能全部完成", qualitative("部分达成")),
+    ("尚未全部完成", qualitative("部分达成")),
+    ("资金未足额拨付", qualitative("部分达成")),
+    ("未完全达到预期", qualitative("部分达成")),
+    ("未全面完成", qualitative("部分达成")),
+    ("未全部完成,且未按期验收", qualitative("未达成")),
+    ("全部完成", qualitative("达成")),
+]
+
+
+@check(NOT_ALL_DONE)
+def test_not_all_done_is_partly_met(text, expected):
+    assert_parsed(parse_one(text), expected)
+
+
 # 2. Dates written every way; a month alone is its last day; the fiscal year is assumed.
 DATES = [
     ("2022-09-30", dated("2022-09-30")),
@@ -271,6 +330,31 @@ SCALES = [
     ("3千万元", numeric("=", 3000, "万元")),
     ("2百万元", numeric("=", 200, "万元")),
     ("5千", numeric("=", 5000, None)),
+    # 万 / 亿 before a counting word scale the count; before 元 (or nothing) they are money.
+    ("2.5万卷", numeric("=", 25000, "卷")),
+    ("≥2.5万卷", numeric("≥", 25000, "卷")),
+    ("2.5万余卷", numeric("=", 25000, "卷", approx=True)),
+    ("25000卷", numeric("=", 25000, "卷")),
+    ("二万卷", numeric("=", 20000, "卷")),
+    ("3万册", numeric("=", 30000, "册")),
+    ("5万户", numeric("=", 50000, "户")),
+    ("2万件", numeric("=", 20000, "件")),
+    ("3万份", numeric("=", 30000, "份")),
+    ("1.2万剂次", numeric("=", 12000, "剂次")),
+    ("130000剂次以上", numeric("≥", 130000, "剂次", approx=True)),
+    ("120盏以上", numeric("≥", 120, "盏", approx=True)),
+    ("2万平方米", numeric("=", 20000, "平方米")),
+    ("2万米", numeric("=", 20000, "米")),
+    ("3千米", numeric("=", 3, "千米")),
+    ("2万千瓦", numeric("=", 20000, "千瓦")),
+    ("10万元", numeric("=", 10, "万元")),
+    ("1.5亿元", numeric("=", 15000, "万元")),
+    ("5000万元", numeric("=", 5000, "万元")),
+    ("2万人民币", numeric("=", 2, "万元")),
+    ("10万种植补贴", numeric("=", 10, "万元")),  # 种植 is no count of kinds
+    ("20万支持企业", numeric("=", 20, "万元")),
+    ("12部门", numeric("=", 12, None)),
+    ("3部", numeric("=", 3, "部")),
 ]
 
 
@@ -325,6 +409,22 @@ NUMERALS = [
     ("唯一一家", numeric("=", 1, "家")),
     ("十分满意", qualitative("达成")),
     ("一般", qualitative("部分达成")),
+    # 一 and a classifier that begin a word count nothing.
+    ("一次性通过", qualitative("达成")),
+    ("验收一次性通过", qualitative("达成")),
+    ("验收一次通过", qualitative("达成")),
+    ("一次性补助1000元", numeric("=", 0.1, "万元")),
+    ("一件事一次办", qualitative(None)),
+    ("一条龙服务", qualitative(None)),
+    ("一户一档", qualitative(None)),
+    ("一户一册", qualitative(None)),
+    ("一站式", qualitative(None)),
+    ("一体化", qualitative(None)),
+    ("一网通办", qualitative(None)),
+    ("举办一次培训", numeric("=", 1, "次")),
+    ("开展一次", numeric("=", 1, "次")),
+    ("一次", numeric("=", 1, "次")),
+    ("一部分", qualitative(None)),
 ]
 
 
