@@ -8,7 +8,7 @@ returns a :class:`matplotlib.figure.Figure` and leaves showing or saving to the 
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,9 @@ from helpers.vocabulary import (  # the colours are declared with the words they
     STATUS_NEAR,
     STATUS_UNMET,
 )
+
+if TYPE_CHECKING:
+    from helpers.scoring import ScoringConfig
 
 PAGE_WIDTH_IN = 6.3  # 16 cm of A4 text width
 COMPLETION_AXIS_CAP = 200.0
@@ -281,29 +284,55 @@ def plot_budget_by_category(categories: pd.DataFrame) -> Figure:
     return fig
 
 
-def plot_scores(projects: pd.DataFrame) -> Figure:
-    """Every project's score against the 优 / 良 / 中 / 差 bands.
+def _draw_grade_bands(ax: Axes, bands: tuple[tuple[float, str], ...], low_edge: float) -> None:
+    """Each grade's band from its lowest score up to the next one's, its name above the first row.
+
+    The bands and their names carry the ``gid`` ``grade-band-<grade>`` and
+    ``grade-band-label-<grade>`` (kept as element ids in SVG). A band wholly below ``low_edge``
+    or of no width is not drawn.
+    """
+    upper = 100.0
+    for low, label in bands:
+        start = max(low, low_edge)
+        if start < upper:
+            ax.axvspan(start, upper, color=BAND_COLOURS[label], zorder=0, gid=f"grade-band-{label}")
+            ax.text(
+                (start + upper) / 2,
+                -0.9,
+                label,
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                color="#555555",
+                gid=f"grade-band-label-{label}",
+            )
+        upper = min(upper, low)
+
+
+def _bands_caption(bands: tuple[tuple[float, str], ...]) -> str:
+    """The bands in words for the axis label: ``优 ≥90，良 ≥80，中 ≥60``."""
+    return "，".join(f"{label} ≥{low:g}" for low, label in bands if low > 0)
+
+
+def plot_scores(projects: pd.DataFrame, config: ScoringConfig | None = None) -> Figure:
+    """Every project's score against the 优 / 良 / 中 / 差 bands of the run's scoring settings.
 
     Args:
         projects: ``ScoreResult.projects`` (needs ``name``, ``score``).
+        config: the scoring settings whose grade bands are drawn (``ScoreResult.config``); the
+            default bands, 90 / 80 / 60, when omitted.
 
     Returns:
         The figure.
     """
+    bands = GRADE_BANDS if config is None else config.bands
     fig = _new_figure(len(projects), row_height=0.24)
     ax = fig.subplots()
     scores = projects["score"].to_numpy(float)
     low_edge = (
         40.0 if np.all(np.isnan(scores)) else min(40.0, np.floor(np.nanmin(scores) / 10) * 10)
     )
-    upper = 100.0
-    for low, label in GRADE_BANDS:
-        start = max(low, low_edge)
-        ax.axvspan(start, upper, color=BAND_COLOURS[label], zorder=0)
-        ax.text(
-            (start + upper) / 2, -0.9, label, ha="center", va="bottom", fontsize=9, color="#555555"
-        )
-        upper = low
+    _draw_grade_bands(ax, bands, low_edge)
     y = np.arange(len(projects))
     scored = ~np.isnan(scores)
     ax.scatter(scores[scored], y[scored], color=OKABE_ITO["blue"], zorder=3, s=28)
@@ -324,7 +353,7 @@ def plot_scores(projects: pd.DataFrame) -> Figure:
     ax.invert_yaxis()
     ax.set_xlim(low_edge, 101)
     ax.grid(axis="x", visible=False)  # the grade bands are the reference; gridlines cut labels
-    ax.set_xlabel("自评得分（满分 100）")
+    ax.set_xlabel(f"自评得分（满分 100）；{_bands_caption(bands)}")
     ax.grid(axis="y", visible=False)
     _fit_margins(fig, ax, top_in=0.3)  # the grade names above the first row
     return fig

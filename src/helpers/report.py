@@ -227,7 +227,7 @@ class Report:
                 charts.plot_budget_by_category(r.categories), "各类别项目预算（万元）"
             ),
             self.project_summary_table(),
-            self.make_figure(charts.plot_scores(r.projects), "各项目自评得分与等级区间"),
+            self.make_figure(charts.plot_scores(r.projects, r.config), "各项目自评得分与等级区间"),
             self.make_figure(
                 charts.plot_execution_rates(r.projects, r.config.low_execution_pct),
                 "各项目预算执行率",

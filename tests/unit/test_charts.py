@@ -1,0 +1,102 @@
+"""helpers.charts: the score chart draws the grade bands of the run's scoring settings."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from helpers import charts
+from helpers.fonts import configure_charts
+from helpers.report import Report, build_report
+from helpers.scoring import ScoringConfig
+
+PROVINCE_BANDS = {"优": 80, "良": 70, "中": 60}
+PROJECTS = pd.DataFrame({"name": ["甲项目", "乙项目", "丙项目"], "score": [95.0, 72.5, np.nan]})
+
+
+@pytest.fixture(autouse=True, scope="module")
+def chart_fonts() -> None:
+    """The report's chart fonts (the Chinese labels need a CJK font)."""
+    configure_charts()
+
+
+def band_spans(fig: Figure) -> dict[str, tuple[float, float]]:
+    """Each grade band's (left, right) score, from the patches the chart gave a band gid."""
+    ax: Axes = fig.axes[0]
+    spans = {}
+    for patch in ax.patches:
+        gid = patch.get_gid() or ""
+        if gid.startswith("grade-band-"):
+            box = patch.get_extents().transformed(ax.transData.inverted())
+            spans[gid.removeprefix("grade-band-")] = (round(box.x0, 6), round(box.x1, 6))
+    return spans
+
+
+def band_labels(fig: Figure) -> dict[str, float]:
+    """Each grade name's x position (the middle of its band)."""
+    return {
+        t.get_text(): t.get_position()[0]
+        for t in fig.axes[0].texts
+        if (t.get_gid() or "").startswith("grade-band-label-")
+    }
+
+
+def test_default_bands_are_90_80_60():
+    fig = charts.plot_scores(PROJECTS)
+    assert band_spans(fig) == {"优": (90, 100), "良": (80, 90), "中": (60, 80), "差": (40, 60)}
+    assert band_labels(fig) == {"优": 95, "良": 85, "中": 70, "差": 50}
+    assert fig.axes[0].get_xlabel().endswith("优 ≥90，良 ≥80，中 ≥60")
+
+
+def test_default_config_draws_the_default_bands():
+    default = charts.plot_scores(PROJECTS, ScoringConfig())
+    assert band_spans(default) == band_spans(charts.plot_scores(PROJECTS))
+
+
+def test_bands_come_from_the_config():
+    fig = charts.plot_scores(PROJECTS, ScoringConfig(grade_bands=PROVINCE_BANDS))
+    assert band_spans(fig) == {"优": (80, 100), "良": (70, 80), "中": (60, 70), "差": (40, 60)}
+    assert band_labels(fig) == {"优": 90, "良": 75, "中": 65, "差": 50}
+    assert fig.axes[0].get_xlabel().endswith("优 ≥80，良 ≥70，中 ≥60")
+
+
+def test_a_band_below_the_axis_or_of_no_width_is_not_drawn():
+    config = ScoringConfig(grade_bands={"优": 100, "良": 85, "中": 30})
+    fig = charts.plot_scores(PROJECTS, config)
+    # 优 is the single score 100: no band; 差 lies below the axis, which starts at 40.
+    assert band_spans(fig) == {"良": (85, 100), "中": (40, 85)}
+    assert set(band_labels(fig)) == {"良", "中"}
+
+
+def test_svg_names_the_bands_of_the_config():
+    svg = charts.figure_to_svg(
+        charts.plot_scores(PROJECTS, ScoringConfig(grade_bands=PROVINCE_BANDS))
+    )
+    assert {f"grade-band-{g}" for g in "优良中差"} <= set(re.findall(r'id="([^"]+)"', svg))
+    assert "优 ≥80，良 ≥70，中 ≥60" in svg
+
+
+@pytest.fixture(scope="module")
+def province_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    report = build_report(
+        2021,
+        "高新区科技局",
+        charts_dir=tmp_path_factory.mktemp("charts"),
+        scoring={"grade_bands": PROVINCE_BANDS},
+    )
+    report.document()
+    return report
+
+
+def test_the_report_draws_the_bands_of_its_scoring_settings(province_report: Report):
+    assert province_report.result.config.bands[0] == (80.0, "优")
+    saved = [p for p in province_report.saved_charts if "等级区间" in p.name]
+    assert len(saved) == 1
+    svg = saved[0].read_text("utf-8")
+    assert "优 ≥80，良 ≥70，中 ≥60" in svg
+    assert "优 ≥90" not in svg
