@@ -221,9 +221,12 @@ _NOT_ALL_DONE_RE = (
     f"(?:{_NEGATION_WORDS})(?:{_MANNER_WORDS})*(?:{_ALL_WORDS})"
     f"(?:{_MANNER_WORDS})*(?:{_DONE_WORDS})"
 )
+# Not a negated doing: 没有完成问题整改 is 未达成, no zero (but 无有效投诉 is one).
 _ZERO_WORDS_RE = (
     r"^(?:确保|保证|实现|做到|力争|全年)?(?:零|无|没有|未发生|未出现|杜绝)"
-    rf"(?:[。.!！]*$|(?!法|需|关|论|效|明显)[^,;，；。]*?(?:{_BAD_THINGS}))"
+    r"(?:[。.!！]*$|(?!法|需|关|论|效|明显|(?:能|按期|按时|如期|及时)?"
+    r"(?:完成|达成|达到|实现|落实|到位|通过|形成|建成|开展))"
+    rf"[^,;，；。]*?(?:{_BAD_THINGS}))"
 )
 _ZERO_FIRST_CHARS = frozenset("确保实做力全零无没未杜")
 _INCIDENT_UNITS = frozenset(["起", "例"])

@@ -381,6 +381,9 @@ ZEROS = [
     ("没有", numeric("≤", 0, None)),
     ("未发生", numeric("≤", 0, None)),
     ("没有完成", qualitative("未达成")),
+    ("没有完成问题整改", qualitative("未达成")),  # a negated doing, no zero of 问题
+    ("没有按时完成隐患整改", qualitative("未达成")),
+    ("无有效投诉", numeric("≤", 0, None, grade="达成")),
     ("无明显改善", qualitative("未达成")),
     ("无法评估", qualitative(None)),
 ]
