@@ -125,7 +125,7 @@ def list_years(data_dir: str | Path | None = None) -> list[int]:
         ExploreError: ``data_dir`` is not a folder.
 
     Example:
-        >>> list_years("data/district")
+        >>> list_years(paths.REPO_ROOT / "data" / "district")
         [2020, 2021]
     """
     root = Path(data_dir) if data_dir else paths.get_data_dir()
