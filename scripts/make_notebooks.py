@@ -77,35 +77,46 @@ scoring: dict = {}  # 评分设置：阈值、等级区间、执行率分值、�
 def explore_notebook():
     cells = [
         new_markdown_cell(
-            "# 绩效指标探索\n\n"
-            "在 JupyterLab 中交互查看任一部门、任一年度的项目与指标：按类别、完成情况或风险提示筛选，"
-            "排序的指标表，以及选择项目查看其目标与实际对比图。修改下方参数单元格后重新运行即可；"
-            "无界面运行（papermill）时控件取参数中的默认值。"
+            "# 绩效指标探索\n"
+            "\n"
+            "按年度和部门交互查看自评结果，逐级下钻：全部部门（得分、等级、预算执行率、提示事项）→ 选择一个部门，看它的项目 → 选择一个项目，看其指标的年度指标值与实际完成值和对比图。在 JupyterLab 中改变下拉框或勾选框，下方结果随即更新；也可以修改参数单元格后重新运行全部单元格。无界面运行（papermill、nbconvert）时显示参数所选的结果。"
         ),
         parameters(
             """
-fiscal_year: int = 2021  # 预算年度 / fiscal year
-department: str = "高新区科技局"  # 部门：data/<年度>/<部门>/
-data_dir: str = ""  # 数据根目录；留空即项目的 data/
-category: str = ""  # 只看此类别；留空即全部
+fiscal_year: int = 2021  # 预算年度 / fiscal year：数据根目录下有数据的年度
+department: str = "高新区科技局"  # 部门：data/<年度>/<部门>/；留空即该年度全部部门一览
+data_dir: str = ""  # 数据根目录；留空即项目的 data/（苇塘县示例：data/district）
+category: str = ""  # 只看此类别的项目；留空即全部
 status: str = ""  # 只看此完成情况（达成、基本达成、未达成、未评价）；留空即全部
-flagged_only: bool = False  # 只看有风险提示的项目
-sort_by: str = "completion_pct"  # 指标表排序列
+flagged_only: bool = False  # 只看有风险提示的部门和项目
+sort_by: str = "completion_pct"  # 指标表排序列：completion_pct 完成率、score 得分、status 完成情况等
+project: str = ""  # 先打开的项目（编码或名称，须指定部门）；留空即第一个
 """
         ),
         new_code_cell(
-            "from helpers import explore\n\n"
-            "data = explore.load(fiscal_year, department, data_dir=data_dir)\n"
-            "explore.show_summary(data)"
+            "from helpers import explore\n"
+            "\n"
+            "explorer = explore.Explorer(\n"
+            "    fiscal_year,\n"
+            "    department,\n"
+            "    data_dir=data_dir,\n"
+            "    category=category,\n"
+            "    status=status,\n"
+            "    flagged_only=flagged_only,\n"
+            "    sort_by=sort_by,\n"
+            "    project=project,\n"
+            ")"
         ),
-        new_markdown_cell("## 项目一览"),
-        new_code_cell("explore.project_table(data, category=category, flagged_only=flagged_only)"),
-        new_markdown_cell("## 指标明细（可排序、可筛选）"),
-        new_code_cell(
-            "explore.indicator_browser(data, category=category, status=status, sort_by=sort_by)"
+        new_markdown_cell(
+            "## 部门与项目\n"
+            "\n"
+            "部门选“全部部门”时列出各部门的得分、等级、预算执行率和提示事项；选择一个部门后列出它的项目。"
         ),
+        new_code_cell("explore.department_browser(explorer)"),
+        new_markdown_cell("## 指标明细（可筛选、可排序）"),
+        new_code_cell("explore.indicator_browser(explorer)"),
         new_markdown_cell("## 单个项目：目标与实际"),
-        new_code_cell("explore.project_picker(data, category=category)"),
+        new_code_cell("explore.project_picker(explorer)"),
     ]
     return new_notebook(
         cells=cells, metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}}
