@@ -396,8 +396,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     # kernel, PDF worker, staging folder or lock outlives it, and no traceback is shown.
     try:
         with report_session() as session:
-            # The first kernel starts and imports while the parameters and data are checked.
-            kernel = start_warm_kernel()
+            # The first kernel starts and imports while the parameters and data are checked
+            # (on this machine only: a Dask run's kernels start on its workers).
+            is_local = args.workers is None and args.scheduler is None
+            kernel = start_warm_kernel() if is_local else None
             try:
                 params = load_run_params(
                     args.params,
@@ -405,6 +407,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                     departments=args.department,
                     formats=args.format,
                     output_dir=args.output,
+                    workers=args.workers,
+                    scheduler=args.scheduler,
                 )
             except ParamsError as exc:
                 _print_problems("参数错误 / bad parameters:", exc.problems)
@@ -416,7 +420,18 @@ def cmd_report(args: argparse.Namespace) -> int:
                 return EXIT_BAD_INPUT
             for note in notes:
                 print(terminal_safe(note), file=sys.stderr)
-            outcome = run_reports(params, warm_kernel=kernel)
+            if params.workers or params.scheduler:
+                from helpers.dask_executor import ClusterError
+
+                if kernel is not None:  # the params file asked for Dask
+                    kernel.shutdown()
+                try:
+                    outcome = run_on_dask(params)
+                except ClusterError as exc:
+                    print(terminal_safe(exc), file=sys.stderr)
+                    return EXIT_FAILED
+            else:
+                outcome = run_reports(params, warm_kernel=kernel)
             if args.open:
                 open_report(outcome)
             return outcome.exit_code
@@ -424,6 +439,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
             print(INTERRUPTED_MESSAGE, file=sys.stderr, flush=True)
         return exc.exit_code
+
+
+def run_on_dask(params: Any) -> Any:
+    """Run the reports on Dask: a local cluster of ``params.workers`` or ``params.scheduler``."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from helpers.dask_executor import dask_client, run_reports_on_dask
+
+    console = Console(stderr=True, highlight=False)
+    where = params.scheduler or f"本机 {params.workers} 个工作进程"
+    console.print(escape(f"连接 Dask 集群（{where}）…"))
+    with dask_client(params.workers, params.scheduler) as client:
+        return run_reports_on_dask(params, client, console=console)
 
 
 _ARGPARSE_ZH = (
@@ -610,6 +639,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--output", help="输出文件夹（默认 reports/） / output folder (default: reports/)"
+    )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="在本机启动 N 个 Dask 工作进程运行 / run on a local Dask cluster of N workers",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        help="在已运行的 Dask 集群上运行（tcp://主机:8786 或调度器文件） / run on a Dask cluster",
     )
     p.add_argument(
         "--open",

@@ -1469,12 +1469,7 @@ def run_reports(
         console.print(f"{prefix(department)}：{text}…")
 
     def report(outcome: DepartmentOutcome) -> None:
-        if outcome.ok:
-            console.print(f"{prefix(outcome.department)}：完成（{outcome.seconds:.1f} 秒）")
-        else:
-            console.print(
-                f"[red]{prefix(outcome.department)}：失败[/red]\n{escape(outcome.message)}"
-            )
+        print_outcome(console, prefix(outcome.department), outcome)
 
     lanes = min(default_lanes(), len(params.departments))
     kernels = [warm_kernel] if warm_kernel is not None else []
@@ -1494,6 +1489,19 @@ def run_reports(
     _print_summary(console, total, outcomes)
     order = {d: n for n, d in enumerate([*params.departments, OVERVIEW])}
     return RunOutcome(sorted(outcomes, key=lambda o: order[o.department]))
+
+
+def print_outcome(console: Any, label: str, outcome: DepartmentOutcome) -> None:
+    """One line for a department that is done: ``label：完成（1.2 秒）``, or its failure.
+
+    ``label`` is Rich markup already (escaped); the message from the data is escaped here.
+    """
+    from rich.markup import escape
+
+    if outcome.ok:
+        console.print(f"{label}：完成（{outcome.seconds:.1f} 秒）")
+    else:
+        console.print(f"[red]{label}：失败[/red]\n{escape(outcome.message)}")
 
 
 def wants_overview(params: RunParams, valid: list[str]) -> bool:

@@ -46,6 +46,7 @@ MARKERS = {
     "validate": "校验",
     "notebook": "执行 notebook",
     "export": "导出 HTML",
+    "dask": "提交 1 项到 Dask 集群",  # the department is sent to the local cluster's workers
 }
 
 
@@ -214,8 +215,13 @@ def start_run(support: ModuleType) -> Iterator:  # type: ignore[type-arg]
 
 def assert_nothing_left(run: Run, out: Path, before: dict[str, bytes]) -> None:
     """No process, runtime file, staging folder or lock of ``run``; ``out`` as ``before``."""
-    deadline = time.monotonic() + 5  # a child that exits with the runner may take a moment
-    while (left := processes_with(run.token)) and time.monotonic() < deadline:
+    # A child that exits with the runner may take a moment, and one whose parent (the runner)
+    # is gone is reaped by init a moment later (the multiprocessing resource tracker of a
+    # Dask run exits when the runner has).
+    deadline = time.monotonic() + 5
+    while (
+        (left := processes_with(run.token)) or group_alive(run.process.pid)
+    ) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not left, f"processes left running: {left}\n{run.stderr}"
     assert not group_alive(run.process.pid), "the run's process group still exists"
@@ -255,13 +261,23 @@ KILLS = [
 ]
 
 
-@pytest.mark.parametrize("kill", KILLS, ids=[k.id for k in KILLS])
+DASK_KILLS = [  # jixiao report --workers 2: the workers are in the run's process group
+    Kill(signal.SIGINT, "dask", 1.0, group=True),  # kernels warming on the workers
+    Kill(signal.SIGTERM, "dask", 4.0, group=True),  # the notebook running on a worker
+    Kill(signal.SIGTERM, "dask", 4.0, group=False),
+]
+
+
+@pytest.mark.parametrize(
+    "kill", KILLS + DASK_KILLS, ids=[k.id for k in KILLS] + [k.id for k in DASK_KILLS]
+)
 def test_a_killed_run_leaves_nothing_and_keeps_the_previous_report(
     kill: Kill, tmp_path: Path, start_run, support: ModuleType
 ) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "reports"
     before = _previous_report(out / "2021")
-    run = start_run(str(support.PARAMS_FY2021), "--output", str(out))
+    on_dask = ["--workers", "2"] if kill.moment == "dask" else []
+    run = start_run(str(support.PARAMS_FY2021), "--output", str(out), *on_dask)
     run.wait_for(MARKERS[kill.moment])
     time.sleep(kill.delay)
     assert run.process.poll() is None, f"the run ended before the signal:\n{run.stderr}"

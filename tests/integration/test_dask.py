@@ -1,0 +1,277 @@
+"""The Dask executor on a real ``LocalCluster`` (loopback): same reports, failures contained.
+
+One two-worker cluster serves the module. The district's reports made on it are compared,
+byte for byte, with the local executor's; a batch with a failing notebook, a dying kernel and
+invalid data fails only those departments; a worker that dies is replaced and its department
+retried, and one that dies every time fails only its own department.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import cloudpickle
+import nbformat
+import pandas as pd
+import pytest
+
+from helpers import paths, runner
+from helpers.job import ReportBundle
+from helpers.params import RunParams, load_run_params
+
+pytestmark = pytest.mark.integration
+
+DISTRICT = paths.REPO_ROOT / "data" / "district"
+ALLOWED_FAILURES = 1  # a task is retried once after its worker died, then given up
+
+
+@pytest.fixture(scope="module")
+def client():  # type: ignore[no-untyped-def]
+    import dask
+
+    from helpers.dask_executor import dask_client
+
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}),
+        dask_client(workers=2) as connected,
+    ):
+        yield connected
+
+
+def _run_on_dask(params: RunParams, client, unit=None):  # type: ignore[no-untyped-def]
+    from helpers.dask_executor import render_on_worker, run_reports_on_dask
+
+    with runner.report_session() as session:
+        session.claim_output(params)
+        return run_reports_on_dask(params, client, unit=unit or render_on_worker)
+
+
+@pytest.fixture(scope="module")
+def district_both_ways(tmp_path_factory: pytest.TempPathFactory, client, support: ModuleType):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("district")
+    runs = {}
+    for name in ("local", "dask"):
+        params = load_run_params(
+            paths.REPO_ROOT / "params" / "district_fy2021.yaml",
+            formats=["html"],
+            output_dir=str(root / name),
+        )
+        with support.captured_output() as captured:
+            if name == "local":
+                with runner.report_session() as session:
+                    session.claim_output(params)
+                    outcome = runner.run_reports(params)
+            else:
+                outcome = _run_on_dask(params, client)
+        runs[name] = (outcome, captured.text, root / name / "2021")
+    return runs
+
+
+def test_dask_writes_every_report_and_the_overview(district_both_ways) -> None:  # type: ignore[no-untyped-def]
+    outcome, output, year = district_both_ways["dask"]
+    assert outcome.exit_code == 0, output
+    departments = paths.list_departments(2021, DISTRICT)
+    assert len(departments) >= 5
+    for department in departments:
+        assert (year / department / "report.html").is_file(), output
+        assert (year / department / "report.ipynb").is_file()
+    for name in ("overview.html", "overview.ipynb", "年度得分.xlsx", "复核工作底稿.xlsx"):
+        assert (year / name).is_file(), name
+    assert "提交 7 项到 Dask 集群（2 个 worker）" in output
+    assert not [p for p in year.iterdir() if ".partial-" in p.name], "no staging left"
+
+
+def test_dask_reports_are_the_local_reports(district_both_ways) -> None:  # type: ignore[no-untyped-def]
+    _, _, local = district_both_ways["local"]
+    _, _, dask = district_both_ways["dask"]
+    for department in paths.list_departments(2021, DISTRICT):
+        html = (dask / department / "report.html").read_bytes()
+        assert html == (local / department / "report.html").read_bytes(), department
+    assert (dask / "overview.html").read_bytes() == (local / "overview.html").read_bytes()
+
+
+def test_dask_scores_are_the_local_scores(district_both_ways) -> None:  # type: ignore[no-untyped-def]
+    _, _, local = district_both_ways["local"]
+    _, _, dask = district_both_ways["dask"]
+    for sheet in (0, 1):
+        pd.testing.assert_frame_equal(
+            pd.read_excel(dask / "年度得分.xlsx", sheet_name=sheet),
+            pd.read_excel(local / "年度得分.xlsx", sheet_name=sheet),
+        )
+
+
+# -- a batch with failures
+
+FAILING, CRASHING, INVALID, GOOD = "失败局", "崩溃局", "数据错误局", "正常局"
+OLD_REPORT = "<html><body>上一次的报告 / the previous report</body></html>"
+
+
+def _notebook_with_failures(folder: Path) -> None:
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / "report.ipynb", as_version=4)
+    parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    parameters.source += '\nfail_for: str = ""  # 测试用：此部门的报告在运行时出错'
+    parameters.source += '\ncrash_for: str = ""  # 测试用：此部门的内核在运行时退出'
+    build = next(i for i, c in enumerate(nb.cells) if "build_report(" in c.source)
+    cells = (
+        'if department == fail_for:\n    raise RuntimeError("故意失败 / deliberate failure")',
+        "if department == crash_for:\n    import os\n\n    os._exit(9)",
+    )
+    for n, source in enumerate(cells):
+        cell = nbformat.v4.new_code_cell(source)
+        cell["id"] = f"deliberate-failure-{n}"
+        nb.cells.insert(build + 1, cell)
+    folder.mkdir()
+    nbformat.write(nb, folder / "report.ipynb")
+
+
+@pytest.fixture(scope="module")
+def failing_batch(tmp_path_factory: pytest.TempPathFactory, client, support: ModuleType):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("dask-batch")
+    for name in (FAILING, CRASHING, INVALID, GOOD):
+        support.copy_seed(root / "data", department=name)
+
+    def break_budget(row: dict[str, str]) -> None:
+        row["budget_wan"] = "三百万"
+
+    support.rewrite_projects(root / "data" / "2021" / INVALID, break_budget)
+    _notebook_with_failures(root / "notebooks")
+    out = root / "out"
+    previous = out / "2021" / FAILING
+    previous.mkdir(parents=True)
+    (previous / "report.html").write_text(OLD_REPORT, "utf-8")
+    params_file = support.write_params(
+        root / "params.yaml",
+        f"fiscal_year: 2021\nformats: [html]\noverview: false\ndata_dir: {root / 'data'}\n"
+        f"fail_for: {FAILING}\ncrash_for: {CRASHING}\n",
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(paths, "NOTEBOOKS_DIR", root / "notebooks")
+        params = load_run_params(params_file, output_dir=str(out))
+    # The notebook travels with each task: the workers never read root/notebooks.
+    with support.captured_output() as captured:
+        outcome = _run_on_dask(params, client)
+    return outcome, captured.text, out / "2021"
+
+
+def test_a_failing_batch_on_dask_fails_only_the_bad_departments(failing_batch) -> None:  # type: ignore[no-untyped-def]
+    outcome, output, year = failing_batch
+    by_name = {o.department: o for o in outcome.outcomes}
+    assert by_name[GOOD].ok, output
+    assert "科学技术奖奖励项目" in (year / GOOD / "report.html").read_text("utf-8")
+    assert (by_name[FAILING].ok, by_name[FAILING].kind) == (False, "failed")
+    assert "故意失败" in by_name[FAILING].message
+    assert (by_name[CRASHING].ok, by_name[CRASHING].kind) == (False, "failed")
+    assert (by_name[INVALID].ok, by_name[INVALID].kind) == (False, "invalid")
+    assert "budget_wan" in by_name[INVALID].message
+    assert outcome.exit_code == 2  # invalid data is exit code 2, as on the local executor
+
+
+def test_a_failed_department_keeps_its_previous_report_and_gets_the_records(failing_batch) -> None:  # type: ignore[no-untyped-def]
+    _, output, year = failing_batch
+    assert (year / FAILING / "report.html").read_text("utf-8") == OLD_REPORT
+    assert "故意失败" in (year / FAILING / "report.error.txt").read_text("utf-8")
+    failed = nbformat.read(year / FAILING / "report.failed.ipynb", as_version=4)
+    assert any("故意失败" in str(c.get("outputs", "")) for c in failed.cells)
+    assert (year / CRASHING / "report.error.txt").is_file(), output
+    assert not (year / INVALID).exists(), "invalid data writes nothing"
+
+
+# -- workers that die (fake units: no notebooks, the scheduler's retries are under test)
+
+DIES_ONCE, DIES_ALWAYS, FINE = "死一次局", "总是死局", "正常局"
+cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests
+
+
+def _dying_unit(params: RunParams, department: str, _inputs: dict[str, bytes]) -> ReportBundle:
+    marker = params.output_dir / f".died-{department}"
+    if department == DIES_ALWAYS or (department == DIES_ONCE and not marker.exists()):
+        marker.write_text("died", "utf-8")
+        os._exit(13)  # the worker process dies mid-task
+    html = f"<p>{department} {os.getpid()}</p>"
+    return ReportBundle(department, True, files={"report.html": html.encode()})
+
+
+def test_a_lost_worker_is_replaced_and_only_its_department_fails(
+    tmp_path: Path, client, support: ModuleType
+) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    for name in (DIES_ONCE, DIES_ALWAYS, FINE):
+        support.copy_seed(data, department=name)
+    params = RunParams(
+        2021,
+        [DIES_ONCE, DIES_ALWAYS, FINE],
+        ["html"],
+        tmp_path / "out",
+        data,
+        paths.NOTEBOOKS_DIR / "report.ipynb",
+        overview=False,
+    )
+    (tmp_path / "out").mkdir()
+    with support.captured_output() as captured:
+        outcome = _run_on_dask(params, client, unit=_dying_unit)
+    by_name = {o.department: o for o in outcome.outcomes}
+    year = tmp_path / "out" / "2021"
+    assert by_name[DIES_ONCE].ok, captured.text  # retried on a fresh worker
+    assert by_name[FINE].ok, captured.text
+    assert (year / DIES_ONCE / "report.html").read_text("utf-8").startswith(f"<p>{DIES_ONCE}")
+    assert not by_name[DIES_ALWAYS].ok
+    assert "多次意外退出" in by_name[DIES_ALWAYS].message
+    assert not (year / DIES_ALWAYS).exists()
+    assert outcome.exit_code == 1
+    client.wait_for_workers(2, timeout=120)  # the nannies restarted the dead workers
+
+
+def test_report_on_a_running_scheduler_from_the_command_line(
+    tmp_path: Path, client, support: ModuleType
+) -> None:  # type: ignore[no-untyped-def]
+    from helpers.cli import main
+
+    out = tmp_path / "out"
+    address = client.scheduler.address
+    assert address.startswith("tcp://127.0.0.1:")
+    with support.captured_output() as captured:
+        code = main(
+            [
+                "report",
+                str(support.PARAMS_FY2021),
+                "--format",
+                "html",
+                "--output",
+                str(out),
+                "--scheduler",
+                address,
+            ]
+        )
+    assert code == 0, captured.text
+    assert f"连接 Dask 集群（{address}）" in captured.text
+    html = (out / "2021" / support.DEPARTMENT / "report.html").read_text("utf-8")
+    assert support.REPORT_TITLE in html
+
+
+def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path, support: ModuleType) -> None:
+    import dask
+
+    from helpers.cli import main
+
+    out = tmp_path / "out"
+    with (
+        dask.config.set({"distributed.comm.timeouts.connect": "2s"}),
+        support.captured_output() as captured,
+    ):
+        code = main(
+            [
+                "report",
+                str(support.PARAMS_FY2021),
+                "--output",
+                str(out),
+                "--scheduler",
+                "tcp://127.0.0.1:9",
+            ]
+        )
+    assert code == 1, captured.text
+    assert "无法连接 Dask 调度器 tcp://127.0.0.1:9" in captured.text
+    assert "Traceback" not in captured.text
+    assert not out.exists(), "nothing written"
