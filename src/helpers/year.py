@@ -18,10 +18,12 @@ every table (text cells are never formulas).
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,21 +159,177 @@ def _labelled_flags(flags: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+PARALLEL_MIN_DEPARTMENTS = 40
+"""Below this many departments a year is scored in this process (starting workers costs more)."""
+_CHUNKS_PER_WORKER = 8
+_MAX_CHUNK = 16
+_YOUNG_GC_EVERY = 8
+
+
+@dataclass
+class _Outcome:
+    """One department's evaluation as a worker hands it back: its tables, or why it is invalid."""
+
+    name: str
+    evaluation: Evaluation | None = None
+    problem: str = ""
+    summary: dict[str, Any] = field(default_factory=dict)
+    tables: tuple[pd.DataFrame, ...] = ()
+
+
+def _evaluate_one(
+    fiscal_year: int, name: str, root: Path | None, scoring: dict[str, Any] | None
+) -> _Outcome:
+    """Evaluate one department and tidy its tables (in this process or in a worker)."""
+    try:
+        evaluation = evaluate(fiscal_year, name, root, scoring=scoring or None)
+    except DatasetError as exc:
+        return _Outcome(name, problem=str(exc))
+    result = evaluation.result
+    return _Outcome(name, evaluation, "", summarise_department(name, result), _tidy(name, result))
+
+
+def _evaluate_chunk(
+    fiscal_year: int, names: list[str], root: Path | None, scoring: dict[str, Any] | None
+) -> list[_Outcome]:
+    """A worker's share: some departments, in order (the collector paused, as below)."""
+    with _collector_paused() as young:
+        out = []
+        for name in names:
+            out.append(_evaluate_one(fiscal_year, name, root, scoring))
+            young()
+        return out
+
+
+@contextmanager
+def _collector_paused() -> Iterator[Callable[[], None]]:
+    """Pause full garbage collections while a year's evaluations pile up.
+
+    Each full collection walks every object alive, and a year of evaluations holds millions
+    (object columns): collecting as usual cost a quarter of a year's scoring. The context
+    gives a callable to call after each department; every few departments it collects the
+    young generations only (the new objects, which hold whatever cyclic garbage there is).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    count = 0
+
+    def young() -> None:
+        nonlocal count
+        count += 1
+        if was_enabled and count % _YOUNG_GC_EVERY == 0:
+            gc.collect(1)
+
+    try:
+        yield young
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def default_workers(n_departments: int) -> int:
+    """How many worker processes score a year of ``n_departments`` (1: in this process).
+
+    Example:
+        >>> default_workers(6)
+        1
+    """
+    if n_departments < PARALLEL_MIN_DEPARTMENTS:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS and Windows
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, n_departments // (PARALLEL_MIN_DEPARTMENTS // 2)))
+
+
+def _chunks(names: list[str], workers: int) -> list[list[str]]:
+    """Consecutive slices of ``names``: several per worker so that the work stays balanced.
+
+    Example:
+        >>> [len(c) for c in _chunks([str(i) for i in range(10)], 2)]
+        [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+        >>> [len(c) for c in _chunks([str(i) for i in range(100)], 2)]
+        [7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 2]
+    """
+    size = max(1, min(_MAX_CHUNK, math.ceil(len(names) / (workers * _CHUNKS_PER_WORKER))))
+    return [names[i : i + size] for i in range(0, len(names), size)]
+
+
+def _pool_context() -> Any:
+    """How worker processes start.
+
+    ``fork`` when this process runs one thread (the workers start at once, every module
+    loaded), else ``forkserver`` or ``spawn`` (forking a threaded process may deadlock).
+    """
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _evaluate_parallel(
+    fiscal_year: int,
+    names: list[str],
+    root: Path | None,
+    scoring: dict[str, Any] | None,
+    workers: int,
+) -> Iterator[_Outcome]:
+    """Every department's outcome, in the order of ``names``, evaluated by worker processes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = _chunks(names, workers)
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)), mp_context=_pool_context()
+    ) as pool:
+        for outcomes in pool.map(
+            _evaluate_chunk,
+            [fiscal_year] * len(chunks),
+            chunks,
+            [root] * len(chunks),
+            [scoring] * len(chunks),
+        ):
+            yield from outcomes
+
+
+def _evaluate_serial(
+    fiscal_year: int,
+    names: list[str],
+    root: Path | None,
+    scoring: dict[str, Any] | None,
+    progress: Callable[[str], None] | None,
+) -> Iterator[_Outcome]:
+    for name in names:
+        if progress is not None:
+            progress(name)
+        yield _evaluate_one(fiscal_year, name, root, scoring)
+
+
 def score_year(
     fiscal_year: int,
     data_dir: str | Path | None = None,
     departments: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
     scoring: dict[str, Any] | None = None,
+    workers: int | None = None,
 ) -> YearScores:
     """Evaluate every department of a year and gather the tidy tables.
+
+    Large years are evaluated by worker processes (one per CPU); the tables are the same as
+    in one process, in the same order.
 
     Args:
         fiscal_year: 预算年度.
         data_dir: the data root (``data/`` when empty).
         departments: the departments to take (all of the year when None).
-        progress: called with each department's name before it is evaluated.
+        progress: called with each department's name: before it is evaluated in this process;
+            with worker processes, in order, as its evaluation comes back.
         scoring: the params file's ``scoring:`` settings (thresholds, grade bands …).
+        workers: worker processes; 1 evaluates in this process; None chooses by the number of
+            departments and CPUs (:func:`default_workers`).
 
     Returns:
         The year's tables; departments ranked by budget-weighted score.
@@ -180,37 +338,50 @@ def score_year(
     names = (
         list(departments) if departments is not None else paths.list_departments(fiscal_year, root)
     )
+    workers = default_workers(len(names)) if workers is None else max(1, workers)
+    with _collector_paused() as young:
+        if workers > 1 and len(names) > 1:
+            outcomes = _evaluate_parallel(fiscal_year, names, root, scoring, workers)
+        else:
+            outcomes = _evaluate_serial(fiscal_year, names, root, scoring, progress)
+            progress = None
+        return _gathered(fiscal_year, outcomes, progress, young)
+
+
+def _gathered(
+    fiscal_year: int,
+    outcomes: Iterable[_Outcome],
+    progress: Callable[[str], None] | None,
+    young: Callable[[], None],
+) -> YearScores:
+    """The year's tables from the departments' outcomes, in their order."""
     rows: list[dict[str, Any]] = []
-    projects: list[pd.DataFrame] = []
-    indicators: list[pd.DataFrame] = []
-    flags: list[pd.DataFrame] = []
+    buckets: tuple[list[pd.DataFrame], ...] = ([], [], [])
     problems: list[tuple[str, str]] = []
     evaluations: dict[str, Evaluation] = {}
-    for name in names:
+    for outcome in outcomes:
         if progress is not None:
-            progress(name)
-        try:
-            evaluation = evaluate(fiscal_year, name, root, scoring=scoring or None)
-        except DatasetError as exc:
-            problems.append((name, str(exc)))
+            progress(outcome.name)
+        young()
+        if outcome.evaluation is None:
+            problems.append((outcome.name, outcome.problem))
             continue
-        evaluations[name] = evaluation
-        rows.append(summarise_department(name, evaluation.result))
-        for bucket, frame in zip(
-            (projects, indicators, flags), _tidy(name, evaluation.result), strict=True
-        ):
+        evaluations[outcome.name] = outcome.evaluation
+        rows.append(outcome.summary)
+        for bucket, frame in zip(buckets, outcome.tables, strict=True):
             bucket.append(frame)
     table = pd.DataFrame(rows, columns=list(DEPARTMENT_HEADERS_ZH)[:-1])
     table["rank_budget_weighted"] = (
         table["score_budget_weighted"].rank(ascending=False, method="min").astype("Int64")
     )
     table = table.sort_values(["rank_budget_weighted", "department"], na_position="last")
+    projects, indicators, flags = (_concat(bucket) for bucket in buckets)
     return YearScores(
         fiscal_year,
         table.reset_index(drop=True),
-        _concat(projects),
-        _concat(indicators),
-        _concat(flags),
+        projects,
+        indicators,
+        flags,
         problems,
         evaluations,
     )

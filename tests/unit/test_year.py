@@ -204,3 +204,69 @@ def test_the_params_grade_bands_reach_the_year_table(tmp_path: Path) -> None:
     assert default["score_budget_weighted"] == 70
     assert (default["grade_budget_weighted"], default["grade_mean"]) == ("中", "中")
     assert (provincial["grade_budget_weighted"], provincial["grade_mean"]) == ("良", "良")
+
+
+# ----------------------------------------------------------------------- worker processes
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def assert_same_year(parallel, serial) -> None:  # type: ignore[no-untyped-def]
+    for table in ("departments", "projects", "indicators", "flags"):
+        pd.testing.assert_frame_equal(
+            getattr(parallel, table), getattr(serial, table), check_exact=True, obj=table
+        )
+    assert parallel.problems == serial.problems
+    assert list(parallel.evaluations) == list(serial.evaluations)
+
+
+def test_worker_processes_give_the_tables_of_one_process_on_the_shipped_district() -> None:
+    data = REPO / "data" / "district"
+    assert_same_year(score_year(2021, data, workers=2), score_year(2021, data, workers=1))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated district of 13 departments (helpers.synthetic), one of them broken."""
+    from helpers.synthetic import make_district, write_dataset
+
+    root = tmp_path_factory.mktemp("generated")
+    for spec in make_district(12, (2, 5), 7, (2021,)):
+        write_dataset(spec, root)
+    broken = root / "2021" / "丁局"
+    broken.mkdir()
+    (broken / "department.yaml").write_text("name: 丁局\nfiscal_year: 2021\n", "utf-8")
+    return root
+
+
+def test_worker_processes_give_the_tables_of_one_process_on_a_generated_district(
+    generated: Path,
+) -> None:
+    seen: list[str] = []
+    parallel = score_year(2021, generated, progress=seen.append, workers=2)
+    serial = score_year(2021, generated, workers=1)
+    assert_same_year(parallel, serial)
+    assert len(serial.departments) == 12
+    names = sorted(p.name for p in (generated / "2021").iterdir())
+    assert seen == names, "progress is called once per department, in order"
+
+
+def test_a_bad_department_in_a_parallel_run_is_listed_not_fatal(generated: Path) -> None:
+    year = score_year(2021, generated, workers=2)
+    assert [d for d, _ in year.problems] == ["丁局"]
+    assert "project" in year.problems[0][1] or "projects" in year.problems[0][1]
+    assert len(year.departments) == 12 and "丁局" not in year.evaluations
+
+
+def test_progress_is_called_before_each_department_in_one_process(district: Path) -> None:
+    seen: list[str] = []
+    score_year(2021, district, progress=seen.append, workers=1)
+    assert seen == ["乙局", "甲局"] or sorted(seen) == ["乙局", "甲局"]
+    assert len(seen) == 2
+
+
+def test_small_years_are_scored_in_this_process() -> None:
+    from helpers.year import PARALLEL_MIN_DEPARTMENTS, default_workers
+
+    assert default_workers(PARALLEL_MIN_DEPARTMENTS - 1) == 1
+    assert default_workers(10_000) >= 1
