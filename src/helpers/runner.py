@@ -1408,8 +1408,7 @@ def execute_notebook(params: RunParams, job: _Job) -> None:
 
 def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentOutcome]]:
     """Validate every dataset first: (valid departments, outcomes of the invalid ones)."""
-    from helpers.dataset import DatasetError
-    from helpers.evaluation import evaluate
+    from helpers.job import check_department
 
     valid, invalid = [], []
     for department in params.departments:
@@ -1420,26 +1419,11 @@ def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentO
                 f"warning: both a folder and a workbook exist for {department}; using the folder",
                 file=sys.stderr,
             )
-        try:
-            evaluate(
-                params.fiscal_year,
-                department,
-                params.data_dir,
-                scoring=params.notebook_parameters.get("scoring"),
-            )
-        except DatasetError as exc:
-            invalid.append(DepartmentOutcome(department, False, "invalid", str(exc)))
-        except Exception as exc:  # a reader bug must not stop the other departments
-            invalid.append(
-                DepartmentOutcome(
-                    department,
-                    False,
-                    "invalid",
-                    f"读取数据时发生内部错误（{type(exc).__name__}）：{exc} / internal error while reading",
-                )
-            )
-        else:
+        problem = check_department(params, department)
+        if problem is None:
             valid.append(department)
+        else:
+            invalid.append(DepartmentOutcome(department, False, *problem))
     return valid, invalid
 
 

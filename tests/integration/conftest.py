@@ -297,6 +297,51 @@ def assert_no_missing_glyphs(text: str, where: str) -> None:
     assert not lines, f"missing-glyph warnings in {where}:\n" + "\n".join(lines[:20])
 
 
+FAILING_CELL = 'if department == fail_for:\n    raise RuntimeError("故意失败 / deliberate failure")'
+CRASHING_CELL = "if department == crash_for:\n    import os\n\n    os._exit(9)"
+
+
+def notebook_with_failures(folder: Path) -> Path:
+    """A copy of report.ipynb in ``folder`` that fails (``fail_for``) or dies (``crash_for``).
+
+    The failure is made in the notebook, not the data (data that passes validation but breaks a
+    cell would be a bug to fix, not a fixture): the copy declares two extra parameters and gains
+    a cell raising for the department named by ``fail_for`` and one ending the kernel's process
+    for ``crash_for``. A params file sets them like any other notebook parameter.
+    """
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / "report.ipynb", as_version=4)
+    parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    parameters.source += '\nfail_for: str = ""  # 测试用：此部门的报告在运行时出错'
+    parameters.source += '\ncrash_for: str = ""  # 测试用：此部门的内核在运行时退出'
+    build = next(i for i, c in enumerate(nb.cells) if "build_report(" in c.source)
+    for n, source in enumerate((CRASHING_CELL, FAILING_CELL)):
+        cell = nbformat.v4.new_code_cell(source)
+        cell["id"] = f"deliberate-failure-{n}"
+        nb.cells.insert(build + 1, cell)
+    folder.mkdir()
+    nbformat.write(nb, folder / "report.ipynb")
+    return folder / "report.ipynb"
+
+
+def run_explore(parameters: dict, folder: Path) -> nbformat.NotebookNode:  # type: ignore[type-arg]
+    """Execute notebooks/explore.ipynb with papermill in ``folder``; the executed notebook."""
+    import papermill
+
+    from helpers.runner import ensure_kernel
+
+    ensure_kernel()
+    target = folder / "explore.ipynb"
+    papermill.execute_notebook(
+        str(paths.NOTEBOOKS_DIR / "explore.ipynb"),
+        str(target),
+        parameters=parameters,
+        kernel_name=paths.KERNEL_NAME,
+        cwd=str(folder),
+        progress_bar=False,
+    )
+    return nbformat.read(target, as_version=4)
+
+
 @pytest.fixture(scope="session")
 def support() -> ModuleType:
     """This module: its helper functions and constants, for the test modules.

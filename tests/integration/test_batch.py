@@ -8,7 +8,6 @@ parameter, ``fail_for``, and gains a cell raising for that department. The param
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import ModuleType
 
 import nbformat
@@ -22,23 +21,7 @@ pytestmark = pytest.mark.integration
 FAILING = "失败局"  # sorts first: the others run after the failure
 CRASHING = "崩溃局"  # sorts second: its kernel dies; the good department needs a new one
 GOOD = "正常局"
-FAILING_CELL = 'if department == fail_for:\n    raise RuntimeError("故意失败 / deliberate failure")'
-CRASHING_CELL = "if department == crash_for:\n    import os\n\n    os._exit(9)"
 OLD_REPORT = "<html><body>上一次的报告 / the previous report</body></html>"
-
-
-def _failing_notebook(folder: Path) -> None:
-    nb = nbformat.read(paths.NOTEBOOKS_DIR / "report.ipynb", as_version=4)
-    parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    parameters.source += '\nfail_for: str = ""  # 测试用：此部门的报告在运行时出错'
-    parameters.source += '\ncrash_for: str = ""  # 测试用：此部门的内核在运行时退出'
-    build = next(i for i, c in enumerate(nb.cells) if "build_report(" in c.source)
-    for n, source in enumerate((CRASHING_CELL, FAILING_CELL)):
-        cell = nbformat.v4.new_code_cell(source)
-        cell["id"] = f"deliberate-failure-{n}"
-        nb.cells.insert(build + 1, cell)
-    folder.mkdir()
-    nbformat.write(nb, folder / "report.ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +29,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory, support: ModuleType):  # typ
     root = tmp_path_factory.mktemp("batch")
     for name in (FAILING, CRASHING, GOOD):
         support.copy_seed(root / "data", department=name)
-    _failing_notebook(root / "notebooks")
+    support.notebook_with_failures(root / "notebooks")
     out = root / "out"
     previous = out / "2021" / FAILING
     previous.mkdir(parents=True)
@@ -87,11 +70,11 @@ def test_failing_department_keeps_its_previous_report(batch) -> None:  # type: i
     assert not (failed / "report.ipynb").exists()
 
 
-def test_failing_department_gets_the_evidence(batch) -> None:  # type: ignore[no-untyped-def]
+def test_failing_department_gets_the_evidence(batch, support: ModuleType) -> None:  # type: ignore[no-untyped-def]
     _, _, year = batch
     failed = year / FAILING
     notebook = nbformat.read(failed / "report.failed.ipynb", as_version=4)
-    cell = next(c for c in notebook.cells if c.source == FAILING_CELL)
+    cell = next(c for c in notebook.cells if c.source == support.FAILING_CELL)
     errors = [o for o in cell.outputs if o.output_type == "error"]
     assert errors and errors[0].ename == "RuntimeError"
     message = (failed / "report.error.txt").read_text("utf-8")

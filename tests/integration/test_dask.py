@@ -109,24 +109,6 @@ FAILING, CRASHING, INVALID, GOOD = "失败局", "崩溃局", "数据错误局", 
 OLD_REPORT = "<html><body>上一次的报告 / the previous report</body></html>"
 
 
-def _notebook_with_failures(folder: Path) -> None:
-    nb = nbformat.read(paths.NOTEBOOKS_DIR / "report.ipynb", as_version=4)
-    parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    parameters.source += '\nfail_for: str = ""  # 测试用：此部门的报告在运行时出错'
-    parameters.source += '\ncrash_for: str = ""  # 测试用：此部门的内核在运行时退出'
-    build = next(i for i, c in enumerate(nb.cells) if "build_report(" in c.source)
-    cells = (
-        'if department == fail_for:\n    raise RuntimeError("故意失败 / deliberate failure")',
-        "if department == crash_for:\n    import os\n\n    os._exit(9)",
-    )
-    for n, source in enumerate(cells):
-        cell = nbformat.v4.new_code_cell(source)
-        cell["id"] = f"deliberate-failure-{n}"
-        nb.cells.insert(build + 1, cell)
-    folder.mkdir()
-    nbformat.write(nb, folder / "report.ipynb")
-
-
 @pytest.fixture(scope="module")
 def failing_batch(tmp_path_factory: pytest.TempPathFactory, client, support: ModuleType):  # type: ignore[no-untyped-def]
     root = tmp_path_factory.mktemp("dask-batch")
@@ -137,7 +119,7 @@ def failing_batch(tmp_path_factory: pytest.TempPathFactory, client, support: Mod
         row["budget_wan"] = "三百万"
 
     support.rewrite_projects(root / "data" / "2021" / INVALID, break_budget)
-    _notebook_with_failures(root / "notebooks")
+    support.notebook_with_failures(root / "notebooks")
     out = root / "out"
     previous = out / "2021" / FAILING
     previous.mkdir(parents=True)

@@ -44,34 +44,20 @@ MINZHENG_PROJECTS = [  # data/district/2021/苇塘县民政局/projects.csv
 ]
 
 
-def _execute(folder: Path, parameters: dict) -> nbformat.NotebookNode:
-    import papermill
-
-    from helpers.runner import ensure_kernel
-
-    ensure_kernel()
-    target = folder / "explore.ipynb"
-    papermill.execute_notebook(
-        str(EXPLORE),
-        str(target),
-        parameters=parameters,
-        kernel_name=paths.KERNEL_NAME,
-        cwd=str(folder),
-        progress_bar=False,
-    )
-    return nbformat.read(target, as_version=4)
-
-
 @pytest.fixture(scope="module")
-def every_department(tmp_path_factory: pytest.TempPathFactory) -> nbformat.NotebookNode:
+def every_department(
+    tmp_path_factory: pytest.TempPathFactory, support: ModuleType
+) -> nbformat.NotebookNode:
     folder = tmp_path_factory.mktemp("explore-all")
-    return _execute(folder, {"department": "", "data_dir": str(DISTRICT)})
+    return support.run_explore({"department": "", "data_dir": str(DISTRICT)}, folder)
 
 
 @pytest.fixture(scope="module")
-def one_department(tmp_path_factory: pytest.TempPathFactory) -> nbformat.NotebookNode:
+def one_department(
+    tmp_path_factory: pytest.TempPathFactory, support: ModuleType
+) -> nbformat.NotebookNode:
     folder = tmp_path_factory.mktemp("explore-one")
-    return _execute(folder, {"department": MINZHENG, "data_dir": str(DISTRICT)})
+    return support.run_explore({"department": MINZHENG, "data_dir": str(DISTRICT)}, folder)
 
 
 class _Text(HTMLParser):
@@ -171,11 +157,15 @@ def test_a_department_shows_the_first_projects_indicators_and_chart(
     assert output.data["image/png"], "the project's chart, for viewers without widgets"
 
 
-def test_a_wrong_parameter_stops_the_run_with_the_choices(tmp_path: Path) -> None:
+def test_a_wrong_parameter_stops_the_run_with_the_choices(
+    tmp_path: Path, support: ModuleType
+) -> None:
     from papermill.exceptions import PapermillExecutionError
 
     with pytest.raises(PapermillExecutionError) as caught:
-        _execute(tmp_path, {"department": MINZHENG, "data_dir": str(DISTRICT), "status": "完成"})
+        support.run_explore(
+            {"department": MINZHENG, "data_dir": str(DISTRICT), "status": "完成"}, tmp_path
+        )
     error = caught.value
     assert error.ename == "ExploreError"
     assert "达成、基本达成、未达成、未评价" in error.evalue and "status '完成'" in error.evalue

@@ -97,25 +97,11 @@ EXPLORE_CASES = {
 
 
 @pytest.fixture(scope="module", params=list(EXPLORE_CASES), ids=list(EXPLORE_CASES))
-def explore_run(request, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def explore_run(request, tmp_path_factory: pytest.TempPathFactory, support: ModuleType):  # type: ignore[no-untyped-def]
     """explore.ipynb executed by papermill into tmp (kernel ``jixiao``), once per case."""
-    import papermill
-
-    from helpers.runner import ensure_kernel
-
-    ensure_kernel()
     parameters, present, absent = EXPLORE_CASES[request.param]
-    folder = tmp_path_factory.mktemp("explore")
-    target = folder / "explore.ipynb"
-    papermill.execute_notebook(
-        str(EXPLORE),
-        str(target),
-        parameters=parameters,
-        kernel_name=paths.KERNEL_NAME,
-        cwd=str(folder),
-        progress_bar=False,
-    )
-    return nbformat.read(target, as_version=4), parameters, present, absent
+    nb = support.run_explore(parameters, tmp_path_factory.mktemp("explore"))
+    return nb, parameters, present, absent
 
 
 def test_explore_notebook_executes_without_errors(explore_run, support: ModuleType) -> None:
