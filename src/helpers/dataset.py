@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -406,11 +407,60 @@ def _validate_tables(
         warnings += _unknown_columns(frame, columns, file)
         checked = frame[[c for c in frame.columns if c in columns]].astype(object)
         checked = checked.where(checked.notna(), None)
+        checked = checked.astype("str").where(checked.notna(), None)
+        if _surely_valid(checked, schema):
+            continue
         try:
-            schema.validate(checked.astype("str").where(checked.notna(), None), lazy=True)
+            schema.validate(checked, lazy=True)
         except pa.errors.SchemaErrors as exc:
             problems += _table_problems(exc, file, frame)
     return problems, warnings
+
+
+def _surely_valid(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> bool:
+    """Whether ``schema`` passes ``frame``, by the schema's own column checks run directly.
+
+    A table that passes (almost every one) is not run through pandera's validation, which
+    costs several times as much for a table of a department; a table this finds anything
+    wrong with is validated by pandera, whose failure cases name every problem. Conservative:
+    anything it does not know how to check (an element-wise check, a check that does not
+    skip missing values, schema-level checks) sends the table to pandera.
+    """
+    if schema.checks or schema.unique or schema.strict or schema.coerce:
+        return False
+    for name, column in schema.columns.items():
+        if name not in frame:
+            if column.required:
+                return False
+            continue
+        if not _column_surely_valid(frame[name], column):
+            return False
+    return True
+
+
+def _column_surely_valid(values: pd.Series, column: Any) -> bool:
+    """One column against its schema column: type, missing values, uniqueness, checks."""
+    from pandera.engines import pandas_engine
+
+    if column.coerce or column.regex:
+        return False
+    if column.dtype is not None and not np.all(
+        column.dtype.check(pandas_engine.Engine.dtype(values.dtype), values)
+    ):
+        return False
+    missing = values.isna().to_numpy()
+    if missing.any():
+        if not column.nullable:
+            return False
+        values = values[~missing]
+    if column.unique and values.duplicated().any():
+        return False
+    for check in column.checks:
+        if not check.ignore_na or check.element_wise or check.groupby is not None:
+            return False
+        if not bool(check(values).check_passed):
+            return False
+    return True
 
 
 def _resolve_template(department: DepartmentInfo, execution_weight: float | None) -> Template:
@@ -466,23 +516,27 @@ def build_dataset(
 def _typed(
     raw: pd.DataFrame, columns: tuple[str, ...], numbers: tuple[str, ...], file: str
 ) -> pd.DataFrame:
-    out = pd.DataFrame(index=raw.index)
+    index = raw.index
+    out: dict[str, Any] = {}
     for column in columns:
-        values = raw[column] if column in raw else pd.Series(None, index=raw.index, dtype=object)
         if column in numbers:
+            values = raw[column] if column in raw else pd.Series(None, index=index, dtype=object)
             out[column] = _to_float(values)
+        elif column in raw:
+            # Text cells as text; anything else (a number typed in a text column) is missing.
+            cells = raw[column].to_numpy(dtype=object)
+            is_text = np.fromiter(map(isinstance, cells, repeat(str)), bool, len(cells))
+            out[column] = pd.Series(np.where(is_text, cells, None), index=index, dtype="str")
         else:
-            is_text = values.map(lambda v: isinstance(v, str)).astype(bool)
-            out[column] = values.where(is_text).astype("str").where(is_text)
+            out[column] = pd.Series(None, index=index, dtype="str")
     out["line"] = raw["_line"].astype(int).to_numpy()
-    cells = raw[CELLS_COLUMN].tolist()
     where = raw[WHERE_COLUMN].tolist()
     out[SOURCE_COLUMN] = [
         f"{file} {w}" if isinstance(w, str) and not w.startswith(file) else (w or f"{file}")
         for w in where
     ]
-    out["_cells"] = cells
-    return out
+    out["_cells"] = raw[CELLS_COLUMN].tolist()
+    return pd.DataFrame(out, index=index)
 
 
 def _orphan_problems(projects: pd.DataFrame, indicators: pd.DataFrame, file: str) -> list[Problem]:

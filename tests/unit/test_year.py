@@ -270,3 +270,78 @@ def test_small_years_are_scored_in_this_process() -> None:
 
     assert default_workers(PARALLEL_MIN_DEPARTMENTS - 1) == 1
     assert default_workers(10_000) >= 1
+
+
+# ------------------------------------------------ the loader's quick schema check (a year's bulk)
+# (helpers.dataset._surely_valid: it lets a valid table skip pandera's slower validation)
+
+
+def _as_checked(frame: pd.DataFrame) -> pd.DataFrame:
+    checked = frame.astype(object)
+    checked = checked.where(checked.notna(), None)
+    return checked.astype("str").where(checked.notna(), None)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("indicators", "level1", "产出指标X"),
+        ("indicators", "name", "  "),
+        ("indicators", "project_id", None),
+        ("indicators", "weight", "120"),
+        ("indicators", "weight", "十分"),
+        ("indicators", "stated_score", "-1"),
+        ("projects", "project_id", "DUP"),
+        ("projects", "budget_wan", "12.345678"),
+        ("projects", "budget_wan", "1,000"),
+        ("projects", "category", None),
+        ("projects", "stated_execution_rate_pct", "1200"),
+        ("projects", "name", "DROP"),
+    ],
+)
+def test_the_quick_schema_check_never_passes_what_pandera_refuses(
+    table: str, column: str, value: object
+) -> None:
+    import pandera.pandas as pa
+
+    from helpers.dataset import _surely_valid
+    from helpers.schema import INDICATORS_SCHEMA, PROJECTS_SCHEMA
+
+    schema = INDICATORS_SCHEMA if table == "indicators" else PROJECTS_SCHEMA
+    good = {
+        "indicators": pd.DataFrame(
+            {
+                "project_id": ["P1", "P1"],
+                "level1": ["产出", "效益"],
+                "level2": ["数量", "社会效益"],
+                "name": ["培训人次", "带动就业"],
+                "target": ["≥100人次", None],
+                "weight": ["45", None],
+                "stated_score": [None, "30"],
+            }
+        ),
+        "projects": pd.DataFrame(
+            {
+                "project_id": ["P1", "P2"],
+                "category": ["科技", "科技"],
+                "name": ["甲", "乙"],
+                "budget_wan": ["681.5307", None],
+                "stated_execution_rate_pct": ["98.5", None],
+            }
+        ),
+    }[table]
+    checked = _as_checked(good)
+    assert _surely_valid(checked, schema)
+    schema.validate(checked, lazy=True)
+
+    bad = good.copy()
+    if value == "DUP":
+        bad.loc[1, column] = bad.loc[0, column]
+    elif value == "DROP":
+        bad = bad.drop(columns=column)
+    else:
+        bad.loc[0, column] = value
+    checked = _as_checked(bad)
+    assert not _surely_valid(checked, schema)
+    with pytest.raises(pa.errors.SchemaErrors):
+        schema.validate(checked, lazy=True)
