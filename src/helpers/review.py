@@ -1331,20 +1331,37 @@ def write_review_workbook(
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise ValueError(f"复核工作底稿应保存为 .xlsx 文件：{target.name}")
-    book = Workbook()
-    book.remove(book.active)
-    sheet = _write_sheet(
-        book, WORKSHEET_SHEET, WORKSHEET_HEADERS, worksheet_rows(evaluations, findings)
+    book = Workbook(write_only=True)  # row by row: no cell objects kept
+    _write_sheet(
+        book,
+        _Sheet(WORKSHEET_SHEET, WORKSHEET_HEADERS, _WORKSHEET_WIDTHS, {13}, "偏离度"),
+        worksheet_rows(evaluations, findings),
     )
-    _note(sheet, WORKSHEET_HEADERS.index("偏离度") + 1, _DIFFERENCE_NOTE)
-    _size(sheet, _WORKSHEET_WIDTHS, wrap={13})
-    sheet = _write_sheet(book, FINDINGS_SHEET, FINDINGS_HEADERS, _findings_rows(findings))
-    _note(sheet, FINDINGS_HEADERS.index("偏离度") + 1, _DIFFERENCE_NOTE)
-    _size(sheet, _FINDINGS_WIDTHS, wrap={8})
-    sheet = _write_sheet(book, RULES_SHEET, RULES_HEADERS, _rules_rows(findings))
-    _size(sheet, _RULES_WIDTHS, wrap={3, 4, 5})
+    _write_sheet(
+        book,
+        _Sheet(FINDINGS_SHEET, FINDINGS_HEADERS, _FINDINGS_WIDTHS, {8}, "偏离度"),
+        _findings_rows(findings),
+    )
+    _write_sheet(
+        book, _Sheet(RULES_SHEET, RULES_HEADERS, _RULES_WIDTHS, {3, 4, 5}), _rules_rows(findings)
+    )
     _save_atomically(book, target)
     return target
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """A sheet of the 底稿.
+
+    Its title, headers, column widths, the columns whose text wraps (1-based) and the header
+    that carries :data:`_DIFFERENCE_NOTE` (if any).
+    """
+
+    title: str
+    headers: Sequence[str]
+    widths: Sequence[int]
+    wrap: set[int]
+    note_header: str = ""
 
 
 def _findings_rows(findings: pd.DataFrame) -> list[list[Any]]:
@@ -1388,46 +1405,67 @@ def _cell_value(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
-def _write_sheet(book: Any, title: str, headers: Sequence[str], rows: list[list[Any]]) -> Any:
-    from openpyxl.styles import Alignment, Font, PatternFill
+def _write_sheet(book: Any, layout: _Sheet, rows: list[list[Any]]) -> None:
+    """One sheet of a write-only workbook: sized, header frozen and filtered, then the rows.
 
-    from helpers.writers.workbook import put
-
-    sheet = book.create_sheet(title)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    for j, header in enumerate(headers, start=1):
-        put(sheet, 1, j, header)
-        cell = sheet.cell(row=1, column=j)
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for i, values in enumerate(rows, start=2):
-        for j, value in enumerate(values, start=1):
-            put(sheet, i, j, _cell_value(value))  # text as text: never a formula
-    sheet.freeze_panes = "A2"
-    if rows:
-        from openpyxl.utils import get_column_letter
-
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    return sheet
-
-
-def _note(sheet: Any, column: int, text: str) -> None:
+    Numbers are numbers; every text is stored as text (never a formula); the wrapped columns'
+    cells (empty ones too) are aligned to the top and wrap.
+    """
     from openpyxl.comments import Comment
-
-    sheet.cell(row=1, column=column).comment = Comment(text, "jixiao")
-
-
-def _size(sheet: Any, widths: Sequence[int], wrap: set[int]) -> None:
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    top = Alignment(wrap_text=True, vertical="top")
-    for j, width in enumerate(widths, start=1):
+    from helpers.year import text_cell
+
+    sheet = book.create_sheet(layout.title)
+    for j, width in enumerate(layout.widths, start=1):
         sheet.column_dimensions[get_column_letter(j)].width = width
-        if j in wrap:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
-                cell.alignment = top
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(layout.headers))}{len(rows) + 1}"
+    head = {
+        "font": Font(bold=True),
+        "fill": PatternFill("solid", fgColor="DDEBF7"),
+        "alignment": Alignment(wrap_text=True, vertical="center"),
+    }
+    header = [text_cell(sheet, str(h), **head) for h in layout.headers]
+    if layout.note_header:
+        header[layout.headers.index(layout.note_header)].comment = Comment(
+            _DIFFERENCE_NOTE, "jixiao"
+        )
+    sheet.append(header)
+    top = Alignment(wrap_text=True, vertical="top")
+    wrapped = sorted(j - 1 for j in layout.wrap if j <= len(layout.headers))
+    for values in rows:
+        row = [_sheet_value(sheet, _cell_value(value)) for value in values]
+        row += [None] * (len(layout.headers) - len(row))
+        for j in wrapped:
+            row[j] = _wrapped(sheet, row[j], top)
+        sheet.append(row)
+
+
+def _sheet_value(sheet: Any, value: Any) -> Any:
+    """A stored value for a write-only row: None, a number, or text kept as text."""
+    from helpers.year import text_cell
+
+    if value is None or isinstance(value, (int, float)):
+        return value
+    return text_cell(sheet, str(value))
+
+
+def _wrapped(sheet: Any, value: Any, alignment: Any) -> Any:
+    """``value`` as a cell aligned to wrap (a text cell's type kept)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import TYPE_STRING, Cell
+
+    if isinstance(value, Cell):
+        value.alignment = alignment
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = TYPE_STRING
+    cell.alignment = alignment
+    return cell
 
 
 def _save_atomically(book: Any, target: Path) -> None:

@@ -529,18 +529,22 @@ def write_year_xlsx(
     comparison: dict[str, pd.DataFrame] | None = None,
     findings: pd.DataFrame | None = None,
 ) -> Path:
-    """Every table of the year in one workbook, one sheet each, written atomically."""
+    """Every table of the year in one workbook, one sheet each, written atomically.
+
+    The workbook is written row by row (openpyxl's write-only mode: no cell objects kept), so a
+    year of hundreds of departments is written in seconds.
+    """
     from openpyxl import Workbook
 
     target = Path(path)
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     for title, frame in year_tables(scores, comparison, findings).items():
         _write_frame(book, title, frame)
     handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".xlsx", dir=target.parent)
     os.close(handle)
     try:
         book.save(partial)
+        os.chmod(partial, paths.shared_mode(0o666))
         os.replace(partial, target)
     finally:
         Path(partial).unlink(missing_ok=True)
@@ -577,28 +581,62 @@ def _parquet_ready(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _write_frame(book: Any, title: str, frame: pd.DataFrame) -> None:
     """A sheet from a DataFrame: numbers as numbers, text as text (never a formula)."""
-    from openpyxl.cell.cell import TYPE_STRING
     from openpyxl.styles import Font
 
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    headers = [DEPARTMENT_HEADERS_ZH.get(str(c), str(c)) for c in frame.columns]
+    sheet.append([text_cell(sheet, header, font=bold) for header in headers])
+    columns = [_sheet_values(sheet, frame.iloc[:, k]) for k in range(frame.shape[1])]
+    for row in zip(*columns, strict=True):
+        sheet.append(row)
+
+
+def _sheet_values(sheet: Any, column: pd.Series) -> list[Any]:
+    """A column's cells: numbers as floats, missing values empty, anything else as text."""
     from helpers.score_export import excel_text
 
-    sheet = book.create_sheet(title)
-    headers = [DEPARTMENT_HEADERS_ZH.get(str(c), str(c)) for c in frame.columns]
-    for j, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=j, value=header)
-        cell.data_type = TYPE_STRING
-        cell.font = Font(bold=True)
-    for i, record in enumerate(frame.itertuples(index=False, name=None), start=2):
-        for j, value in enumerate(record, start=1):
-            if _is_nan(value) or value is pd.NA:
-                continue
-            cell = sheet.cell(row=i, column=j)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                cell.value = float(value)
-            else:
-                cell.value = excel_text(str(value))
-                cell.data_type = TYPE_STRING
-    sheet.freeze_panes = "A2"
+    texts: dict[str, Any] = {}
+    out: list[Any] = []
+    for value in column:  # as itertuples gives them: Python scalars
+        if _is_nan(value) or value is pd.NA:
+            out.append(None)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append(float(value))
+        else:
+            text = str(value)
+            cell = texts.get(text)
+            if cell is None or not isinstance(cell, str):
+                cell = text_cell(sheet, excel_text(text))
+                texts[text] = cell
+            out.append(cell)
+    return out
+
+
+def text_cell(sheet: Any, text: str, **style: Any) -> Any:
+    """``text`` for a write-only sheet's row, stored as text whatever it looks like.
+
+    openpyxl reads a string starting with ``=`` as a formula and ``#N/A`` as an error; such a
+    text (and any styled one) becomes a cell whose type is set to text. Other strings are
+    passed as they are (openpyxl stores them as text), which is much faster.
+
+    Example:
+        >>> from openpyxl import Workbook
+        >>> sheet = Workbook(write_only=True).create_sheet("x")
+        >>> text_cell(sheet, "培训"), text_cell(sheet, "=1+1").data_type
+        ('培训', 's')
+    """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES, TYPE_STRING
+
+    if not style and not text.startswith("=") and text not in ERROR_CODES:
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = TYPE_STRING
+    for name, value in style.items():
+        setattr(cell, name, value)
+    return cell
 
 
 def write_year_exports(

@@ -598,6 +598,30 @@ def test_formula_like_text_stays_text_in_every_sheet(build, tmp_path):
     assert any("=1+1" in str(c.value) for c in cells if c.column_letter == "H")  # in 问题 too
 
 
+def test_error_like_and_wrapped_formula_like_text_stay_text(build, tmp_path):
+    """The workbook is written row by row (write-only): text typed as text there too."""
+    ev = build(
+        indicators=clean_rows(
+            培训人次={"actual": "#N/A"},
+        ),
+        department=department_yaml("=1+1"),
+    )
+    findings = rv.review([ev])
+    target = rv.write_review_workbook([ev], findings, tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(target)
+    sheet = book["复核工作底稿"]
+    assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:N")
+    assert sheet["L1"].comment is not None and sheet["A1"].font.b
+    problems = [row[12] for row in sheet.iter_rows(min_row=2)]
+    assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for c in problems)
+    cells = [c for s in book for row in s.iter_rows() for c in row if c.value is not None]
+    hostile = [c for c in cells if str(c.value) in ("=1+1", "#N/A")]
+    assert {c.value for c in hostile} == {"=1+1", "#N/A"}
+    assert all(c.data_type == "s" for c in hostile)
+    assert all(c.data_type != "f" for c in cells)
+
+
 def test_the_workbook_wants_xlsx(build, tmp_path):
     ev = build()
     (tmp_path / "out").mkdir()

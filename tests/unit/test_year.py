@@ -345,3 +345,25 @@ def test_the_quick_schema_check_never_passes_what_pandera_refuses(
     assert not _surely_valid(checked, schema)
     with pytest.raises(pa.errors.SchemaErrors):
         schema.validate(checked, lazy=True)
+
+
+def test_the_year_workbook_keeps_hostile_text_as_text(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from helpers.year import YearScores
+
+    frame = pd.DataFrame(
+        {"department": ["=1+1", "#N/A", "甲"], "score": [1.5, None, 3], "flag": [True, None, "x"]}
+    )
+    scores = YearScores(2021, frame, frame, frame, frame)
+    book = load_workbook(write_year_xlsx(scores, tmp_path / "y.xlsx"))
+    sheet = book["部门"]
+    assert [c.value for c in sheet[1]] == ["部门", "score", "flag"] and sheet["A1"].font.b
+    assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [
+        ("=1+1", "s"),
+        ("#N/A", "s"),
+        ("甲", "s"),
+    ]
+    assert [c.value for c in sheet["B"][1:]] == [1.5, None, 3.0]
+    assert [c.value for c in sheet["C"][1:]] == ["True", None, "x"]
+    assert sheet.freeze_panes == "A2"
