@@ -1066,8 +1066,13 @@ FlagSpec = tuple[str, Any, Any, Any]
 """A kind of flag as (kind, mask, value, threshold): columns, scalars or None (no value)."""
 
 
-def _indicator_flag_specs(scored: pd.DataFrame, config: ScoringConfig) -> list[FlagSpec]:
-    """The indicator-level flags, their rows and what their value and threshold are."""
+def _indicator_flag_specs(
+    scored: pd.DataFrame, config: ScoringConfig, pid: np.ndarray | None = None
+) -> list[FlagSpec]:
+    """The indicator-level flags, their rows and what their value and threshold are.
+
+    ``pid``: the rows' project codes, when known (see :func:`_blank_in_mixed`).
+    """
     completion = scored["completion_pct"]
     weight = scored["weight_used"]
     return [
@@ -1082,7 +1087,7 @@ def _indicator_flag_specs(scored: pd.DataFrame, config: ScoringConfig) -> list[F
         ("weighted_unscored", scored["is_weighted_unscored"], weight, None),
         ("score_diff", scored["has_score_diff"], scored["stated_score"], scored["score"]),
         ("direction", scored["direction_note"].notna(), None, None),
-        ("blank_weight", _blank_in_mixed(scored), weight, None),
+        ("blank_weight", _blank_in_mixed(scored, pid), weight, None),
     ]
 
 
@@ -1209,7 +1214,7 @@ def flag_table(
     :func:`helpers.narrative.flag_sentences`).
     """
     rows, ind_kinds, ind_values, ind_limits = _gathered(
-        _indicator_flag_specs(scored, config), rows_of.pid >= 0
+        _indicator_flag_specs(scored, config, rows_of.pid), rows_of.pid >= 0
     )
     entry, ind_positions = rows_of.expand(rows)
     positions, proj_kinds, proj_values, proj_limits = _gathered(_project_flag_specs(proj, config))
@@ -1234,12 +1239,28 @@ def flag_table(
     )
 
 
-def _blank_in_mixed(scored: pd.DataFrame) -> np.ndarray:
-    """Rows without a published 分值 in projects that publish some."""
-    has_weight = scored["weight"].notna()
-    by_project = has_weight.groupby(scored["project_id"], sort=False)
-    mixed = by_project.transform("any") & ~by_project.transform("all")
-    return (mixed & ~has_weight).to_numpy(dtype=bool)
+def _blank_in_mixed(scored: pd.DataFrame, pid: np.ndarray | None = None) -> np.ndarray:
+    """Rows without a published 分值 in projects that publish some.
+
+    ``pid`` is the rows' project codes (``_factorize`` of ``project_id``, -1 for none) when
+    known: counted per code instead of grouping the texts again. A row without a project is
+    never one.
+
+    Example:
+        >>> rows = pd.DataFrame({"project_id": ["A", "A", "B", None],
+        ...                      "weight": [10.0, None, None, None]})
+        >>> _blank_in_mixed(rows).tolist(), _blank_in_mixed(rows, np.array([0, 0, 1, -1])).tolist()
+        ([False, True, False, False], [False, True, False, False])
+    """
+    has_weight = scored["weight"].notna().to_numpy()
+    if pid is None:
+        pid = _factorize(scored["project_id"])[0]
+    inside = pid >= 0
+    n_codes = int(pid.max(initial=-1)) + 1
+    n_rows = np.bincount(pid[inside], minlength=n_codes)
+    n_weighted = np.bincount(pid[inside & has_weight], minlength=n_codes)
+    mixed_code = np.append((n_weighted > 0) & (n_weighted < n_rows), False)
+    return mixed_code[pid] & ~has_weight  # pid -1 takes the trailing False
 
 
 def _summarise_categories(dataset: Dataset, projects: pd.DataFrame) -> pd.DataFrame:
