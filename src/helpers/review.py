@@ -67,6 +67,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.format import format_number, format_pct, format_score
+from helpers.parse import _gc_paused
 
 if TYPE_CHECKING:
     from helpers.evaluation import Evaluation
@@ -1064,6 +1065,7 @@ def rules_frame(rules: Sequence[Rule] = RULES) -> pd.DataFrame:
     )
 
 
+@_gc_paused()  # a year's evaluations hold millions of objects: no full collections meanwhile
 def review(evaluations: Sequence[Evaluation], rules: Sequence[Rule] = RULES) -> pd.DataFrame:
     """Review the self-evaluations: one row per finding (see :data:`FINDING_COLUMNS`).
 
@@ -1304,6 +1306,7 @@ def _total_row(department: str, project: Any, points: float, issue: tuple[str, s
     ]
 
 
+@_gc_paused()
 def write_review_workbook(
     evaluations: Sequence[Evaluation], findings: pd.DataFrame, path: str | Path
 ) -> Path:

@@ -33,6 +33,7 @@ import pandas as pd
 from helpers import paths
 from helpers.dataset import DatasetError
 from helpers.evaluation import Evaluation, evaluate
+from helpers.parse import _gc_paused
 from helpers.scoring import ScoreResult, grade_for
 
 DEPARTMENT_HEADERS_ZH: dict[str, str] = {
@@ -394,6 +395,7 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 # ----------------------------------------------------------------------- year over year
 
 
+@_gc_paused()  # see _collector_paused
 def compare_years(current: YearScores, previous: YearScores) -> dict[str, pd.DataFrame]:
     """This year against the previous one: departments, projects, newly unmet indicators.
 
@@ -523,6 +525,7 @@ def year_tables(
     return tables
 
 
+@_gc_paused()  # see _collector_paused
 def write_year_xlsx(
     scores: YearScores,
     path: str | Path,
@@ -551,6 +554,7 @@ def write_year_xlsx(
     return target
 
 
+@_gc_paused()  # see _collector_paused
 def write_year_parquet(
     scores: YearScores,
     folder: str | Path,
