@@ -176,9 +176,24 @@ def _dying_unit(params: RunParams, department: str, _inputs: dict[str, bytes]) -
     return ReportBundle(department, True, files={"report.html": html.encode()})
 
 
+@pytest.fixture(scope="module")
+def one_thread_client():  # type: ignore[no-untyped-def]
+    """Workers of one thread: a worker that dies takes no other department with it."""
+    import dask
+
+    from helpers.dask_executor import dask_client
+
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}),
+        dask_client(workers=2, threads_per_worker=1) as connected,
+    ):
+        yield connected
+
+
 def test_a_lost_worker_is_replaced_and_only_its_department_fails(
-    tmp_path: Path, client, support: ModuleType
+    tmp_path: Path, one_thread_client, support: ModuleType
 ) -> None:  # type: ignore[no-untyped-def]
+    client = one_thread_client
     data = tmp_path / "data"
     for name in (DIES_ONCE, DIES_ALWAYS, FINE):
         support.copy_seed(data, department=name)
