@@ -604,13 +604,20 @@ def test_a_chart_taller_than_a_page_is_scaled_to_fit_one(tmp_path: Path) -> None
     fig.add_subplot().barh([f"项目{i}" for i in range(40)], range(40))
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg")
-    doc = Document("t", [Paragraph("图前文字。"), Figure("很高的图表", buffer.getvalue())])
+    doc = Document(
+        "t",
+        [*filler(6), Heading("二、预算执行", 2), Figure("很高的图表", buffer.getvalue())],
+    )
     render_pdf(doc, tmp_path / "tall.pdf")
     pages = words_by_page(tmp_path / "tall.pdf")
     assert len(pages) == 2
+    # The chart left room for its heading: both on the second page, the caption on the page.
+    assert not any("预算执行" in w for *_, w in pages[0]), "the heading was left alone"
+    heading = [y0 for _, y0, _, w in pages[1] if "预算执行" in w]
     caption = [y0 for _, y0, _, w in pages[1] if "很高的图表" in w]
     bottom_margin_top = A4_POINTS[1] - 26 / 25.4 * 72
-    assert caption and caption[0] < bottom_margin_top, "the caption fell off the page"
+    assert heading and caption and heading[0] < caption[0]
+    assert caption[0] < bottom_margin_top, "the caption fell off the page"
 
 
 def test_a_chart_that_fits_stays_in_its_place() -> None:
