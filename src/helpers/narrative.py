@@ -642,10 +642,24 @@ def _g(values: np.ndarray) -> np.ndarray:
     return np.array([f"{u:g}" for u in uniques.tolist()], dtype=object)[codes]
 
 
+def _wan_text(value: float) -> str:
+    """:func:`~helpers.format.format_wan` of a float, without ``Decimal`` where it needs none.
+
+    A float whose shortest repr has at most 4 decimals (``681.5307``, ``310.0``) rounds to
+    itself: its text is that repr without trailing zeros, as ``format_wan`` writes it.
+    """
+    text = repr(value)
+    _, dot, tail = text.partition(".")
+    if not dot or len(tail) > 4 or not tail.isdigit():
+        return format_wan(value)  # NaN, inf, exponents, more than 4 decimals
+    text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def _wan(values: np.ndarray) -> np.ndarray:
     """Amounts in 万元 as :func:`~helpers.format.format_wan` writes them, each once."""
     codes, uniques = pd.factorize(np.asarray(values, dtype=float), use_na_sentinel=False)
-    return np.array([format_wan(u) for u in uniques.tolist()], dtype=object)[codes]
+    return np.array([_wan_text(u) for u in uniques.tolist()], dtype=object)[codes]
 
 
 def _same(text: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
@@ -733,9 +747,19 @@ def _group_starts(flags: pd.DataFrame, kinds: np.ndarray) -> np.ndarray:
         change[1:] |= position[1:] != position[:-1]
     for column in ("project_id", "department"):
         if column in flags:
-            values = flags[column]
-            change[1:] |= values.ne(values.shift()).to_numpy(dtype=bool)[1:]
+            change[1:] |= _differs_from_previous(flags[column])
     return np.flatnonzero(change)
+
+
+def _differs_from_previous(values: pd.Series) -> np.ndarray:
+    """From the second value on, whether each differs from the one before (missing: differs)."""
+    if values.dtype == object:
+        texts = values.to_numpy()
+        try:
+            return np.asarray(texts[1:] != texts[:-1], dtype=bool)
+        except TypeError:  # values without a plain truth value (pd.NA)
+            pass
+    return values.ne(values.shift()).to_numpy(dtype=bool)[1:]
 
 
 def _column_or(flags: pd.DataFrame, column: str, default: object) -> np.ndarray:
@@ -755,11 +779,30 @@ def _flag_items(flags: pd.DataFrame, kinds: np.ndarray) -> np.ndarray:
             continue
         at = np.flatnonzero(kinds == code)
         if kind in _PROJECT_SENTENCES:
-            items[at] = _PROJECT_SENTENCES[kind](values[at], limits[at])
+            items[at] = _each_distinct(_PROJECT_SENTENCES[kind], values[at], limits[at])
+        elif kind == "direction":
+            notes = _column_or(flags, "note", "")[at]
+            items[at] = _ITEMS[kind](items[at], values[at], limits[at], notes)
         else:
-            notes = _column_or(flags, "note", "")[at] if kind == "direction" else None
-            items[at] = _ITEMS[kind](items[at], values[at], limits[at], notes)  # type: ignore[arg-type]
+            write = _ITEMS[kind]
+            items[at] = _each_distinct(
+                lambda name, v, t, w=write: w(name, v, t, None), items[at], values[at], limits[at]
+            )
     return items
+
+
+def _each_distinct(write: Callable[..., np.ndarray], *columns: np.ndarray) -> np.ndarray:
+    """``write(*columns)``, computed once per distinct combination of the columns' values.
+
+    Values are told apart as :func:`pandas.factorize` tells them apart (NaN equals NaN), as
+    :func:`_g` and :func:`_wan` already format each distinct number once.
+    """
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        key = pd.factorize(key * len(uniques) + codes)[0]
+    _, first = np.unique(key, return_index=True)  # codes count up in order of appearance
+    return write(*(column[first] for column in columns))[key]
 
 
 def _leads(
@@ -770,13 +813,17 @@ def _leads(
     over = np.flatnonzero(group_kinds == _OVER)
     if len(over):
         limits = flags["threshold"].to_numpy(dtype=float)[starts[over]]
-        leads[over] = "超额完成 " + _g(limits) + "% 以上（目标设定偏低？）："
+        leads[over] = _each_distinct(_over_lead, limits)
     blank = np.flatnonzero(group_kinds == _BLANK)
     if len(blank):
         totals = np.add.reduceat(flags["value"].to_numpy(dtype=float), starts)[blank]
         counts = np.array([f"{n}" for n in sizes[blank].tolist()], dtype=object)
         leads[blank] = counts + " 项指标未填写分值，按模板分得剩余的 " + _g(totals) + " 分："
     return leads
+
+
+def _over_lead(limits: np.ndarray) -> np.ndarray:
+    return "超额完成 " + _g(limits) + "% 以上（目标设定偏低？）："
 
 
 def _sentences(flags: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
