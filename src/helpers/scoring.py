@@ -686,13 +686,15 @@ def _add_weights(
         )
     published_weight = np.where(has_explicit, explicit_values, np.where(blank, blank_weight, 0.0))
     weight_used = np.where(has_published, published_weight, np.where(is_scorable, weight_used, 0.0))
-    weight_used = _round_weights_to_cents(weight_used, project_key)
+    weight_used = _round_weights_to_cents(weight_used, pid, project_key)
     out["level_weight"] = pd.Series(level_weight, index=out.index)
     out["weight_used"] = pd.Series(weight_used, index=out.index)
     return first_of_level
 
 
-def _round_weights_to_cents(weights: np.ndarray, project_key: object) -> np.ndarray:
+def _round_weights_to_cents(
+    weights: np.ndarray, pid: np.ndarray, project_key: object
+) -> np.ndarray:
     """Round weights to 0.01 so that each project's weights still add up exactly.
 
     Largest-remainder rounding, as 自评表 print 分值 with two decimals: three rows sharing 50
@@ -702,12 +704,42 @@ def _round_weights_to_cents(weights: np.ndarray, project_key: object) -> np.ndar
     with np.errstate(invalid="ignore"):
         cents = weights * 100.0
         floor = np.floor(cents + 1e-6)
-    frame = pd.DataFrame({"cents": cents, "floor": floor, "rest": cents - floor})
-    grouped = frame.groupby(project_key, sort=False)
-    deficit = np.rint(grouped["cents"].transform("sum")) - grouped["floor"].transform("sum")
-    rank = grouped["rest"].rank(method="first", ascending=False)
-    bump = (rank <= deficit).to_numpy() & (frame["rest"].to_numpy() > 1e-6)
+    rest = cents - floor
+    grouped = pd.Series(cents).groupby(project_key, sort=False)
+    deficit = (np.rint(grouped.transform("sum")) - _grouped_floor_sum(floor, pid)).to_numpy()
+    bump = (_rank_within(pid, rest) <= deficit) & (rest > 1e-6)
     return np.where(np.isnan(weights), weights, (floor + bump) / 100.0)
+
+
+def _grouped_floor_sum(floor: np.ndarray, pid: np.ndarray) -> np.ndarray:
+    """Per row, the sum of its project's whole-cent floors (NaN outside a project).
+
+    The floors are whole numbers, so their sum is exact in any order (NaN floors count 0).
+    """
+    inside = pid >= 0
+    n_codes = int(pid.max(initial=-1)) + 1
+    sums = np.bincount(
+        pid[inside], weights=np.where(np.isnan(floor), 0.0, floor)[inside], minlength=n_codes
+    )
+    return np.where(inside, np.append(sums, np.nan)[pid], np.nan)
+
+
+def _rank_within(pid: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per row, the rank of its value in its project, largest first, ties in row order.
+
+    ``groupby(pid).rank(method="first", ascending=False)``: NaN values and rows outside a
+    project (pid -1) rank NaN.
+    """
+    rank = np.full(len(values), np.nan)
+    rows = np.flatnonzero((pid >= 0) & ~np.isnan(values))
+    if not len(rows):
+        return rank
+    groups = pid[rows]
+    order = np.lexsort((-values[rows], groups))  # stable: ties keep the row order
+    sorted_groups = groups[order]
+    first = np.searchsorted(sorted_groups, sorted_groups, side="left")
+    rank[rows[order]] = np.arange(1, len(rows) + 1) - first
+    return rank
 
 
 def _level_notes(
