@@ -272,6 +272,20 @@ def _pool_context() -> Any:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def _can_start_workers() -> bool:
+    """Whether worker processes can start here.
+
+    A forked worker always can; a spawned one (from a threaded process) needs the main module
+    to be a real module, which an embedding that replaced ``__main__`` (an IPython shell made
+    in-process) may have spoiled: then the year is evaluated in this process.
+    """
+    import sys
+
+    if _pool_context().get_start_method() == "fork":
+        return True
+    return hasattr(sys.modules.get("__main__"), "__spec__")
+
+
 def _evaluate_parallel(
     fiscal_year: int,
     names: list[str],
@@ -341,7 +355,7 @@ def score_year(
     )
     workers = default_workers(len(names)) if workers is None else max(1, workers)
     with _collector_paused() as young:
-        if workers > 1 and len(names) > 1:
+        if workers > 1 and len(names) > 1 and _can_start_workers():
             outcomes = _evaluate_parallel(fiscal_year, names, root, scoring, workers)
         else:
             outcomes = _evaluate_serial(fiscal_year, names, root, scoring, progress)

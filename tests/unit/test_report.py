@@ -195,7 +195,17 @@ def test_an_analysts_figure_and_table_get_numbers_and_contents_entries(
     assert len(figures) == 4 and all(f.svg.startswith("<?xml") or "<svg" in f.svg for f in figures)
 
 
-def test_a_reused_kernel_is_reset_as_if_new() -> None:
+@pytest.fixture
+def shell_main_module():  # type: ignore[no-untyped-def]
+    """An in-process IPython shell replaces ``sys.modules['__main__']``: put it back after."""
+    import sys
+
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
+def test_a_reused_kernel_is_reset_as_if_new(shell_main_module) -> None:  # type: ignore[no-untyped-def]
     """reset_kernel: the user's names go, counts restart at 1, the chart style comes back."""
     import matplotlib
     from IPython.core.interactiveshell import InteractiveShell
