@@ -664,11 +664,15 @@ def _scan_text(text: str, fiscal_year: int | None) -> tuple[object, ...]:
             number, op = "0", "≤"  # 零投诉, 无安全事故, 无
     if num is not None:
         number, high, unit, scale, op = _read_number(text, num, rare)
-    if _MAY_HAVE_WORDS(text):
-        is_approx, grade = _HAS_APPROX(text), _grade_of(text)
-    else:
-        is_approx, grade = False, None
+    is_approx, grade = _words_of(text)
     return year, month, day, number, high, unit, scale, op, is_approx, grade
+
+
+def _words_of(text: str) -> tuple[bool, str | None]:
+    """``is_approx`` and the grade the words of a text give."""
+    if _MAY_HAVE_WORDS(text):
+        return _HAS_APPROX(text), _grade_of(text)
+    return False, None
 
 
 def _read_number(
@@ -681,13 +685,8 @@ def _read_number(
     else:
         pre, number, mult, unit, suffix = _NUMBER_PARTS(num.groups())
     number = number.replace(",", "")
-    unit, scale = _UNIT_SCALE.get(unit, (unit or np.nan, 1.0))
-    if mult is not None:
-        if unit is np.nan and mult != "千":
-            unit, scale = "万元", _MULT_SCALE[mult] / 1e4  # 1.5亿: money
-        else:
-            scale *= _MULT_SCALE[mult]
-    op: str = _STRONG_OP.get(pre) or _SUFFIX_OP.get(suffix) or _WEAK_OP.get(pre, "=")
+    unit, scale = _unit_and_scale(unit, mult)
+    op = _op_of(pre, suffix)
     if high is not None:
         high = high.replace(",", "")
         if op == "=":
@@ -695,21 +694,93 @@ def _read_number(
             op = "≤" if unit in _DURATION_UNITS else "≥"
         if op in ("≤", "<"):
             number = high
-    elif (
-        number in _ZERO_NUMBERS
-        and op == "="
-        and pre is None
-        and (unit in _INCIDENT_UNITS or _BAD_THINGS_SEARCH(text))
-    ):
+    elif number in _ZERO_NUMBERS and _is_zero_bound(op, pre, unit, text):
         op = "≤"  # 0起, 安全事故0次
     return number, high, unit, scale, op
+
+
+def _unit_and_scale(unit: str | None, mult: str | None) -> tuple[object, float]:
+    """The normalised unit (NaN when none) and the factor into it, of a unit and a 万 / 亿 / 千."""
+    unit, scale = _UNIT_SCALE.get(unit, (unit or np.nan, 1.0))  # type: ignore[arg-type]
+    if mult is not None:
+        if unit is np.nan and mult != "千":
+            unit, scale = "万元", _MULT_SCALE[mult] / 1e4  # 1.5亿: money
+        else:
+            scale *= _MULT_SCALE[mult]
+    return unit, scale
+
+
+def _op_of(pre: str | None, suffix: str | None) -> str:
+    """The operator of the words before and after a number."""
+    return _STRONG_OP.get(pre) or _SUFFIX_OP.get(suffix) or _WEAK_OP.get(pre, "=")  # type: ignore[arg-type]
+
+
+def _is_zero_bound(op: str, pre: str | None, unit: object, text: str) -> bool:
+    """Whether a written 0 without an operator is ``≤`` (``0起``, ``安全事故0次``)."""
+    return (
+        op == "="
+        and pre is None
+        and (unit in _INCIDENT_UNITS or _BAD_THINGS_SEARCH(text) is not None)
+    )
+
+
+# ASCII digits 1–9 as 0 in UTF-8 (where no other character has a byte below 0x80 but ASCII).
+_ZEROED_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+
+_ShapeReading = tuple[int, int, object, float, str, str, bool, str | None]
+"""What a plain number's text says but its digits: the number's span, unit, scale, operator
+(and the operator when the number is 0), ``is_approx`` and grade."""
+
+
+def _read_shape(shape: str) -> _ShapeReading | None:
+    """The reading of a plain number's text with every digit 0 (None: no number in it)."""
+    num = _NUMERIC_PATTERN.search(shape)
+    if num is None:
+        return None
+    pre, _, mult, unit, suffix = _NUMBER_PARTS(num.groups())
+    unit, scale = _unit_and_scale(unit, mult)
+    op = _op_of(pre, suffix)
+    zero_op = "≤" if _is_zero_bound(op, pre, unit, shape) else op
+    start, end = num.span("num")
+    return (start, end, unit, scale, op, zero_op, *_words_of(shape))
+
+
+def _scan_texts(texts: list[str], fiscal_year: int | None) -> list[tuple[object, ...]]:
+    """:func:`_scan_text` of each text; texts that differ only in their digits are read once.
+
+    A text with no pointer, date or range character (and at most one ``.``) is read by
+    :data:`_NUMERIC_PATTERN` and the word patterns alone, none of which tells one digit from
+    another (every character class holds all ten digits or none): such texts with the same
+    characters but their digits share one reading, and only the number (its span) and
+    whether it is 0 (``0起`` is ``≤``) are their own.
+    """
+    shapes: dict[bytes, _ShapeReading | None] = {}
+    out = []
+    for text in texts:
+        if _RARE_CHAR_SEARCH(text) is not None or text.count(".") > 1:
+            out.append(_scan_text(text, fiscal_year))
+            continue
+        key = text.encode("utf-8", "surrogatepass").translate(_ZEROED_DIGITS)
+        if key in shapes:
+            reading = shapes[key]
+        else:
+            reading = shapes[key] = _read_shape(key.decode("utf-8", "surrogatepass"))
+        if reading is None:
+            out.append(_scan_text(text, fiscal_year))
+            continue
+        start, end, unit, scale, op, zero_op, is_approx, grade = reading
+        number = text[start:end].replace(",", "")
+        if number in _ZERO_NUMBERS:
+            op = zero_op
+        out.append((None, None, None, number, None, unit, scale, op, is_approx, grade))
+    return out
 
 
 def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
     """Parse a Series of distinct, normalised, non-missing texts."""
     n = len(texts)
     # One pass of compiled regexes over the distinct texts; all the rest is whole-column.
-    scans = [_scan_text(text, fiscal_year) for text in texts.tolist()]
+    scans = _scan_texts(texts.tolist(), fiscal_year)
     year, month, day, number, high, unit, scale, op, approx, grade = (
         np.array(col, dtype=object) for col in (zip(*scans, strict=True) if n else [()] * 10)
     )

@@ -707,7 +707,7 @@ def _round_weights_to_cents(
     rest = cents - floor
     grouped = pd.Series(cents).groupby(project_key, sort=False)
     deficit = (np.rint(grouped.transform("sum")) - _grouped_floor_sum(floor, pid)).to_numpy()
-    bump = (_rank_within(pid, rest) <= deficit) & (rest > 1e-6)
+    bump = _largest_rests(pid, rest, deficit)
     return np.where(np.isnan(weights), weights, (floor + bump) / 100.0)
 
 
@@ -724,22 +724,26 @@ def _grouped_floor_sum(floor: np.ndarray, pid: np.ndarray) -> np.ndarray:
     return np.where(inside, np.append(sums, np.nan)[pid], np.nan)
 
 
-def _rank_within(pid: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Per row, the rank of its value in its project, largest first, ties in row order.
+def _largest_rests(pid: np.ndarray, rest: np.ndarray, deficit: np.ndarray) -> np.ndarray:
+    """Rows whose rest (> 1e-6) is among the ``deficit`` largest of their project.
 
-    ``groupby(pid).rank(method="first", ascending=False)``: NaN values and rows outside a
-    project (pid -1) rank NaN.
+    As ``(groupby(pid).rank(method="first", ascending=False) <= deficit) & (rest > 1e-6)``:
+    ties go in row order. A row ranks behind every row of its project with a larger rest, so
+    among the rows with a rest above 1e-6 (in projects owed at least a cent) its rank is the
+    same; rows outside a project have a NaN deficit and are never bumped.
     """
-    rank = np.full(len(values), np.nan)
-    rows = np.flatnonzero((pid >= 0) & ~np.isnan(values))
+    bump = np.zeros(len(rest), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero((rest > 1e-6) & (deficit >= 1))
     if not len(rows):
-        return rank
+        return bump
     groups = pid[rows]
-    order = np.lexsort((-values[rows], groups))  # stable: ties keep the row order
-    sorted_groups = groups[order]
-    first = np.searchsorted(sorted_groups, sorted_groups, side="left")
-    rank[rows[order]] = np.arange(1, len(rows) + 1) - first
-    return rank
+    order = np.lexsort((-rest[rows], groups))  # stable: ties keep the row order
+    rows, groups = rows[order], groups[order]
+    starts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
+    first = np.repeat(starts, np.diff(np.append(starts, len(rows))))
+    bump[rows] = np.arange(1, len(rows) + 1) - first <= deficit[rows]
+    return bump
 
 
 def _level_notes(
