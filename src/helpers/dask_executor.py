@@ -198,7 +198,7 @@ def dask_client(
             threads_per_worker=threads_per_worker,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # any free port: never in the way of another cluster
             local_directory=temp_root,
             silence_logs=logging.ERROR,
         )
