@@ -409,6 +409,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                     output_dir=args.output,
                     workers=args.workers,
                     scheduler=args.scheduler,
+                    data_dir=str(Path(args.data_dir).resolve()) if args.data_dir else None,
                 )
             except ParamsError as exc:
                 _print_problems("参数错误 / bad parameters:", exc.problems)
@@ -639,6 +640,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--output", help="输出文件夹（默认 reports/） / output folder (default: reports/)"
+    )
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="数据根目录（覆盖参数文件，默认 data/） / the data root (default: data/)",
     )
     where = p.add_mutually_exclusive_group()
     where.add_argument(

@@ -253,6 +253,7 @@ def load_run_params(
     output_dir: str | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    data_dir: str | None = None,
 ) -> RunParams:
     """Read and validate a parameters file (and command-line overrides).
 
@@ -267,6 +268,7 @@ def load_run_params(
         output_dir: output folder override.
         workers: number of local Dask workers (``--workers``).
         scheduler: a Dask scheduler address or scheduler JSON file (``--scheduler``).
+        data_dir: data root override (``--data-dir``).
 
     Returns:
         The validated :class:`RunParams`.
@@ -286,6 +288,7 @@ def load_run_params(
         "output_dir": output_dir,
         "workers": workers,
         "scheduler": scheduler,
+        "data_dir": data_dir,
     }
     given = {k: v for k, v in overrides.items() if v is not None and v != [] and v != ""}
 
@@ -300,12 +303,12 @@ def load_run_params(
     except ValidationError as exc:
         raise ParamsError(_problems(exc, settable, where)) from None
 
-    data_dir = _under_repo(checked.data_dir)
-    available = paths.list_departments(checked.fiscal_year, data_dir)
+    data_root = _under_repo(checked.data_dir)
+    available = paths.list_departments(checked.fiscal_year, data_root)
     if not available:
         raise ParamsError(
             [
-                f"{data_dir / str(checked.fiscal_year)} 中没有 {checked.fiscal_year} 年度的数据 / "
+                f"{data_root / str(checked.fiscal_year)} 中没有 {checked.fiscal_year} 年度的数据 / "
                 f"no data for fiscal year {checked.fiscal_year}"
             ]
         )
@@ -315,7 +318,7 @@ def load_run_params(
         departments=_choose_departments(checked.departments, available, checked.fiscal_year),
         formats=list(dict.fromkeys(checked.formats)),
         output_dir=_under_repo(checked.output_dir),
-        data_dir=data_dir,
+        data_dir=data_root,
         notebook=notebook,
         notebook_parameters={k: values[k] for k in settable if k in raw},
         source=source,

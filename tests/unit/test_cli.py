@@ -392,3 +392,19 @@ def test_score_table(capsys, monkeypatch):
     row = next(line for line in out.splitlines() if "金融风险防控专项经费项目" in line)
     assert "92.5" in row and "优" in row and "开展金融风险防控专题讲座数量" in row
     assert "全年预算 39732 万元，支出 39720 万元，执行率 99.97%" in out
+
+
+def test_report_data_dir_from_the_command_line(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """--data-dir chooses the data root; a year without data there is one clear error."""
+    from helpers import paths
+    from helpers.params import load_run_params
+
+    district = paths.REPO_ROOT / "data" / "district"
+    params = load_run_params(None, year=2021, data_dir=str(district))
+    assert params.data_dir == district
+    assert len(params.departments) >= 5
+    code = main(
+        ["report", "--year", "2019", "--data-dir", str(district), "--output", str(tmp_path)]
+    )
+    assert code == 2
+    assert "没有 2019 年度的数据" in capsys.readouterr().err
