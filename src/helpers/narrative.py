@@ -662,8 +662,19 @@ def _wan(values: np.ndarray) -> np.ndarray:
     return np.array([_wan_text(u) for u in uniques.tolist()], dtype=object)[codes]
 
 
+def _repeated(value: object, n: int) -> np.ndarray:
+    """An object array of ``n`` references to ``value``.
+
+    ``np.full(n, "text", dtype=object)`` casts the text to a numpy string and back, making a
+    new Python string for every cell.
+    """
+    out = np.empty(n, dtype=object)
+    out[:] = value
+    return out
+
+
 def _same(text: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    return lambda v, t: np.full(len(v), text, dtype=object)
+    return lambda v, t: _repeated(text, len(v))
 
 
 _PROJECT_SENTENCES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
@@ -764,7 +775,7 @@ def _differs_from_previous(values: pd.Series) -> np.ndarray:
 
 def _column_or(flags: pd.DataFrame, column: str, default: object) -> np.ndarray:
     if column not in flags:
-        return np.full(len(flags), default, dtype=object)
+        return _repeated(default, len(flags))
     return np.array(flags[column].fillna(default), dtype=object)
 
 

@@ -776,6 +776,20 @@ def _scan_texts(texts: list[str], fiscal_year: int | None) -> list[tuple[object,
     return out
 
 
+_NUMBER_KINDS = np.array([KIND_NUMERIC, KIND_DEADLINE], dtype=object)  # by is_duration
+
+
+def _repeated(value: object, n: int) -> np.ndarray:
+    """An object array of ``n`` references to ``value``.
+
+    ``np.full(n, "text", dtype=object)`` casts the text to a numpy string and back, making a
+    new Python string for every cell.
+    """
+    out = np.empty(n, dtype=object)
+    out[:] = value
+    return out
+
+
 def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
     """Parse a Series of distinct, normalised, non-missing texts."""
     n = len(texts)
@@ -808,9 +822,9 @@ def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
     if has_high.any():
         highs[has_high] = high[has_high].astype(float) * scales[has_high]
     is_duration = has_num & np.array([u in _DURATION_UNITS for u in unit.tolist()], dtype=bool)
-    kind = np.full(n, KIND_QUALITATIVE, dtype=object)
+    kind = _repeated(KIND_QUALITATIVE, n)
     kind[is_deadline] = KIND_DEADLINE
-    kind[has_num] = np.where(is_duration[has_num], KIND_DEADLINE, KIND_NUMERIC)
+    kind[has_num] = _NUMBER_KINDS[is_duration[has_num].astype(np.intp)]
     out_op = np.full(n, None, dtype=object)
     out_op[is_deadline] = "≤"
     out_op[has_num] = op[has_num]

@@ -354,8 +354,9 @@ def grade_for(scores: pd.Series, bands: tuple[tuple[float, str], ...] = GRADE_BA
         '良'
     """
     conditions = [scores >= low for low, _ in bands]
-    labels = [label for _, label in bands]
-    out = pd.Series(np.select(conditions, labels, default=""), index=scores.index, dtype=object)
+    labels = np.array([*(label for _, label in bands), ""], dtype=object)
+    band = np.select(conditions, range(len(bands)), default=len(bands))
+    out = pd.Series(labels[band], index=scores.index, dtype=object)
     return out.where(scores.notna(), np.nan)
 
 
@@ -404,6 +405,17 @@ def _per_row(coded: Coded, rule, dtype: Any) -> np.ndarray:  # type: ignore[no-u
 def _group_key(codes: np.ndarray) -> np.ndarray:
     """A groupby key from codes; -1 becomes NaN so that, as with a missing key, its rows drop."""
     return codes if codes.min(initial=0) >= 0 else np.where(codes >= 0, codes, np.nan)
+
+
+def _repeated(value: object, n: int) -> np.ndarray:
+    """An object array of ``n`` references to ``value``.
+
+    ``np.full(n, "text", dtype=object)`` casts the text to a numpy string and back, making a
+    new Python string for every cell.
+    """
+    out = np.empty(n, dtype=object)
+    out[:] = value
+    return out
 
 
 def _clip(values: np.ndarray, lower: float, upper: float) -> np.ndarray:
@@ -1215,7 +1227,7 @@ def _flag_frame(
 
     index = pd.Index(position, name="project_row")
     columns = {
-        "department": text(np.full(len(kinds), department[0], dtype=object)),
+        "department": text(_repeated(department[0], len(kinds))),
         "project_id": text(projects[0][position]),
         "project": text(projects[1][position]),
         "indicator": text(indicators[row]),
@@ -1259,7 +1271,7 @@ def flag_table(
     order = np.argsort(position * len(FLAG_KINDS) + kind, kind="stable")
     row = np.concatenate([rows[entry], np.full(len(positions), -1)])[order]
     kind = kind[order]
-    notes = np.full(len(scored) + 1, "", dtype=object)
+    notes = _repeated("", len(scored) + 1)
     directions = np.flatnonzero(scored["direction_note"].notna().to_numpy())
     notes[directions] = np.asarray(scored["direction_note"], dtype=object)[directions]
     return _flag_frame(
