@@ -893,7 +893,7 @@ def score_dataset(dataset: Dataset, config: ScoringConfig | None = None) -> Scor
         narrative.write_project_flags(flags, len(projects)), index=projects.index, dtype=object
     )
     categories = _summarise_categories(dataset, projects)
-    department = _summarise_department(dataset, projects, scored, config)
+    department = _summarise_department(dataset, projects, scored, config, is_met)
     warnings = list(dataset.warnings)
     return ScoreResult(scored, projects, department, categories, config, warnings, flags)
 
@@ -929,16 +929,16 @@ def _apply_direction(ind: pd.DataFrame, target: pd.DataFrame, coded: dict[str, C
     the reason (None where nothing changed).
     """
     # Only bare-number targets can change: read the names (and directions) of those alone.
-    bare = (target["op"].to_numpy(dtype=object) == "=") & target["value"].notna().to_numpy()
+    is_eq = _per_row(coded["target_op"], lambda v: v == "=", bool)
+    bare = is_eq & target["value"].notna().to_numpy()
     if not bare.any():
         return pd.Series(None, index=ind.index, dtype=object)
     directions = ind.get("direction")
     inferred = infer_direction(ind["name"][bare], None if directions is None else directions[bare])
-    op = np.full(len(ind), None, dtype=object)
     reason = np.full(len(ind), None, dtype=object)
-    op[bare] = inferred["op"].to_numpy(dtype=object)
     reason[bare] = inferred["reason"].to_numpy(dtype=object)
-    change = bare & (op == "≤")
+    change = np.zeros(len(ind), dtype=bool)
+    change[bare] = inferred["op"].to_numpy(dtype=object) == "≤"
     if not change.any():
         return pd.Series(None, index=ind.index, dtype=object)
     ops = target["op"].astype(object).to_numpy(copy=True)
@@ -951,10 +951,13 @@ def _apply_direction(ind: pd.DataFrame, target: pd.DataFrame, coded: dict[str, C
 
 def _score_identical_texts(ind: pd.DataFrame, rows: pd.DataFrame) -> None:
     """A row whose actual is written exactly as its target (``效果明显`` / ``效果明显``) is met."""
-    targets = np.asarray(ind["target"], dtype=object)
-    actuals = np.asarray(ind["actual"], dtype=object)
-    same = (targets == actuals) & ind["target"].notna().to_numpy()
-    same &= rows["fraction"].to_numpy(dtype=float) != 1.0
+    # Texts are compared only where the row is not met already (most rows are).
+    maybe = np.flatnonzero(
+        ind["target"].notna().to_numpy() & (rows["fraction"].to_numpy(dtype=float) != 1.0)
+    )
+    targets = np.asarray(ind["target"], dtype=object)[maybe]
+    same = np.zeros(len(ind), dtype=bool)
+    same[maybe] = targets == np.asarray(ind["actual"], dtype=object)[maybe]
     if not same.any():
         return
     rows.loc[same, "fraction"] = 1.0
@@ -1331,8 +1334,13 @@ def _summarise_categories(dataset: Dataset, projects: pd.DataFrame) -> pd.DataFr
 
 
 def _summarise_department(
-    dataset: Dataset, projects: pd.DataFrame, scored: pd.DataFrame, config: ScoringConfig
+    dataset: Dataset,
+    projects: pd.DataFrame,
+    scored: pd.DataFrame,
+    config: ScoringConfig,
+    is_met: np.ndarray,
 ) -> dict[str, Any]:
+    """The department's summary; ``is_met``: the scored rows whose status is 达成 (met)."""
     dept = dataset.department
     rate = (
         float(round_half_up(dept.spent_wan / dept.budget_wan * 100, 2)) if dept.budget_wan else None
@@ -1341,7 +1349,6 @@ def _summarise_department(
     scores = projects["score"].to_numpy(dtype=float)
     bands = config.bands
     band = np.select([scores >= low for low, _ in bands], range(len(bands)), -1)
-    status = np.asarray(scored["status"], dtype=object)
     return {
         "name": dept.name,
         "fiscal_year": dept.fiscal_year,
@@ -1353,10 +1360,10 @@ def _summarise_department(
         "n_projects": len(projects),
         "n_categories": projects["category"].nunique(),
         "n_indicators": len(scored),
-        "n_met": int((status == STATUS_MET).sum()),
+        "n_met": int(is_met.sum()),
         "n_near_met": int(scored["is_near_met"].sum()),
         "n_unmet": int(scored["is_unmet"].sum()),
-        "n_not_scored": int((status == STATUS_NOT_SCORED).sum()),
+        "n_not_scored": int((~scored["is_scorable"].to_numpy(dtype=bool)).sum()),
         "n_scored_projects": int(projects["score"].notna().sum()),
         "mean_score": None if pd.isna(mean_score) else float(round_half_up(mean_score, 2)),
         "mean_grade": None if pd.isna(mean_score) else grade_for(pd.Series([mean_score]), bands)[0],
