@@ -745,34 +745,58 @@ def _read_shape(shape: str) -> _ShapeReading | None:
     return (start, end, unit, scale, op, zero_op, *_words_of(shape))
 
 
-def _scan_texts(texts: list[str], fiscal_year: int | None) -> list[tuple[object, ...]]:
-    """:func:`_scan_text` of each text; texts that differ only in their digits are read once.
+def _scan_columns(texts: list[str], fiscal_year: int | None) -> list[np.ndarray]:
+    """The ten values of :func:`_scan_text` for each text, as ten object columns.
 
-    A text with no pointer, date or range character (and at most one ``.``) is read by
-    :data:`_NUMERIC_PATTERN` and the word patterns alone, none of which tells one digit from
-    another (every character class holds all ten digits or none): such texts with the same
-    characters but their digits share one reading, and only the number (its span) and
-    whether it is 0 (``0起`` is ``≤``) are their own.
+    Texts that differ only in their digits are read once. A text with no pointer, date or
+    range character (and at most one ``.``) is read by :data:`_NUMERIC_PATTERN` and the word
+    patterns alone, none of which tells one digit from another (every character class holds
+    all ten digits or none): such texts with the same characters but their digits share one
+    reading (:func:`_read_shape`), and only the number (its span) and whether it is 0 (``0起``
+    is ``≤``) are their own. The other texts are read by :func:`_scan_text`.
     """
-    shapes: dict[bytes, _ShapeReading | None] = {}
-    out = []
+    n = len(texts)
+    shapes: dict[bytes, int] = {}  # shape → its reading's position (-1: read each text)
+    readings: list[_ShapeReading] = []
+    codes: list[int] = []
+    numbers: list[str | None] = []
     for text in texts:
-        if _RARE_CHAR_SEARCH(text) is not None or text.count(".") > 1:
-            out.append(_scan_text(text, fiscal_year))
-            continue
-        key = text.encode("utf-8", "surrogatepass").translate(_ZEROED_DIGITS)
-        if key in shapes:
-            reading = shapes[key]
-        else:
-            reading = shapes[key] = _read_shape(key.decode("utf-8", "surrogatepass"))
-        if reading is None:
-            out.append(_scan_text(text, fiscal_year))
-            continue
-        start, end, unit, scale, op, zero_op, is_approx, grade = reading
-        number = text[start:end].replace(",", "")
-        if number in _ZERO_NUMBERS:
-            op = zero_op
-        out.append((None, None, None, number, None, unit, scale, op, is_approx, grade))
+        code = -1
+        if _RARE_CHAR_SEARCH(text) is None and text.count(".") <= 1:
+            key = text.encode("utf-8", "surrogatepass").translate(_ZEROED_DIGITS)
+            code = shapes.get(key, -2)
+            if code == -2:
+                reading = _read_shape(key.decode("utf-8", "surrogatepass"))
+                code = shapes[key] = -1 if reading is None else len(readings)
+                if reading is not None:
+                    readings.append(reading)
+        codes.append(code)
+        numbers.append(None if code < 0 else text[readings[code][0] : readings[code][1]])
+    at = np.array(codes, dtype=np.intp)
+    number = np.array(numbers, dtype=object)
+    fast = np.flatnonzero(at >= 0)
+    number[fast] = [t.replace(",", "") for t in number[fast].tolist()]
+    # Per shape (and a last entry for the texts read one by one): unit … grade.
+    fields = [np.array([*col, None], dtype=object) for col in zip(*readings, strict=True)]
+    if not readings:
+        fields = [np.array([None], dtype=object)] * 8
+    _, _, unit, scale, op, zero_op, approx, grade = (field[at] for field in fields)
+    is_zero = pd.Series(number).isin(_ZERO_NUMBERS).to_numpy()
+    op = np.where(is_zero, zero_op, op)
+    none = _repeated(None, n)
+    columns = [none, none.copy(), none.copy(), number, none.copy(), unit, scale, op, approx, grade]
+    direct = np.flatnonzero(at < 0)
+    if len(direct):
+        scans = [_scan_text(texts[i], fiscal_year) for i in direct.tolist()]
+        for column, values in zip(columns, zip(*scans, strict=True), strict=True):
+            column[direct] = _objects(values)
+    return columns
+
+
+def _objects(values: tuple[object, ...]) -> np.ndarray:
+    """A tuple of values as a 1-d object array (tuples and lists inside stay whole)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
     return out
 
 
@@ -794,9 +818,8 @@ def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
     """Parse a Series of distinct, normalised, non-missing texts."""
     n = len(texts)
     # One pass of compiled regexes over the distinct texts; all the rest is whole-column.
-    scans = _scan_texts(texts.tolist(), fiscal_year)
-    year, month, day, number, high, unit, scale, op, approx, grade = (
-        np.array(col, dtype=object) for col in (zip(*scans, strict=True) if n else [()] * 10)
+    year, month, day, number, high, unit, scale, op, approx, grade = _scan_columns(
+        texts.tolist(), fiscal_year
     )
 
     # 1. Calendar dates: 2021年12月前, 2022年底之前, 2021年上半年, 12月前, 2022-09-30, 7月.
