@@ -791,19 +791,17 @@ def _flag_items(flags: pd.DataFrame, kinds: np.ndarray) -> np.ndarray:
         at = np.flatnonzero(kinds == code)
         if kind in _PROJECT_SENTENCES:
             items[at] = _each_distinct(_PROJECT_SENTENCES[kind], values[at], limits[at])
-        elif kind == "direction":
-            notes = _column_or(flags, "note", "")[at]
-            items[at] = _ITEMS[kind](items[at], values[at], limits[at], notes)
         else:
-            write = _ITEMS[kind]
-            items[at] = _each_distinct(
-                lambda name, v, t, w=write: w(name, v, t, None), items[at], values[at], limits[at]
-            )
+            notes = _column_or(flags, "note", "")[at] if kind == "direction" else None
+            items[at] = _ITEMS[kind](items[at], values[at], limits[at], notes)  # type: ignore[arg-type]
     return items
 
 
 def _each_distinct(write: Callable[..., np.ndarray], *columns: np.ndarray) -> np.ndarray:
     """``write(*columns)``, computed once per distinct combination of the columns' values.
+
+    Project flags repeat their numbers (most low execution rates share the threshold and
+    many rates are alike); indicator names rarely repeat enough to pay for the hashing.
 
     Values are told apart as :func:`pandas.factorize` tells them apart (NaN equals NaN), as
     :func:`_g` and :func:`_wan` already format each distinct number once.
