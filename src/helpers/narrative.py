@@ -908,13 +908,18 @@ def write_project_flags(flags: pd.DataFrame, n_projects: int) -> list[list[str]]
     This is ``ScoreResult.projects["flags"]``: the kinds in the order of
     :data:`~helpers.vocabulary.FLAG_KINDS`.
     """
-    lists: list[list[str]] = [[] for _ in range(n_projects)]
     if flags.empty:
-        return lists
+        return [[] for _ in range(n_projects)]
     starts, leads, details = _sentences(flags)
-    positions = flags.index.to_numpy()[starts].tolist()
+    positions = flags.index.to_numpy()[starts]
     texts = _joined(leads, details).tolist()
-    deque(map(list.append, map(lists.__getitem__, positions), texts), maxlen=0)
+    in_order = len(positions) < 2 or bool((positions[1:] >= positions[:-1]).all())
+    if in_order and positions[0] >= 0 and positions[-1] < n_projects:
+        # The scoring engine's table comes by project: each project's sentences are one slice.
+        bounds = np.searchsorted(positions, np.arange(n_projects + 1)).tolist()
+        return list(map(texts.__getitem__, map(slice, bounds[:-1], bounds[1:])))
+    lists: list[list[str]] = [[] for _ in range(n_projects)]
+    deque(map(list.append, map(lists.__getitem__, positions.tolist()), texts), maxlen=0)
     return lists
 
 
