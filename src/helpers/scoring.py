@@ -980,6 +980,11 @@ class _ProjectCodes:
 
 def _lists_by_group(groups: np.ndarray, values: list, n_groups: int) -> list[list]:
     """``values`` gathered into one list per group 0 … n_groups − 1, in their order."""
+    if len(groups) == 0 or (
+        groups[0] >= 0 and groups[-1] < n_groups and bool((groups[1:] >= groups[:-1]).all())
+    ):  # groups in order (rows come by project): each group's values are one slice
+        bounds = np.searchsorted(groups, np.arange(n_groups + 1)).tolist()
+        return list(map(values.__getitem__, map(slice, bounds[:-1], bounds[1:])))
     lists: list[list] = [[] for _ in range(n_groups)]
     deque(map(list.append, map(lists.__getitem__, groups.tolist()), values), maxlen=0)
     return lists
