@@ -174,3 +174,24 @@ def test_the_conclusion_follows_the_results_when_not_given(make_dataset):
     sentence = write_totals_sentence(score_dataset(low), low.department)
     assert "2022年我镇" in sentence and "预算执行率仅为20%" in sentence
     assert "未能如期完成" in sentence and "基本完成" not in sentence
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        681.5307,
+        310.0,
+        0.0,
+        -0.0,
+        0.1 + 0.2,
+        12432.67820001,
+        1e16,
+        1.5e-05,
+        -3.25,
+        2.00005,
+        float("nan"),
+        99999.99995,
+    ],
+)
+def test_amounts_are_written_as_format_wan_writes_them(value):
+    assert narrative._wan_text(value) == format_wan(value)

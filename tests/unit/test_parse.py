@@ -330,3 +330,68 @@ def test_misreadings_found_by_the_generator_score_as_the_words_say(target, actua
         parse_indicator_values(pd.Series([actual]), 2022),
     )
     assert scored["fraction"].iloc[0] == pytest.approx(fraction)
+
+
+# Texts that differ only in their digits share one reading of the rest (the scan's shapes):
+# zeros, thousands separators, scales, ranges, dates and words on either side of the number.
+SHAPED_TEXTS = [
+    "≤681.5307万元",
+    "≤202.6万元",
+    "0起",
+    "5起",
+    "0.0起",
+    "10起",
+    "安全事故0次",
+    "安全事故3次",
+    "=0个",
+    "0个",
+    "1,000万元",
+    "0,000人",
+    "1.5亿",
+    "2万人次",
+    "3千米",
+    "3千人",
+    "6000余人",
+    "90%以上",
+    "不低于90%",
+    "达到95%",
+    "实际完成12户",
+    "未完成3个",
+    "0",
+    "00",
+    "0.00",
+    "12",
+    "3-5个",
+    "2021年12月前",
+    "12月前",
+    "2022.9.30",
+    "1.2.3",
+    "附件3",
+    "零投诉",
+    "无",
+    "达成",
+    "第3季度",
+    "5个工作日以内",
+    "360天",
+    "部门3个",
+    "种植5亩",
+    "0 起",
+    "1,00个",
+]
+
+
+def test_scan_by_shape_reads_each_text_as_alone():
+    from helpers.parse import _scan_columns, _scan_text
+
+    columns = _scan_columns(SHAPED_TEXTS, 2021)
+    for i, text in enumerate(SHAPED_TEXTS):
+        alone = _scan_text(text, 2021)
+        shaped = tuple(column[i] for column in columns)
+        assert shaped == alone, text
+        assert [type(v) for v in shaped] == [type(v) for v in alone], text
+
+
+def test_zero_of_a_shape_keeps_its_own_operator():
+    parsed = parse_indicator_values(pd.Series(["0起", "5起", "安全事故0次", "安全事故2次"]))
+    assert parsed["op"].tolist() == ["≤", "=", "≤", "="]
+    assert parsed["value"].tolist() == [0.0, 5.0, 0.0, 2.0]

@@ -603,3 +603,23 @@ def test_signed_targets_are_scored_by_their_meaning(target, actual, fraction):
 
     rows = score_rows(parse(pd.Series([target])), parse(pd.Series([actual])))
     assert rows["fraction"].iloc[0] == pytest.approx(fraction)
+
+
+def test_cent_rounding_ranks_as_pandas_does():
+    from helpers.scoring import _group_key, _round_weights_to_cents
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        n = int(rng.integers(1, 200))
+        pid = pd.factorize(np.where(rng.random(n) < 0.1, np.nan, rng.integers(0, 12, n)))[0]
+        weights = rng.choice([100 / 3, 50 / 3, 10.0, 25 / 7, 0.0, np.nan, 90 / 7], n)
+        key = _group_key(pid)
+        cents = weights * 100.0
+        floor = np.floor(cents + 1e-6)
+        frame = pd.DataFrame({"cents": cents, "floor": floor, "rest": cents - floor})
+        grouped = frame.groupby(key, sort=False)
+        deficit = np.rint(grouped["cents"].transform("sum")) - grouped["floor"].transform("sum")
+        rank = grouped["rest"].rank(method="first", ascending=False)
+        bump = (rank <= deficit).to_numpy() & (frame["rest"].to_numpy() > 1e-6)
+        expected = np.where(np.isnan(weights), weights, (floor + bump) / 100.0)
+        assert np.array_equal(_round_weights_to_cents(weights, pid, key), expected, equal_nan=True)
