@@ -395,3 +395,55 @@ def test_zero_of_a_shape_keeps_its_own_operator():
     parsed = parse_indicator_values(pd.Series(["0起", "5起", "安全事故0次", "安全事故2次"]))
     assert parsed["op"].tolist() == ["≤", "=", "≤", "="]
     assert parsed["value"].tolist() == [0.0, 5.0, 0.0, 2.0]
+
+
+def _real_and_generated_texts() -> list[str]:
+    """Every target and actual text of the shipped data, the corpus and a generated district."""
+    import tempfile
+    from pathlib import Path
+
+    from helpers import paths
+    from helpers.evaluation import evaluate_path
+    from helpers.synthetic import write_district
+
+    texts: set[str] = set()
+    roots = [paths.REPO_ROOT / "data" / "2021" / "高新区科技局"]
+    roots += sorted((paths.REPO_ROOT / "data" / "district").glob("*/*"))
+    roots += sorted((paths.REPO_ROOT / "tests" / "fixtures" / "corpus").glob("*/*.xls*"))
+    with tempfile.TemporaryDirectory() as temp:
+        roots += write_district(Path(temp), 12, seed=7)
+        for root in roots:
+            try:
+                indicators = evaluate_path(root).dataset.indicators
+            except Exception:  # a corpus file that is not a whole dataset on its own
+                continue
+            for column in ("target", "actual"):
+                texts.update(t for t in indicators[column].dropna().astype(str) if t)
+    return sorted(texts)
+
+
+def test_reading_by_shape_never_depends_on_which_digits_a_text_has():
+    """The rule _scan_columns relies on, enforced on real texts with their digits replaced.
+
+    Texts that differ only in their digits share one reading of their shape; that is right only
+    while no pattern of that path tells one digit from another. Every real and generated text is
+    read together with variants of itself (each digit replaced, zeros included) and each must
+    read exactly as it does alone.
+    """
+    import random
+
+    from helpers.parse import _scan_columns, _scan_text
+
+    rng = random.Random(2021)
+    texts = _real_and_generated_texts()
+    assert len(texts) > 500
+    variants = [
+        "".join(rng.choice("0123456789") if c.isdigit() else c for c in text)
+        for text in texts
+        for _ in range(3)
+    ]
+    batch = texts + variants
+    columns = _scan_columns(batch, 2021)
+    for i, text in enumerate(batch):
+        shaped = tuple(column[i] for column in columns)
+        assert shaped == _scan_text(text, 2021), text
