@@ -134,7 +134,10 @@ def flag_matrix(scores: YearScores) -> Table:
         [Cell(str(department)), *[_num(str(int(n)) if n else "") for n in row]]
         for department, row in zip(matrix.index, matrix.to_numpy(), strict=True)
     ]
-    widths = [2.0, *[1.0] * len(order)]
+    # In characters: the department column fits the longest name (up to 16) on one line; a
+    # count needs three, its header wraps.
+    longest = max((len(str(d)) for d in matrix.index), default=4)
+    widths = [float(min(max(longest, 4), 16)), *[3.0] * len(order)]
     return Table("各部门提示事项（按类别计数；红、黄类在前）", head, body, widths=widths)
 
 

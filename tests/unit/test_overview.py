@@ -72,3 +72,17 @@ def test_links_are_relative_paths_only() -> None:
     ]
     html = render_html(Document("t", [Table("表", [[Cell("部门")]], [[c] for c in cells])]))
     assert html.count("<a href=") == 1 and '<a href="丁局/report.html">丁</a>' in html
+
+
+def test_the_flag_matrix_gives_department_names_room() -> None:
+    """The department column is as wide as the longest name (in characters, up to 16); each
+    count column three characters, so names do not wrap into narrow columns."""
+    from helpers import paths
+    from helpers.overview import flag_matrix
+
+    year = score_year(2021, paths.REPO_ROOT / "data" / "district")
+    table = flag_matrix(year)
+    longest = max(len(d) for d in year.flags["department"].unique())
+    assert table.widths[0] == min(longest, 16)
+    assert set(table.widths[1:]) == {3.0}
+    assert len(table.widths) == table.columns
