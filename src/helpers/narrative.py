@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from helpers.arrays import repeated
 from helpers.format import format_pct, format_score, format_wan
 from helpers.schema import COLUMN_LABELS_ZH, DepartmentInfo
 from helpers.vocabulary import (
@@ -662,19 +663,8 @@ def _wan(values: np.ndarray) -> np.ndarray:
     return np.array([_wan_text(u) for u in uniques.tolist()], dtype=object)[codes]
 
 
-def _repeated(value: object, n: int) -> np.ndarray:
-    """An object array of ``n`` references to ``value``.
-
-    ``np.full(n, "text", dtype=object)`` casts the text to a numpy string and back, making a
-    new Python string for every cell.
-    """
-    out = np.empty(n, dtype=object)
-    out[:] = value
-    return out
-
-
 def _same(text: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    return lambda v, t: _repeated(text, len(v))
+    return lambda v, t: repeated(text, len(v))
 
 
 _PROJECT_SENTENCES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
@@ -775,7 +765,7 @@ def _differs_from_previous(values: pd.Series) -> np.ndarray:
 
 def _column_or(flags: pd.DataFrame, column: str, default: object) -> np.ndarray:
     if column not in flags:
-        return _repeated(default, len(flags))
+        return repeated(default, len(flags))
     return np.array(flags[column].fillna(default), dtype=object)
 
 

@@ -70,6 +70,8 @@ from operator import itemgetter
 import numpy as np
 import pandas as pd
 
+from helpers.arrays import repeated
+
 KIND_NUMERIC = "numeric"
 KIND_DEADLINE = "deadline"
 KIND_QUALITATIVE = "qualitative"
@@ -783,7 +785,7 @@ def _scan_columns(texts: list[str], fiscal_year: int | None) -> list[np.ndarray]
     _, _, unit, scale, op, zero_op, approx, grade = (field[at] for field in fields)
     is_zero = pd.Series(number).isin(_ZERO_NUMBERS).to_numpy()
     op = np.where(is_zero, zero_op, op)
-    none = _repeated(None, n)
+    none = repeated(None, n)
     columns = [none, none.copy(), none.copy(), number, none.copy(), unit, scale, op, approx, grade]
     direct = np.flatnonzero(at < 0)
     if len(direct):
@@ -801,17 +803,6 @@ def _objects(values: tuple[object, ...]) -> np.ndarray:
 
 
 _NUMBER_KINDS = np.array([KIND_NUMERIC, KIND_DEADLINE], dtype=object)  # by is_duration
-
-
-def _repeated(value: object, n: int) -> np.ndarray:
-    """An object array of ``n`` references to ``value``.
-
-    ``np.full(n, "text", dtype=object)`` casts the text to a numpy string and back, making a
-    new Python string for every cell.
-    """
-    out = np.empty(n, dtype=object)
-    out[:] = value
-    return out
 
 
 def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
@@ -845,7 +836,7 @@ def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
     if has_high.any():
         highs[has_high] = high[has_high].astype(float) * scales[has_high]
     is_duration = has_num & np.array([u in _DURATION_UNITS for u in unit.tolist()], dtype=bool)
-    kind = _repeated(KIND_QUALITATIVE, n)
+    kind = repeated(KIND_QUALITATIVE, n)
     kind[is_deadline] = KIND_DEADLINE
     kind[has_num] = _NUMBER_KINDS[is_duration[has_num].astype(np.intp)]
     out_op = np.full(n, None, dtype=object)

@@ -47,6 +47,7 @@ from pydantic import (
 )
 
 from helpers import narrative
+from helpers.arrays import repeated
 from helpers.dataset import Dataset
 from helpers.parse import (
     GRADE_MET,
@@ -405,17 +406,6 @@ def _per_row(coded: Coded, rule, dtype: Any) -> np.ndarray:  # type: ignore[no-u
 def _group_key(codes: np.ndarray) -> np.ndarray:
     """A groupby key from codes; -1 becomes NaN so that, as with a missing key, its rows drop."""
     return codes if codes.min(initial=0) >= 0 else np.where(codes >= 0, codes, np.nan)
-
-
-def _repeated(value: object, n: int) -> np.ndarray:
-    """An object array of ``n`` references to ``value``.
-
-    ``np.full(n, "text", dtype=object)`` casts the text to a numpy string and back, making a
-    new Python string for every cell.
-    """
-    out = np.empty(n, dtype=object)
-    out[:] = value
-    return out
 
 
 def _clip(values: np.ndarray, lower: float, upper: float) -> np.ndarray:
@@ -1235,7 +1225,7 @@ def _flag_frame(
 
     index = pd.Index(position, name="project_row")
     columns = {
-        "department": text(_repeated(department[0], len(kinds))),
+        "department": text(repeated(department[0], len(kinds))),
         "project_id": text(projects[0][position]),
         "project": text(projects[1][position]),
         "indicator": text(indicators[row]),
@@ -1279,7 +1269,7 @@ def flag_table(
     order = np.argsort(position * len(FLAG_KINDS) + kind, kind="stable")
     row = np.concatenate([rows[entry], np.full(len(positions), -1)])[order]
     kind = kind[order]
-    notes = _repeated("", len(scored) + 1)
+    notes = repeated("", len(scored) + 1)
     directions = np.flatnonzero(scored["direction_note"].notna().to_numpy())
     notes[directions] = np.asarray(scored["direction_note"], dtype=object)[directions]
     return _flag_frame(
