@@ -406,7 +406,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                     year=args.year,
                     departments=args.department,
                     formats=args.format,
-                    output_dir=args.output,
+                    output_dir=str(Path(args.output).resolve()) if args.output else None,
                     workers=args.workers,
                     scheduler=args.scheduler,
                     data_dir=str(Path(args.data_dir).resolve()) if args.data_dir else None,
@@ -452,7 +452,9 @@ def run_on_dask(params: Any) -> Any:
     console = Console(stderr=True, highlight=False)
     where = params.scheduler or f"本机 {params.workers} 个工作进程"
     console.print(escape(f"连接 Dask 集群（{where}）…"))
-    with dask_client(params.workers, params.scheduler) as client:
+    # No more local workers than jobs (the departments and the overview): each starts kernels.
+    workers = min(params.workers, len(params.departments) + 1) if params.workers else None
+    with dask_client(workers, params.scheduler) as client:
         return run_reports_on_dask(params, client, console=console)
 
 

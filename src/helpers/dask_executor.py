@@ -135,6 +135,33 @@ class KernelKeeper(WorkerPlugin):  # type: ignore[misc]
         _release_in_a_thread()
 
 
+def _has_keeper(dask_worker: Any) -> bool:
+    return KernelKeeper.name in dask_worker.plugins
+
+
+def keep_kernels(client: Any, temp_root: str | None = None) -> None:
+    """Give the cluster's workers warm kernels, unless an earlier run did already.
+
+    Registering the plugin again would tear the first one down on every worker, stopping the
+    kernels of departments another run has in progress there.
+    """
+    if any(client.run(_has_keeper).values()):
+        return
+    client.register_plugin(KernelKeeper(temp_root), name=KernelKeeper.name)
+
+
+def wait_for_a_worker(client: Any, where: str) -> None:
+    """Wait until the cluster has a worker; :class:`ClusterError` after :data:`WORKER_WAIT_S`."""
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT_S)
+    except (TimeoutError, OSError):
+        raise ClusterError(
+            f"Dask 集群 {where} 在 {WORKER_WAIT_S} 秒内没有可用的 worker，未写入任何文件 / the "
+            f"Dask cluster {where} has no worker after {WORKER_WAIT_S} s; nothing was written"
+        ) from None
+
+
+WORKER_WAIT_S = 120  # for a cluster's first worker
 CONNECT_TIMEOUT = "20s"  # to reach a running scheduler
 # Departments a local worker runs at once, each in a warm kernel of its own: while one is being
 # rendered (in the worker's process) the next one's notebook runs (in its kernel's process), as
@@ -165,34 +192,25 @@ def dask_client(
     from distributed import Client, LocalCluster
 
     if scheduler:
-        is_file = not scheduler.startswith(("tcp://", "tls://", "ucx://", "inproc://"))
+        client = _connect(scheduler)
         try:
-            client = (
-                Client(scheduler_file=scheduler, timeout=CONNECT_TIMEOUT)
-                if is_file
-                else Client(scheduler, timeout=CONNECT_TIMEOUT)
-            )
-        except (OSError, ValueError) as exc:
-            raise ClusterError(
-                f"无法连接 Dask 调度器 {scheduler}：{exc} / could not connect to the Dask "
-                f"scheduler {scheduler}; nothing was written"
-            ) from None
-        try:
-            client.register_plugin(KernelKeeper(), name=KernelKeeper.name)
+            wait_for_a_worker(client, scheduler)
+            keep_kernels(client)
             yield client
         finally:
             client.close()
         return
     temp_root = tempfile.mkdtemp(prefix="jixiao-cluster-")
+    cluster = None
+    cluster_config = dask.config.set(
+        {
+            "temporary-directory": temp_root,
+            # A worker holds only the departments it runs, none queued: a worker that dies
+            # takes no waiting department with it, and the others are free for other workers.
+            "distributed.scheduler.worker-saturation": 1.0,
+        }
+    )
     try:
-        cluster_config = dask.config.set(
-            {
-                "temporary-directory": temp_root,
-                # A worker holds only the departments it runs, none queued: a worker that dies
-                # takes no waiting department with it, and the others are free for other workers.
-                "distributed.scheduler.worker-saturation": 1.0,
-            }
-        )
         cluster = LocalCluster(
             n_workers=workers or 2,
             threads_per_worker=threads_per_worker,
@@ -202,19 +220,41 @@ def dask_client(
             local_directory=temp_root,
             silence_logs=logging.ERROR,
         )
-        try:
-            with Client(cluster) as client:
-                client.register_plugin(KernelKeeper(temp_root), name=KernelKeeper.name)
-                yield client
-        finally:
-            cluster.close()
-            cluster_config.__exit__(None, None, None)
+        with Client(cluster) as client:
+            keep_kernels(client, temp_root)
+            yield client
     finally:
+        if cluster is not None:
+            cluster.close()
+        cluster_config.__exit__(None, None, None)
         shutil.rmtree(temp_root, ignore_errors=True)
 
 
-def describe_task_error(exc: BaseException) -> str:
+def _connect(scheduler: str) -> Any:
+    """A client of a running scheduler (an address or a scheduler file); :class:`ClusterError`."""
+    from distributed import Client
+
+    is_file = not scheduler.startswith(("tcp://", "tls://", "ucx://", "inproc://"))
+    try:
+        if is_file:
+            return Client(scheduler_file=scheduler, timeout=CONNECT_TIMEOUT)
+        return Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except Exception as exc:  # refused, timed out, a TLS address without security, a bad file
+        raise ClusterError(
+            f"无法连接 Dask 调度器 {scheduler}：{type(exc).__name__}: {exc} / could not connect "
+            f"to the Dask scheduler {scheduler}; nothing was written"
+        ) from None
+
+
+LOST_SCHEDULER = (
+    "与 Dask 调度器的连接中断，此项未完成 / lost the connection to the Dask scheduler; not done"
+)
+
+
+def describe_task_error(exc: BaseException | None) -> str:
     """A bilingual message for a task that ended without a bundle (its workers died …)."""
+    if exc is None:  # cancelled: the scheduler went away
+        return LOST_SCHEDULER
     name = type(exc).__name__
     if name == "KilledWorker":
         detail = str(exc).split(" The last worker", 1)[0]  # Dask's first sentence
@@ -234,6 +274,10 @@ def run_reports_on_dask(
 ) -> Any:
     """Render every department of the run on a Dask cluster, publishing each as it arrives.
 
+    The year's overview (when the run covers every department) is sent once a department has
+    come back with valid data: a year whose data are all invalid writes nothing, as on the
+    local executor.
+
     Args:
         params: the run's parameters.
         client: a client from :func:`dask_client` (whose workers keep warm kernels).
@@ -243,38 +287,86 @@ def run_reports_on_dask(
     Returns:
         The :class:`~helpers.runner.RunOutcome`, in the order of the departments.
     """
-    from distributed import as_completed
     from rich.console import Console
-    from rich.markup import escape
 
     from helpers import runner
 
-    console = console or Console(stderr=True, highlight=False)
-    jobs = list(params.departments)
-    if runner.wants_overview(params, jobs):
-        jobs.append(OVERVIEW)
-    label = _labeller(params)
-    workers = len(client.scheduler_info().get("workers", {}))
-    console.print(escape(f"提交 {len(jobs)} 项到 Dask 集群（{workers} 个 worker）…"))
-    run_id = uuid.uuid4().hex[:8]
-    futures = {
-        client.submit(
-            unit, params, job, pack_inputs(params, job), key=f"jixiao-{run_id}-{n}", pure=False
-        ): job
-        for n, job in enumerate(jobs)
-    }
-    outcomes = []
-    try:
-        for future in as_completed(futures):
-            job = futures[future]
-            outcome = _collect(params, job, future)
-            outcomes.append(outcome)
-            runner.print_outcome(console, escape(label(job)), outcome)
-    finally:
-        client.cancel(list(futures))
-    runner._print_summary(console, len(params.departments), outcomes)
-    order = {d: n for n, d in enumerate(jobs)}
+    run = _DaskRun(params, client, unit, console or Console(stderr=True, highlight=False))
+    outcomes = run.run()
+    runner._print_summary(run.console, len(params.departments), outcomes)
+    order = {d: n for n, d in enumerate([*params.departments, OVERVIEW])}
     return runner.RunOutcome(sorted(outcomes, key=lambda o: order[o.department]))
+
+
+class _DaskRun:
+    """One run's tasks on the cluster: submitted, collected and published as they come."""
+
+    def __init__(self, params: RunParams, client: Any, unit: Unit, console: Any):
+        from distributed import as_completed
+
+        from helpers import runner
+
+        self.params, self.client, self.unit, self.console = params, client, unit, console
+        self.label = _labeller(params)
+        self.wants_overview = runner.wants_overview(params, list(params.departments))
+        self.futures: dict[Any, str] = {}
+        self.pending = as_completed()
+        self.run_id = uuid.uuid4().hex[:8]
+
+    def report(self, job: str, outcome: Any) -> None:
+        from rich.markup import escape
+
+        from helpers import runner
+
+        runner.print_outcome(self.console, escape(self.label(job)), outcome)
+
+    def submit(self, job: str) -> Any:
+        """Send one job with its inputs; its outcome at once when its files cannot be read."""
+        from helpers import runner
+
+        try:
+            inputs = pack_inputs(self.params, job)
+        except OSError as exc:
+            return runner.DepartmentOutcome(
+                job, False, "invalid", f"无法读取数据文件：{exc} / could not read a data file"
+            )
+        key = f"jixiao-{self.run_id}-{len(self.futures)}"
+        future = self.client.submit(self.unit, self.params, job, inputs, key=key, pure=False)
+        self.futures[future] = job
+        self.pending.add(future)
+        return None
+
+    def run(self) -> list[Any]:
+        """Submit every department, then publish each result as it arrives."""
+        from rich.markup import escape
+
+        from helpers import runner
+
+        workers = len(self.client.scheduler_info().get("workers", {}))
+        count = len(self.params.departments) + int(self.wants_overview)
+        self.console.print(escape(f"提交 {count} 项到 Dask 集群（{workers} 个 worker）…"))
+        outcomes = []
+        for department in self.params.departments:
+            runner.warn_folder_and_workbook(self.params, department)
+            refused = self.submit(department)
+            if refused is not None:
+                outcomes.append(refused)
+                self.report(department, refused)
+        try:
+            for future in self.pending:
+                job = self.futures[future]
+                outcome = _collect(self.params, job, future)
+                outcomes.append(outcome)
+                self.report(job, outcome)
+                if self.wants_overview and job != OVERVIEW and outcome.kind != "invalid":
+                    self.wants_overview = False  # a department's data are good: the overview
+                    refused = self.submit(OVERVIEW)
+                    if refused is not None:
+                        outcomes.append(refused)
+                        self.report(OVERVIEW, refused)
+        finally:
+            self.client.cancel(list(self.futures))
+        return outcomes
 
 
 def _collect(params: RunParams, job: str, future: Any) -> Any:
@@ -282,7 +374,10 @@ def _collect(params: RunParams, job: str, future: Any) -> Any:
     from helpers import runner
 
     if future.status != "finished":
-        exc = future.exception()
+        try:
+            exc = future.exception()
+        except Exception:  # cancelled, or the scheduler is gone
+            exc = None
         return runner.DepartmentOutcome(job, False, "failed", describe_task_error(exc))
     bundle: ReportBundle = future.result()
     try:

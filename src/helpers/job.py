@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import socket
 import tempfile
@@ -74,11 +75,19 @@ def _input_roots(params: RunParams, department: str) -> list[Path]:
     ]
 
 
+READ_SUFFIXES = frozenset({".csv", ".yaml", ".yml", ".xlsx", ".xlsm", ".xls", ".docx"})
+"""The files a dataset is read from; anything else in its folder (scans, PDFs) stays home."""
+
+
 def pack_inputs(params: RunParams, department: str) -> Inputs:
     """The files one job reads, to send with it: its data and the notebooks.
 
-    Data files are named ``data/<path under the data root>``, the run's notebook and the
-    overview notebook beside it ``notebooks/<name>``.
+    Data files (only those a dataset is read from, :data:`READ_SUFFIXES`) are named
+    ``data/<path under the data root>``; the run's notebook and the overview notebook beside
+    it ``notebooks/<name>``.
+
+    Raises:
+        OSError: a file cannot be read.
 
     Example:
         >>> from helpers.params import RunParams
@@ -91,7 +100,7 @@ def pack_inputs(params: RunParams, department: str) -> Inputs:
     inputs: Inputs = {}
     for root in _input_roots(params, department):
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-        for file in files:
+        for file in (f for f in files if f.suffix.lower() in READ_SUFFIXES):
             inputs[f"data/{file.relative_to(params.data_dir).as_posix()}"] = file.read_bytes()
     for notebook in (params.notebook, params.notebook.with_name(f"{OVERVIEW}.ipynb")):
         if notebook.is_file():
@@ -177,21 +186,56 @@ def render_department(
         runner._LIVE.add_path(work)  # removed by whoever stops this process cleanly
     own_kernel = kernel is None
     try:
+        original = params
         if inputs is not None:
             params = _unpack_inputs(inputs, params, work / "inputs")
         problem = None if department == OVERVIEW else check_department(params, department)
         if problem is not None:
-            return ReportBundle(department, False, *problem, seconds=_since(started), host=_where())
-        if own_kernel:
-            runner.ensure_kernel()
-            kernel = runner.WarmKernel()
-        staging = work / "report"
-        staging.mkdir()
-        return _run_and_render(params, department, kernel, staging, started)
+            bundle = ReportBundle(department, False, *problem, seconds=_since(started))
+        else:
+            if own_kernel:
+                runner.ensure_kernel()
+                kernel = runner.WarmKernel()
+            staging = work / "report"
+            staging.mkdir()
+            bundle = _run_and_render(params, department, kernel, staging, started)
+        bundle.host = _where()
+        return _as_if_run_at_home(bundle, params, original)
     finally:
         if own_kernel and kernel is not None:
             kernel.shutdown()
         runner._LIVE.remove_path(work)
+
+
+def _as_if_run_at_home(bundle: ReportBundle, used: RunParams, original: RunParams) -> ReportBundle:
+    """Name the user's data and notebook, not the job's copies, in messages and notebooks.
+
+    A job run from sent inputs read them from a private temporary folder: its paths would
+    otherwise appear in an error message (``[/tmp/…/projects.csv 第 2 行 …]``) and in the
+    executed notebook's recorded parameters.
+    """
+    if used is original:
+        return bundle
+    swaps = [(str(used.data_dir), str(original.data_dir))]
+    swaps += [(str(used.notebook.parent), str(original.notebook.parent))]
+
+    def restore(text: str) -> str:
+        for copy, home in swaps:
+            text = text.replace(copy, home)
+        return text
+
+    def restore_json(data: bytes) -> bytes:  # inside JSON strings, as json.dumps writes them
+        for copy, home in swaps:
+            quoted = (json.dumps(copy)[1:-1], json.dumps(home, ensure_ascii=False)[1:-1])
+            data = data.replace(quoted[0].encode(), quoted[1].encode())
+        return data
+
+    bundle.message = restore(bundle.message)
+    if bundle.failed_notebook is not None:
+        bundle.failed_notebook = restore_json(bundle.failed_notebook)
+    for name in [n for n in bundle.files if n.endswith(".ipynb")]:
+        bundle.files[name] = restore_json(bundle.files[name])
+    return bundle
 
 
 def _since(started: float) -> float:

@@ -257,8 +257,8 @@ def load_run_params(
 ) -> RunParams:
     """Read and validate a parameters file (and command-line overrides).
 
-    A command-line value replaces the file's; the result is checked as a whole (so
-    ``workers`` and ``scheduler`` may not both be set, wherever each comes from).
+    A command-line value replaces the file's (``--workers`` or ``--scheduler`` replaces the
+    file's executor, whichever it set); the result is checked as a whole.
 
     Args:
         path: a YAML file such as ``params/fy2021.yaml``, or None to use only the overrides.
@@ -291,6 +291,10 @@ def load_run_params(
         "data_dir": data_dir,
     }
     given = {k: v for k, v in overrides.items() if v is not None and v != [] and v != ""}
+    # Choosing the executor on the command line replaces the file's choice, whichever it was.
+    for chosen, other in (("workers", "scheduler"), ("scheduler", "workers")):
+        if chosen in given and other not in given:
+            raw.pop(other, None)
 
     def where(key: str) -> str:  # of a problem: the params file, or the command line's override
         return COMMAND_LINE if source is None or key in given else str(source)

@@ -1406,19 +1406,24 @@ def execute_notebook(params: RunParams, job: _Job) -> None:
     write_notebook_quickly(nb, record)
 
 
+def warn_folder_and_workbook(params: RunParams, department: str) -> None:
+    """Say so when a department has both a folder and a workbook (the folder is used)."""
+    folder = paths.get_dataset_dir(params.fiscal_year, department, params.data_dir)
+    if folder.is_dir() and folder.with_suffix(".xlsx").is_file():
+        print(
+            f"警告：{department} 既有文件夹又有 {folder.name}.xlsx，使用文件夹 / "
+            f"warning: both a folder and a workbook exist for {department}; using the folder",
+            file=sys.stderr,
+        )
+
+
 def validate_departments(params: RunParams) -> tuple[list[str], list[DepartmentOutcome]]:
     """Validate every dataset first: (valid departments, outcomes of the invalid ones)."""
     from helpers.job import check_department
 
     valid, invalid = [], []
     for department in params.departments:
-        folder = paths.get_dataset_dir(params.fiscal_year, department, params.data_dir)
-        if folder.is_dir() and folder.with_suffix(".xlsx").is_file():
-            print(
-                f"警告：{department} 既有文件夹又有 {folder.name}.xlsx，使用文件夹 / "
-                f"warning: both a folder and a workbook exist for {department}; using the folder",
-                file=sys.stderr,
-            )
+        warn_folder_and_workbook(params, department)
         problem = check_department(params, department)
         if problem is None:
             valid.append(department)

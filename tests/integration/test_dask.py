@@ -272,3 +272,87 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path, support: Mo
     assert "无法连接 Dask 调度器 tcp://127.0.0.1:9" in captured.text
     assert "Traceback" not in captured.text
     assert not out.exists(), "nothing written"
+
+
+# -- what a fresh-eyes review found
+
+
+def test_a_second_run_keeps_the_workers_kernels(client) -> None:  # type: ignore[no-untyped-def]
+    """Registering the kernel plugin again would stop the kernels of a run in progress."""
+    from helpers.dask_executor import keep_kernels
+
+    def keeper_id(dask_worker) -> int:  # type: ignore[no-untyped-def]
+        return id(dask_worker.plugins["jixiao-kernels"])
+
+    before = client.run(keeper_id)
+    keep_kernels(client)
+    assert client.run(keeper_id) == before
+
+
+def test_messages_and_notebooks_name_the_users_files_not_the_jobs_copy(
+    failing_batch, district_both_ways
+) -> None:  # type: ignore[no-untyped-def]
+    outcome, _, _ = failing_batch
+    message = next(o.message for o in outcome.outcomes if o.department == INVALID)
+    assert f"/data/2021/{INVALID}/projects.csv" in message
+    assert "jixiao-job-" not in message and "jixiao-cluster-" not in message
+    _, _, year = district_both_ways["dask"]
+    for notebook in year.glob("*/report.ipynb"):
+        nb = nbformat.read(notebook, as_version=4)
+        assert nb.metadata.papermill.parameters["data_dir"] == str(DISTRICT), notebook
+    overview = nbformat.read(year / "overview.ipynb", as_version=4)
+    assert overview.metadata.papermill.parameters["data_dir"] == str(DISTRICT)
+
+
+def test_a_year_of_invalid_data_writes_nothing_not_even_the_overview(
+    tmp_path: Path, client, support: ModuleType
+) -> None:  # type: ignore[no-untyped-def]
+    def break_budget(row: dict[str, str]) -> None:
+        row["budget_wan"] = "三百万"
+
+    for name in ("甲局", "乙局"):
+        support.rewrite_projects(
+            support.copy_seed(tmp_path / "data", department=name), break_budget
+        )
+    params = load_run_params(
+        None, year=2021, data_dir=str(tmp_path / "data"), output_dir=str(tmp_path / "out")
+    )
+    with support.captured_output() as captured:
+        outcome = _run_on_dask(params, client)
+    assert outcome.exit_code == 2, captured.text
+    assert [o.department for o in outcome.outcomes] == ["乙局", "甲局"]
+    assert not (tmp_path / "out").exists(), "nothing written"
+
+
+def test_only_the_files_a_dataset_is_read_from_travel(tmp_path: Path, support: ModuleType) -> None:
+    from helpers.job import pack_inputs
+
+    folder = support.copy_seed(tmp_path / "data", department="甲局")
+    (folder / "附件").mkdir()
+    (folder / "附件" / "扫描件.pdf").write_bytes(b"%PDF-1.7 " + bytes(1000))
+    params = load_run_params(None, year=2021, data_dir=str(tmp_path / "data"))
+    names = sorted(pack_inputs(params, "甲局"))
+    assert "data/2021/甲局/projects.csv" in names
+    assert not any(n.endswith(".pdf") for n in names)
+
+
+def test_an_unreadable_data_file_fails_its_department_only(
+    tmp_path: Path, client, support: ModuleType
+) -> None:  # type: ignore[no-untyped-def]
+    for name in ("甲局", "乙局"):
+        support.copy_seed(tmp_path / "data", department=name)
+    (tmp_path / "data" / "2021" / "甲局" / "notes.csv").symlink_to("/proc/self/mem")
+    params = load_run_params(
+        None,
+        year=2021,
+        data_dir=str(tmp_path / "data"),
+        output_dir=str(tmp_path / "out"),
+        formats=["html"],
+    )
+    params.overview = False
+    with support.captured_output() as captured:
+        outcome = _run_on_dask(params, client)
+    by_name = {o.department: o for o in outcome.outcomes}
+    assert by_name["乙局"].ok, captured.text
+    assert (by_name["甲局"].kind, by_name["甲局"].ok) == ("invalid", False)
+    assert "无法读取数据文件" in by_name["甲局"].message

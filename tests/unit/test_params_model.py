@@ -80,11 +80,16 @@ def test_the_command_line_replaces_the_file_s_value(tmp_path: Path) -> None:
     assert load_run_params(path, scheduler="tls://b:2").scheduler == "tls://b:2"
 
 
-def test_the_pair_stays_exclusive_across_file_and_command_line(tmp_path: Path) -> None:
+def test_the_command_line_executor_replaces_the_files(tmp_path: Path) -> None:
     path = _write(tmp_path, GOOD + "workers: 2\n")
-    problems = _problems(path, scheduler="tcp://127.0.0.1:8786")
-    assert len(problems) == 1
-    assert problems[0].startswith(f"{path}、{COMMAND_LINE}: workers 与 scheduler 只能给出一个")
+    run = load_run_params(path, scheduler="tcp://127.0.0.1:8786")
+    assert (run.workers, run.scheduler) == (None, "tcp://127.0.0.1:8786")
+    path = _write(tmp_path, GOOD + "scheduler: tcp://127.0.0.1:8786\n")
+    run = load_run_params(path, workers=3)
+    assert (run.workers, run.scheduler) == (3, None)
+    path = _write(tmp_path, GOOD + "workers: 2\nscheduler: tcp://127.0.0.1:8786\n")
+    problems = _problems(path)
+    assert problems[0].startswith(f"{path}: workers 与 scheduler 只能给出一个")
     problems = _problems(None, year=2021, workers=2, scheduler="tcp://127.0.0.1:8786")
     assert problems[0].startswith(f"{COMMAND_LINE}: workers 与 scheduler")
 
