@@ -234,3 +234,12 @@ def test_a_single_department_or_format_is_a_list_of_one(tmp_path: Path) -> None:
         _write(tmp_path, "fiscal_year: 2021\ndepartments: 高新区科技局\nformats: pdf\n")
     )
     assert (run.departments, run.formats) == (["高新区科技局"], ["pdf"])
+
+
+def test_the_annotated_example_s_executor_lines_are_valid(tmp_path: Path) -> None:
+    example = Path(__file__).parents[2] / "params" / "example_fy2022.yaml"
+    lines = example.read_text("utf-8").splitlines()
+    for key in ("workers", "scheduler"):
+        line = next(line[2:] for line in lines if line.startswith(f"# {key}:"))
+        run = load_run_params(_write(tmp_path, GOOD + line + "\n"))
+        assert getattr(run, key) is not None
