@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
@@ -131,3 +132,36 @@ def write_atomically(target: str | Path, data: bytes | str, temp_mark: str = "."
             os.unlink(partial)
         raise
     return target
+
+
+@contextlib.contextmanager
+def replacing(targets: Sequence[Path]) -> Iterator[list[Path]]:
+    """Temporary files beside ``targets``, renamed over them when the block succeeds.
+
+    On any failure the temporary files are removed and the targets are left as they were.
+    The files get the permissions a normally created file would (:func:`shared_mode`).
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> with replacing([folder / "a.txt"]) as (partial,):
+        ...     _ = partial.write_text("甲")
+        >>> sorted(p.name for p in folder.iterdir()), (folder / "a.txt").read_text()
+        (['a.txt'], '甲')
+        >>> import shutil; shutil.rmtree(folder)
+    """
+    partials: list[Path] = []
+    try:
+        for target in targets:
+            handle, name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+            )
+            os.close(handle)
+            partials.append(Path(name))
+        yield partials
+        for partial, target in zip(partials, targets, strict=True):
+            os.chmod(partial, shared_mode(0o666))
+            os.replace(partial, target)
+    finally:
+        for partial in partials:
+            partial.unlink(missing_ok=True)

@@ -51,9 +51,7 @@ True
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -1348,7 +1346,8 @@ def write_review_workbook(
     _write_sheet(
         book, _Sheet(RULES_SHEET, RULES_HEADERS, _RULES_WIDTHS, {3, 4, 5}), _rules_rows(findings)
     )
-    _save_atomically(book, target)
+    with paths.replacing([target]) as (partial,):
+        book.save(partial)
     return target
 
 
@@ -1469,15 +1468,3 @@ def _wrapped(sheet: Any, value: Any, alignment: Any) -> Any:
         cell.data_type = TYPE_STRING
     cell.alignment = alignment
     return cell
-
-
-def _save_atomically(book: Any, target: Path) -> None:
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    os.close(handle)
-    partial = Path(name)
-    try:
-        book.save(partial)
-        os.chmod(partial, paths.shared_mode(0o666))
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)

@@ -24,12 +24,8 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import re
-import tempfile
 import unicodedata
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -489,29 +485,6 @@ def format_number(value: float | int) -> str:
     return repr(value)
 
 
-@contextmanager
-def _replacing(targets: Sequence[Path]) -> Iterator[list[Path]]:
-    """Temporary files beside ``targets``, renamed over them when the block succeeds.
-
-    On any failure the temporary files are removed and the targets are left as they were.
-    """
-    partials: list[Path] = []
-    try:
-        for target in targets:
-            handle, name = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=".partial", dir=target.parent
-            )
-            os.close(handle)
-            partials.append(Path(name))
-        yield partials
-        for partial, target in zip(partials, targets, strict=True):
-            os.chmod(partial, paths.shared_mode(0o666))
-            os.replace(partial, target)
-    finally:
-        for partial in partials:
-            partial.unlink(missing_ok=True)
-
-
 def _write_csv_file(
     path: Path, frame: pd.DataFrame, headers_zh: dict[str, str], text_columns: frozenset[str]
 ) -> None:
@@ -539,7 +512,7 @@ def write_scores_csv(result: ScoreResult, path: str | Path) -> list[Path]:
     """
     targets = export_paths(path, "csv")
     tables = score_tables(result, headers="en")
-    with _replacing(targets) as (indicators_file, projects_file):
+    with paths.replacing(targets) as (indicators_file, projects_file):
         _write_csv_file(
             indicators_file, tables["indicators"], INDICATOR_HEADERS_ZH, INDICATOR_TEXT_COLUMNS
         )
@@ -628,6 +601,6 @@ def write_scores_xlsx(result: ScoreResult, path: str | Path) -> Path:
     _write_sheet(
         book, INDICATORS_SHEET, tables["indicators"], INDICATOR_HEADERS_ZH, INDICATOR_TEXT_COLUMNS
     )
-    with _replacing([target]) as (partial,):
+    with paths.replacing([target]) as (partial,):
         book.save(partial)
     return target

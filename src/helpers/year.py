@@ -21,7 +21,6 @@ from __future__ import annotations
 import gc
 import math
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -557,14 +556,8 @@ def write_year_xlsx(
     book = Workbook(write_only=True)
     for title, frame in year_tables(scores, comparison, findings).items():
         _write_frame(book, title, frame)
-    handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".xlsx", dir=target.parent)
-    os.close(handle)
-    try:
+    with paths.replacing([target]) as (partial,):
         book.save(partial)
-        os.chmod(partial, paths.shared_mode(0o666))
-        os.replace(partial, target)
-    finally:
-        Path(partial).unlink(missing_ok=True)
     return target
 
 
@@ -581,9 +574,8 @@ def write_year_parquet(
     written = []
     for title, frame in year_tables(scores, comparison, findings).items():
         target = folder / f"{title}.parquet"
-        partial = folder / f".{title}.parquet.partial"
-        _parquet_ready(frame).to_parquet(partial, index=False)
-        os.replace(partial, target)
+        with paths.replacing([target]) as (partial,):
+            _parquet_ready(frame).to_parquet(partial, index=False)
         written.append(target)
     return written
 
