@@ -2541,31 +2541,6 @@ def _write_texts(units: list[_UnitYear], rng: random.Random, plants: bool) -> No
 _PROJECT_COLUMNS = tuple(c for c in schema.PROJECT_COLUMNS if c != "note")
 _INDICATOR_COLUMNS = tuple(c for c in schema.INDICATOR_COLUMNS if c != "note")
 _REQUIRED = frozenset({"project_id", "category", "name", "level1", "level2", "budget_wan"})
-# Chinese headers as analysts' own tables have them (all accepted by the readers).
-_HEADERS_ZH = {
-    "project_id": "项目编号",
-    "category": "项目类别",
-    "initial_budget_wan": "年初预算数（万元）",
-    "budget_wan": "全年预算数（万元）",
-    "spent_wan": "全年执行数（万元）",
-    "stated_execution_rate_pct": "执行率（%）",
-    "execution_weight": "执行率分值",
-    "stated_execution_score": "执行率得分（自评）",
-    "stated_score": "得分（自评）",
-    "outcome": "成效",
-    "low_execution_reason": "执行率偏低原因",
-    "supervising_department": "主管部门",
-    "implementing_unit": "实施单位",
-    "goal_target": "年度总体目标（预期）",
-    "goal_actual": "年度总体目标（实际完成）",
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "target": "年度指标值",
-    "actual": "实际完成值",
-    "weight": "分值",
-    "direction": "指标方向",
-    "deviation_reason": "偏差原因分析及改进措施",
-}
 _FEATURE_LABELS = {
     "execution_about_20": "预算执行率约 20%",
     "low_execution_with_reason": "预算执行率低于 90%，已说明原因",
@@ -2636,7 +2611,10 @@ FEATURE_LABELS = _FEATURE_LABELS
 def _csv_text(rows: list[dict[str, str]], columns: Sequence[str], zh: bool, name_zh: str) -> str:
     """CSV text: the required columns and every optional one that has a value somewhere."""
     used = [c for c in columns if c in _REQUIRED or c == "name" or any(r.get(c) for r in rows)]
-    headers = [(_HEADERS_ZH.get(c, name_zh if c == "name" else c) if zh else c) for c in used]
+    # Chinese headers as jixiao writes them (and analysts' own tables have them); ``name`` is
+    # 项目名称 in projects.csv and 三级指标 in indicators.csv.
+    labels = {**schema.COLUMN_LABELS_ZH, "name": name_zh} if zh else {}
+    headers = [labels.get(c, c) for c in used]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
