@@ -4,7 +4,6 @@ copied text is found across departments; the 复核工作底稿 reads back with 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from helpers import review as rv
 from helpers.evaluation import Evaluation, evaluate, evaluate_path
 from helpers.schema import INDICATOR_COLUMNS, PROJECT_COLUMNS
 from helpers.scoring import ScoringConfig
+
+from .conftest import write_csv  # with the schema's columns: every column jixiao reads
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CORPUS = FIXTURES / "corpus"
@@ -78,17 +79,6 @@ PROJECT_DEFAULTS = {
 }
 
 
-def write_table(path: Path, columns: tuple[str, ...], rows: list[dict[str, object]]) -> None:
-    """A CSV with every column jixiao reads (conftest's writer leaves out the 得分 columns)."""
-    unknown = {key for row in rows for key in row} - set(columns)
-    assert not unknown, unknown
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({c: "" if row.get(c) is None else row[c] for c in columns})
-
-
 @pytest.fixture
 def build(tmp_path: Path) -> Callable[..., Evaluation]:
     """Write a dataset folder (projects, indicators, department.yaml) and evaluate it."""
@@ -104,12 +94,12 @@ def build(tmp_path: Path) -> Callable[..., Evaluation]:
         folder.mkdir()
         (folder / "department.yaml").write_text(department or department_yaml(), "utf-8")
         projects = [{**PROJECT_DEFAULTS, **p} for p in projects or [{"stated_score": "100"}]]
-        write_table(folder / "projects.csv", PROJECT_COLUMNS, projects)
+        write_csv(folder / "projects.csv", PROJECT_COLUMNS, projects)
         rows = [
             {"project_id": "P1", "level2": LEVEL2_OF.get(str(r["level1"]), "数量"), **r}
             for r in (clean_rows() if indicators is None else indicators)
         ]
-        write_table(folder / "indicators.csv", INDICATOR_COLUMNS, rows)
+        write_csv(folder / "indicators.csv", INDICATOR_COLUMNS, rows)
         return evaluate_path(folder, config=config)
 
     return make
