@@ -106,6 +106,13 @@ def test_dask_scores_are_the_local_scores(district_both_ways) -> None:  # type: 
 # -- a batch with failures
 
 FAILING, CRASHING, INVALID, GOOD = "失败局", "崩溃局", "数据错误局", "正常局"
+
+
+def break_budget(row: dict[str, str]) -> None:
+    """A budget written in words: the department's data are invalid."""
+    row["budget_wan"] = "三百万"
+
+
 OLD_REPORT = "<html><body>上一次的报告 / the previous report</body></html>"
 
 
@@ -114,9 +121,6 @@ def failing_batch(tmp_path_factory: pytest.TempPathFactory, client, support: Mod
     root = tmp_path_factory.mktemp("dask-batch")
     for name in (FAILING, CRASHING, INVALID, GOOD):
         support.copy_seed(root / "data", department=name)
-
-    def break_budget(row: dict[str, str]) -> None:
-        row["budget_wan"] = "三百万"
 
     support.rewrite_projects(root / "data" / "2021" / INVALID, break_budget)
     support.notebook_with_failures(root / "notebooks")
@@ -307,9 +311,6 @@ def test_messages_and_notebooks_name_the_users_files_not_the_jobs_copy(
 def test_a_year_of_invalid_data_writes_nothing_not_even_the_overview(
     tmp_path: Path, client, support: ModuleType
 ) -> None:  # type: ignore[no-untyped-def]
-    def break_budget(row: dict[str, str]) -> None:
-        row["budget_wan"] = "三百万"
-
     for name in ("甲局", "乙局"):
         support.rewrite_projects(
             support.copy_seed(tmp_path / "data", department=name), break_budget
