@@ -25,8 +25,12 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from distributed import WorkerPlugin
+import dask
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed
+from rich.console import Console
+from rich.markup import escape
 
+from helpers import runner
 from helpers.job import Inputs, ReportBundle, pack_inputs, publish_bundle, render_department
 from helpers.params import OVERVIEW, RunParams
 
@@ -38,8 +42,6 @@ _RELEASE_LOCK = threading.Lock()
 
 
 def _take_kernel() -> Any:
-    from helpers import runner
-
     with _KERNELS_LOCK:
         if _IDLE_KERNELS:
             return _IDLE_KERNELS.pop()
@@ -66,8 +68,6 @@ def render_on_worker(params: RunParams, department: str, inputs: Inputs) -> Repo
 
 def _release_everything() -> None:
     """Stop this worker's kernels (idle or busy) and delete its jobs' temporary folders."""
-    from helpers import runner
-
     with _RELEASE_LOCK:  # SIGTERM may come while the worker's close is doing this already
         with _KERNELS_LOCK:
             kernels = list(_IDLE_KERNELS)
@@ -120,8 +120,6 @@ class KernelKeeper(WorkerPlugin):  # type: ignore[misc]
         has stopped) every temporary file of the worker goes there: even a worker killed by
         a signal, before it could tidy up, leaves nothing behind.
         """
-        from helpers import runner
-
         if self.temp_root:
             tempfile.tempdir = self.temp_root
             _leave_stopping_to_the_client()
@@ -188,9 +186,6 @@ def dask_client(
             when given, ``workers`` is not used.
         threads_per_worker: departments each local worker runs at once.
     """
-    import dask
-    from distributed import Client, LocalCluster
-
     if scheduler:
         client = _connect(scheduler)
         try:
@@ -232,8 +227,6 @@ def dask_client(
 
 def _connect(scheduler: str) -> Any:
     """A client of a running scheduler (an address or a scheduler file); :class:`ClusterError`."""
-    from distributed import Client
-
     is_file = not scheduler.startswith(("tcp://", "tls://", "ucx://", "inproc://"))
     try:
         if is_file:
@@ -287,10 +280,6 @@ def run_reports_on_dask(
     Returns:
         The :class:`~helpers.runner.RunOutcome`, in the order of the departments.
     """
-    from rich.console import Console
-
-    from helpers import runner
-
     run = _DaskRun(params, client, unit, console or Console(stderr=True, highlight=False))
     outcomes = run.run()
     runner._print_summary(run.console, len(params.departments), outcomes)
@@ -302,10 +291,6 @@ class _DaskRun:
     """One run's tasks on the cluster: submitted, collected and published as they come."""
 
     def __init__(self, params: RunParams, client: Any, unit: Unit, console: Any):
-        from distributed import as_completed
-
-        from helpers import runner
-
         self.params, self.client, self.unit, self.console = params, client, unit, console
         self.label = _labeller(params)
         self.wants_overview = runner.wants_overview(params, list(params.departments))
@@ -314,16 +299,10 @@ class _DaskRun:
         self.run_id = uuid.uuid4().hex[:8]
 
     def report(self, job: str, outcome: Any) -> None:
-        from rich.markup import escape
-
-        from helpers import runner
-
         runner.print_outcome(self.console, escape(self.label(job)), outcome)
 
     def submit(self, job: str) -> Any:
         """Send one job with its inputs; its outcome at once when its files cannot be read."""
-        from helpers import runner
-
         try:
             inputs = pack_inputs(self.params, job)
         except OSError as exc:
@@ -338,10 +317,6 @@ class _DaskRun:
 
     def run(self) -> list[Any]:
         """Submit every department, then publish each result as it arrives."""
-        from rich.markup import escape
-
-        from helpers import runner
-
         workers = len(self.client.scheduler_info().get("workers", {}))
         count = len(self.params.departments) + int(self.wants_overview)
         self.console.print(escape(f"提交 {count} 项到 Dask 集群（{workers} 个 worker）…"))
@@ -371,8 +346,6 @@ class _DaskRun:
 
 def _collect(params: RunParams, job: str, future: Any) -> Any:
     """Publish what a finished task returned; a failed outcome when it returned nothing."""
-    from helpers import runner
-
     if future.status != "finished":
         try:
             exc = future.exception()
