@@ -146,3 +146,17 @@ def test_merged_cells_become_colspan_and_rowspan() -> None:
     assert '<td rowspan="2">产出</td>' in page
     assert '<td colspan="2">质量</td>' in page
     assert '<td class="num">1</td>' in page
+
+
+def test_number_column_labels_may_wrap_and_numbers_may_not() -> None:
+    """A numeric column's label (提示事项 kinds are long) wraps; otherwise a table of many
+    such columns squeezed its first column to one character per line (seen in the overview)."""
+    table = Table(
+        "表",
+        [[Cell("部门"), Cell("执行率得分与自评不同", is_numeric=True)]],
+        [[Cell("苇塘县供销合作社联合社"), Cell("681.5307", is_numeric=True)]],
+    )
+    page = render_html(Document("t", [table]))
+    rules = dict(re.findall(r"(table\.data[^{}]*)\{([^}]*)\}", page))
+    assert "white-space: nowrap" in rules["table.data .num "]
+    assert "white-space: normal" in rules["table.data thead .num "]
