@@ -259,7 +259,18 @@ def _stacked(
     columns: dict[str, np.ndarray] = {}
     for name, arrays in extra.items():
         columns[name] = np.concatenate(arrays) if arrays else np.array([], dtype=object)
+    # The columns every frame has: joined once, then read once (500 frames × 35 columns read
+    # one by one cost a second); a column some frames lack is read frame by frame.
+    everywhere = [name for name in fields if all(name in frame for frame in frames)]
+    joined = (
+        pd.concat([frame[everywhere] for frame in frames], ignore_index=True)
+        if frames and everywhere
+        else None
+    )
     for name, kind in fields.items():
+        if joined is not None and name in everywhere:
+            columns[name] = _column(joined, name, kind)
+            continue
         arrays = [_column(frame, name, kind) for frame in frames]
         dtype = float if kind == _FLOAT else bool if kind == _BOOL else object
         columns[name] = np.concatenate(arrays) if arrays else np.array([], dtype=dtype)
@@ -828,6 +839,7 @@ def near_duplicate_families(keys: Sequence[str]) -> list[int]:
         [0, 1, 0]
     """
     grams = [_bigrams(key) for key in keys]
+    sizes = [len(g) for g in grams]
     frequency = Counter(g for gs in grams for g in gs)
     index: dict[str, list[int]] = defaultdict(list)
     family = list(range(len(keys)))
@@ -835,7 +847,7 @@ def near_duplicate_families(keys: Sequence[str]) -> list[int]:
         tokens = sorted(grams[i], key=lambda g: (frequency[g], g))
         prefix = tokens[: len(tokens) - math.ceil(CANDIDATE_JACCARD * len(tokens)) + 1]
         candidates = sorted({j for token in prefix for j in index.get(token, ())})
-        leader = next((j for j in candidates if _alike(key, keys[j], grams[i], grams[j])), None)
+        leader = _first_alike(key, grams[i], candidates, keys, grams, sizes)
         if leader is None:
             for token in prefix:
                 index[token].append(i)
@@ -844,14 +856,30 @@ def near_duplicate_families(keys: Sequence[str]) -> list[int]:
     return family
 
 
-def _alike(a: str, b: str, grams_a: set[str], grams_b: set[str]) -> bool:
-    """Whether two texts are near-duplicates (bigram Jaccard first, as a cheap bound)."""
-    smaller, larger = sorted((len(grams_a), len(grams_b)))
-    if smaller < CANDIDATE_JACCARD * larger:
-        return False
-    if len(grams_a & grams_b) < CANDIDATE_JACCARD * len(grams_a | grams_b):
-        return False
-    return similarity(a, b) >= SIMILARITY
+def _first_alike(
+    key: str,
+    grams: set[str],
+    candidates: list[int],
+    keys: Sequence[str],
+    all_grams: list[set[str]],
+    sizes: list[int],
+) -> int | None:
+    """The first candidate ``key`` is a near-duplicate of (bigram Jaccard first, as a cheap bound).
+
+    The bounds in plain arithmetic (|A ∪ B| = |A| + |B| − |A ∩ B|): this loop runs for every
+    pair the prefix filter lets through, hundreds of thousands in a year of 500 departments.
+    """
+    size = len(grams)
+    for j in candidates:
+        other = sizes[j]
+        if size < CANDIDATE_JACCARD * other or other < CANDIDATE_JACCARD * size:
+            continue
+        shared = len(grams & all_grams[j])
+        if shared < CANDIDATE_JACCARD * (size + other - shared):
+            continue
+        if similarity(key, keys[j]) >= SIMILARITY:
+            return j
+    return None
 
 
 def similarity(a: str, b: str) -> float:
