@@ -60,12 +60,14 @@ name or from a 指标性质 / 方向 column.
 
 from __future__ import annotations
 
+import calendar
 import gc
 import math
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -458,24 +460,34 @@ def normalize_text(texts: pd.Series) -> pd.Series:
 def _month_end(years: pd.Series, months: pd.Series, days: pd.Series) -> pd.Series:
     """Dates from year/month/day columns; a missing day means the month's last day.
 
-    A date that does not exist (month 13, 2月30日, a year outside 1900–2200) is NaT.
+    A date that does not exist (month 13, 2月30日, a year outside 1900–2200) is NaT. Calendar
+    arithmetic on numpy months and days (``pd.to_datetime`` of a year/month/day frame costs
+    milliseconds for a handful of dates).
+
+    Example:
+        >>> [str(d.date()) if d == d else "NaT" for d in _month_end(
+        ...     pd.Series([2022, 2024, 2021, 2021, 1800]), pd.Series([2, 2, 2, 13, 1]),
+        ...     pd.Series([None, None, 30, None, 1]))]
+        ['2022-02-28', '2024-02-29', 'NaT', 'NaT', 'NaT']
     """
-    y = pd.to_numeric(years, errors="coerce")
-    m = pd.to_numeric(months, errors="coerce")
-    d = pd.to_numeric(days, errors="coerce")
+    y = pd.to_numeric(years, errors="coerce").to_numpy(dtype=float)
+    m = pd.to_numeric(months, errors="coerce").to_numpy(dtype=float)
+    d = pd.to_numeric(days, errors="coerce").to_numpy(dtype=float)
     # Years outside what datetime64[ns] holds (0000年, 9999年) are typos, not deadlines.
-    ok = y.between(1900, 2200) & m.between(1, 12) & (d.isna() | (d >= 1))
-    out = pd.Series(pd.NaT, index=years.index, dtype="datetime64[ns]")
-    if not ok.any():
-        return out
-    first = pd.to_datetime(
-        pd.DataFrame({"year": y[ok], "month": m[ok], "day": 1}).astype(int), errors="coerce"
-    )
-    month_end = first + pd.offsets.MonthEnd(0)
-    with_day = first + pd.to_timedelta(d[ok].fillna(1) - 1, unit="D")
-    chosen = month_end.where(d[ok].isna(), with_day)
-    out.loc[ok] = chosen.where(chosen <= month_end)  # 2月30日 does not exist
-    return out
+    with np.errstate(invalid="ignore"):
+        ok = (y >= 1900) & (y <= 2200) & (m >= 1) & (m <= 12) & (np.isnan(d) | (d >= 1))
+    out = np.full(len(y), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if ok.any():
+        month = ((y[ok] - 1970) * 12 + (m[ok] - 1)).astype(np.int64).astype("datetime64[M]")
+        first = month.astype("datetime64[D]")
+        last = (month + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+        day = d[ok]
+        has_day = ~np.isnan(day)
+        with_day = first + np.where(has_day, day - 1, 0).astype(np.int64).astype("timedelta64[D]")
+        chosen = np.where(has_day, with_day, last)
+        # 2月30日 does not exist
+        out[ok] = np.where(chosen <= last, chosen, np.datetime64("NaT")).astype("datetime64[ns]")
+    return pd.Series(out, index=years.index)
 
 
 _APPROX_RE = "余|约|多(?!于)|左右|以上|近"  # 多于 is an operator (>), not an approximation
@@ -809,7 +821,7 @@ def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
     """Parse a Series of distinct, normalised, non-missing texts."""
     n = len(texts)
     # One pass of compiled regexes over the distinct texts; all the rest is whole-column.
-    year, month, day, number, high, unit, scale, op, approx, grade = _scan_columns(
+    year, month, day, number, high, unit, scale, op, approx, grade = _MEMO.scan(
         texts.tolist(), fiscal_year
     )
 
@@ -861,6 +873,68 @@ def _parse_unique(texts: pd.Series, fiscal_year: int | None) -> pd.DataFrame:
     out["is_parsed"] = out["kind"].ne(KIND_QUALITATIVE) | out["grade"].notna()
     out["value_high"] = np.where(has_num, highs, np.nan)
     return out
+
+
+class _ScanMemo:
+    """Regex readings of distinct texts kept for a batch (a year of departments repeats them).
+
+    Off by default: :func:`remembering_parses` turns it on for a block (the year scoring of
+    :mod:`helpers.year`, and its worker processes for their life). What is kept is the reading
+    of :func:`_scan_columns` (the regex passes, the costly part), per fiscal year and text; the
+    rest of the parse runs as always, so a remembered parse is the parse, dtypes included.
+    """
+
+    limit = 200_000  # texts per year; beyond that texts are read but not kept
+
+    def __init__(self) -> None:
+        self.is_on = False
+        self.years: dict[int | None, dict[str, tuple[object, ...]]] = {}
+
+    def scan(self, texts: list[str], fiscal_year: int | None) -> list[np.ndarray]:
+        """:func:`_scan_columns` of ``texts``, from memory where it can."""
+        if not self.is_on or not texts:
+            return _scan_columns(texts, fiscal_year)
+        known = self.years.setdefault(fiscal_year, {})
+        new = [text for text in dict.fromkeys(texts) if text not in known]
+        if new:
+            if len(known) + len(new) > self.limit:
+                return _scan_columns(texts, fiscal_year)
+            columns = _scan_columns(new, fiscal_year)
+            known.update(zip(new, zip(*(c.tolist() for c in columns), strict=True), strict=True))
+        readings = list(map(known.__getitem__, texts))
+        out = []
+        for values in zip(*readings, strict=True):
+            column = np.empty(len(texts), dtype=object)
+            column[:] = values
+            out.append(column)
+        return out
+
+
+_MEMO = _ScanMemo()
+
+
+@contextmanager
+def remembering_parses() -> Iterator[None]:
+    """Within the block, each distinct text is read once per fiscal year and then remembered.
+
+    For batches: a district's departments write the same targets (``≥95%``, ``按时完成``)
+    over and over. Nested blocks share the memory; it is forgotten when the outermost ends.
+
+    Example:
+        >>> with remembering_parses():
+        ...     first = parse_indicator_values(pd.Series(["≥3次", "100%"]), 2021)
+        ...     again = parse_indicator_values(pd.Series(["100%", "达成"]), 2021)
+        >>> again["value"].tolist()[0], again["grade"].tolist()[1]
+        (100.0, '达成')
+    """
+    was_on = _MEMO.is_on
+    _MEMO.is_on = True
+    try:
+        yield
+    finally:
+        if not was_on:
+            _MEMO.is_on = False
+            _MEMO.years.clear()
 
 
 # Values of a row whose text is missing.
@@ -929,6 +1003,87 @@ def parse_indicator_values(texts: pd.Series, fiscal_year: int | None = None) -> 
         ['2022-08-15', '2022-07-31']
     """
     return _parse_coded(texts, fiscal_year)[0]
+
+
+def parse_indicator_value(text: object, fiscal_year: int | None = None) -> dict[str, Any]:
+    """Parse one written value: :func:`parse_indicator_values` for a single cell.
+
+    The same reading as the whole-column parser, in plain Python one text at a time (no pandas):
+    for a look at one cell, and for the row-by-row reference of the scoring benchmark. A test
+    holds the two parsers to the same answer on every text of the corpus and on generated ones.
+
+    Args:
+        text: the written value (a number typed as a number is read as that number).
+        fiscal_year: the year to assume for dates written without one.
+
+    Returns:
+        A dict with the columns of :func:`parse_indicator_values` (``kind``, ``op``, ``value``,
+        ``unit``, ``deadline``, ``grade``, ``is_approx``, ``is_parsed``, ``value_high``).
+
+    Example:
+        >>> row = parse_indicator_value("不低于 90％")
+        >>> row["kind"], row["op"], row["value"], row["unit"]
+        ('numeric', '≥', 90.0, '%')
+        >>> parse_indicator_value("2022年底之前")["deadline"].date()
+        datetime.date(2022, 12, 31)
+        >>> parse_indicator_value(" ")["kind"]
+        'missing'
+    """
+    if _is_missing(text):
+        return dict(_MISSING_ROW)
+    normalized = _normalize_one(text)
+    if normalized is None:
+        return dict(_MISSING_ROW)
+    year, month, day, number, high, unit, scale, op, approx, grade = _scan_text(
+        normalized, fiscal_year
+    )
+    is_dated = month is not None
+    deadline = _calendar_day(year, month, day) if is_dated else pd.NaT
+    has_num = number is not None and not is_dated
+    kind = KIND_QUALITATIVE
+    row_op: object = None
+    row_unit: object = None
+    value = value_high = math.nan
+    if deadline is not pd.NaT:
+        kind, row_op = KIND_DEADLINE, "≤"
+    if has_num:
+        scale = float(scale)  # type: ignore[arg-type]
+        value = _to_number(number) * scale
+        if high is not None:
+            value_high = _to_number(high) * scale
+        kind = KIND_DEADLINE if unit in _DURATION_UNITS else KIND_NUMERIC
+        row_op, row_unit = op, unit
+    return {
+        "kind": kind,
+        "op": row_op,
+        "value": value,
+        "unit": row_unit,
+        "deadline": deadline,
+        "grade": grade,
+        "is_approx": bool(approx),
+        "is_parsed": kind != KIND_QUALITATIVE or grade is not None,
+        "value_high": value_high,
+    }
+
+
+def _to_number(text: object) -> float:
+    """A scanned number as float (NaN when it is none), as ``pd.to_numeric`` reads it."""
+    try:
+        return float(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _calendar_day(year: object, month: object, day: object) -> pd.Timestamp:
+    """One date of :func:`_month_end`: a missing day is the month's last; NaT if none such."""
+    y, m, d = _to_number(year), _to_number(month), _to_number(day)
+    if not (1900 <= y <= 2200 and 1 <= m <= 12 and (math.isnan(d) or d >= 1)):
+        return pd.NaT
+    last = calendar.monthrange(int(y), int(m))[1]
+    chosen = last if math.isnan(d) else int(d)
+    if chosen > last:
+        return pd.NaT  # 2月30日 does not exist
+    return pd.Timestamp(int(y), int(m), chosen)
 
 
 @_gc_paused()
@@ -1050,6 +1205,27 @@ def _each_distinct(
     ops, reasons = (np.array(col, dtype=object) for col in zip(*results, strict=True))
     take = np.where(codes < 0, len(results) - 1, codes)
     return ops[take], reasons[take]
+
+
+def infer_direction_of(name: object, direction: object = None) -> tuple[str | None, str | None]:
+    """:func:`infer_direction` of one indicator: its ``op`` (``≤``, ``≥`` or None) and reason.
+
+    Example:
+        >>> infer_direction_of("投诉率")
+        ('≤', '指标名称含“投诉率”，按反向指标（≤）处理')
+        >>> infer_direction_of("培训人次", "≤(反向)")[0]
+        '≤'
+    """
+    if not _is_missing(direction):
+        op, reason = _direction_of_column(direction)
+        if op is not None:
+            return op, reason
+    return (None, None) if _is_missing(name) else _direction_of_name(name)
+
+
+def _is_missing(value: object) -> bool:
+    """None, NaN, NA or NaT (what ``pd.factorize`` leaves out), for one cell."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))  # type: ignore[call-overload]
 
 
 def infer_direction(names: pd.Series, directions: pd.Series | None = None) -> pd.DataFrame:

@@ -32,7 +32,7 @@ import pandas as pd
 from helpers import paths
 from helpers.dataset import DatasetError
 from helpers.evaluation import Evaluation, evaluate
-from helpers.parse import _gc_paused
+from helpers.parse import _gc_paused, remembering_parses
 from helpers.scoring import ScoreResult, grade_for
 
 DEPARTMENT_HEADERS_ZH: dict[str, str] = {
@@ -297,7 +297,9 @@ def _evaluate_parallel(
 
     chunks = _chunks(names, workers)
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(chunks)), mp_context=_pool_context()
+        max_workers=min(workers, len(chunks)),
+        mp_context=_pool_context(),
+        initializer=_start_worker,
     ) as pool:
         for outcomes in pool.map(
             _evaluate_chunk,
@@ -307,6 +309,16 @@ def _evaluate_parallel(
             [scoring] * len(chunks),
         ):
             yield from outcomes
+
+
+_WORKER_BLOCKS: list[Any] = []
+
+
+def _start_worker() -> None:
+    """A scoring worker remembers its parses for its life (one year's scoring)."""
+    block = remembering_parses()
+    block.__enter__()
+    _WORKER_BLOCKS.append(block)  # kept: the block ends when the worker does
 
 
 def _evaluate_serial(
@@ -353,7 +365,7 @@ def score_year(
         list(departments) if departments is not None else paths.list_departments(fiscal_year, root)
     )
     workers = default_workers(len(names)) if workers is None else max(1, workers)
-    with _collector_paused() as young:
+    with _collector_paused() as young, remembering_parses():
         if workers > 1 and len(names) > 1 and _can_start_workers():
             outcomes = _evaluate_parallel(fiscal_year, names, root, scoring, workers)
         else:

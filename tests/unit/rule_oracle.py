@@ -21,6 +21,9 @@ The row rules, for a target ``t`` and an actual ``a`` as the parser reads them:
 4. otherwise the actual's words: 达成 / 部分达成 / 未达成 → 1.0 / 0.7 / 0.3;
 5. anything else cannot be judged (NaN; 0 under ``missing_value_policy="zero"``).
 
+:func:`row_by_row_fractions` states the same with every cell parsed on its own (the one-cell
+parser) and ``DataFrame.apply`` over the rows: the benchmark's row-by-row reference.
+
 Imported by the tests as ``tests.unit.rule_oracle`` and by the benchmark by its path; it has no
 imports of its own from the tests.
 """
@@ -33,7 +36,14 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.parse import GRADE_UNMET, KIND_MISSING, infer_direction, parse_indicator_values
+from helpers.parse import (
+    GRADE_UNMET,
+    KIND_MISSING,
+    infer_direction,
+    infer_direction_of,
+    parse_indicator_value,
+    parse_indicator_values,
+)
 from helpers.scoring import ScoringConfig
 
 Row = Mapping[str, Any]
@@ -134,3 +144,32 @@ def table_fractions(
         for t, a in zip(indicators["target"].tolist(), indicators["actual"].tolist(), strict=True)
     ]
     return out.mask(pd.Series(same_text, index=out.index), 1.0)
+
+
+def row_by_row_fractions(
+    indicators: pd.DataFrame, fiscal_year: int | None, config: ScoringConfig | None = None
+) -> pd.Series:
+    """:func:`table_fractions` computed row by row (``DataFrame.apply(axis=1)``).
+
+    Each row on its own, as a hand-written pandas tool would: its target and actual parsed one
+    cell at a time (:func:`helpers.parse.parse_indicator_value`, regexes per cell), its
+    direction (:func:`helpers.parse.infer_direction_of`), the identical-text rule, then
+    :func:`row_fraction`. The row-by-row reference of the scoring benchmark.
+    """
+    config = config or ScoringConfig()
+    has_direction = "direction" in indicators
+
+    def one(row: pd.Series) -> float:
+        target = parse_indicator_value(row["target"], fiscal_year)
+        actual = parse_indicator_value(row["actual"], fiscal_year)
+        if target["op"] == "=" and _has(target["value"]):
+            direction = row["direction"] if has_direction else None
+            if infer_direction_of(row["name"], direction)[0] == "≤":
+                target["op"] = "≤"
+        if isinstance(row["target"], str) and row["target"] == row["actual"]:
+            return 1.0
+        return row_fraction(target, actual, config)
+
+    if indicators.empty:
+        return pd.Series(dtype=float, name="fraction")
+    return indicators.apply(one, axis=1).astype(float).rename("fraction")

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.parse import PARSED_COLUMNS, parse_indicator_values
+from helpers import parse
+from helpers.parse import PARSED_COLUMNS, parse_indicator_values, remembering_parses
 from helpers.paths import REPO_ROOT
 from helpers.scoring import score_rows
 
@@ -447,3 +448,28 @@ def test_reading_by_shape_never_depends_on_which_digits_a_text_has():
     for i, text in enumerate(batch):
         shaped = tuple(column[i] for column in columns)
         assert shaped == _scan_text(text, 2021), text
+
+
+def test_remembered_parses_are_the_parses() -> None:
+    """Within ``remembering_parses`` a batch of texts reads exactly as a fresh parse reads it.
+
+    The first batch has numbers only, so the remembered table starts without dates or grades;
+    the later batches mix remembered and new texts, and another fiscal year.
+    """
+    batches = [
+        (["≥3次", "100%", "=8个", None], 2021),
+        (["100%", "达成预期指标", "2021年12月前", "12月前", "  ", "部分达成", "≥3次"], 2021),
+        (["12月前", "≤5天", "1.5亿元", "未达成", 0.985], 2022),
+        (["12月前", "3-5个", "零投诉"], 2021),
+    ]
+    fresh = [
+        parse_indicator_values(pd.Series(texts, dtype=object), year) for texts, year in batches
+    ]
+    with remembering_parses():
+        remembered = [
+            parse_indicator_values(pd.Series(texts, dtype=object), year) for texts, year in batches
+        ]
+        assert len(parse._MEMO.years[2021]) == 9  # each distinct normalised text once
+    for got, expected in zip(remembered, fresh, strict=True):
+        pd.testing.assert_frame_equal(got, expected)
+    assert not parse._MEMO.is_on and not parse._MEMO.years  # forgotten after the block

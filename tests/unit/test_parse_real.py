@@ -15,6 +15,7 @@ from helpers.parse import (
     cn_numeral_value,
     infer_direction,
     normalize_text,
+    parse_indicator_value,
     parse_indicator_values,
 )
 
@@ -23,9 +24,26 @@ _MISSING = object()  # "this field must be missing" (None / NaN / NaT)
 
 
 def parse_one(text: object, fiscal_year: int | None = FY) -> pd.Series:
+    """The whole-column parser's row for one cell, checked against the one-cell parser."""
     parsed = parse_indicator_values(pd.Series([text], dtype="object"), fiscal_year)
     assert list(parsed.columns) == list(PARSED_COLUMNS)
-    return parsed.iloc[0]
+    row = parsed.iloc[0]
+    assert_same_reading(parse_indicator_value(text, fiscal_year), row.to_dict(), text)
+    return row
+
+
+def _both_missing(a: object, b: object) -> bool:
+    return (a is None or bool(pd.isna(a))) and (b is None or bool(pd.isna(b)))
+
+
+def assert_same_reading(one: dict, column_row: dict, text: object) -> None:
+    """:func:`parse_indicator_value` reads a cell as :func:`parse_indicator_values` does."""
+    assert list(one) == list(PARSED_COLUMNS)
+    for field in PARSED_COLUMNS:
+        a, b = one[field], column_row[field]
+        assert _both_missing(a, b) or (a == b and type(a) is not type(None)), (
+            f"{text!r}: {field} is {a!r} one at a time, {b!r} by column"
+        )
 
 
 def numeric(

@@ -19,8 +19,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.dataset import load_dataset
-from helpers.parse import GRADES, PARSED_COLUMNS, parse_indicator_values
+from helpers.parse import (
+    GRADES,
+    PARSED_COLUMNS,
+    parse_indicator_value,
+    parse_indicator_values,
+)
 from helpers.scoring import ScoringConfig, score_dataset, score_rows
+
+from .test_parse_real import assert_same_reading
 
 SETTINGS = settings(
     max_examples=200,
@@ -129,6 +136,20 @@ def test_parse_never_raises_and_returns_the_documented_columns(
 ) -> None:
     texts = _series(values)
     _check_parsed(parse_indicator_values(texts, fiscal_year=year), texts)
+
+
+@SETTINGS
+@given(
+    st.lists(st.one_of(cells, st.floats(), st.integers()), max_size=12),
+    st.one_of(st.none(), st.integers(2000, 2100)),
+)
+def test_one_cell_parser_reads_every_cell_as_the_column_parser(
+    values: list[object], year: int | None
+) -> None:
+    texts = _series(values)
+    by_column = parse_indicator_values(texts, fiscal_year=year).to_dict(orient="records")
+    for text, row in zip(texts.tolist(), by_column, strict=True):
+        assert_same_reading(parse_indicator_value(text, year), row, text)
 
 
 @SETTINGS

@@ -261,3 +261,21 @@ def test_table_rules_agree_with_score_dataset(seed_dataset) -> None:  # type: ig
     ind = seed_dataset.indicators.reset_index(drop=True)
     oracle = rule_oracle.table_fractions(ind, seed_dataset.fiscal_year)
     assert_same_fractions(ind[["target", "actual"]], result.indicators["fraction"], oracle)
+
+
+@pytest.mark.parametrize("seed", SEEDS[:2])
+def test_the_row_by_row_reference_agrees_with_the_oracle(seed: int) -> None:
+    """The benchmark's reference (one cell parsed at a time, apply over rows) is the oracle."""
+    texts = Writer(seed).rows(ROWS_PER_SEED)
+    names = ["投诉率", "培训人次", "群众满意度（≥90%）", "单位成本", "覆盖率"]
+    texts["name"] = [names[i % len(names)] for i in range(len(texts))]
+    texts["direction"] = [None if i % 7 else "≤(反向)" for i in range(len(texts))]
+    reference = rule_oracle.row_by_row_fractions(texts, FISCAL_YEAR)
+    assert_same_fractions(texts, reference, rule_oracle.table_fractions(texts, FISCAL_YEAR))
+
+
+def test_the_row_by_row_reference_agrees_with_score_dataset(seed_dataset) -> None:  # type: ignore[no-untyped-def]
+    result = score_dataset(seed_dataset, ScoringConfig())
+    ind = seed_dataset.indicators.reset_index(drop=True)
+    reference = rule_oracle.row_by_row_fractions(ind, seed_dataset.fiscal_year)
+    assert_same_fractions(ind[["target", "actual"]], result.indicators["fraction"], reference)
