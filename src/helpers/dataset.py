@@ -12,8 +12,10 @@ another) are collected in :attr:`Dataset.warnings`.
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -405,9 +407,7 @@ def _validate_tables(
     _canonical_labels(indicators_raw)
     for frame, columns, _, schema, file in specs:
         warnings += _unknown_columns(frame, columns, file)
-        checked = frame[[c for c in frame.columns if c in columns]].astype(object)
-        checked = checked.where(checked.notna(), None)
-        checked = checked.astype("str").where(checked.notna(), None)
+        checked = _as_text(frame[[c for c in frame.columns if c in columns]])
         if _surely_valid(checked, schema):
             continue
         try:
@@ -415,6 +415,27 @@ def _validate_tables(
         except pa.errors.SchemaErrors as exc:
             problems += _table_problems(exc, file, frame)
     return problems, warnings
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as text (``str`` columns, missing cells missing), as the schemas check them.
+
+    Columns of text and missing cells only (nearly all) are built directly; any other column
+    goes through ``astype("str")`` as a whole frame would.
+    """
+    out: dict[str, pd.Series] = {}
+    for name in frame.columns:
+        cells = frame[name].to_numpy(dtype=object)
+        missing = pd.isna(cells)
+        if all(isinstance(c, str) for c in cells[~missing].tolist()):
+            text = cells.copy()
+            text[missing] = None
+            out[name] = pd.Series(text, index=frame.index, dtype="str")
+        else:
+            column = frame[name].astype(object)
+            column = column.where(column.notna(), None)
+            out[name] = column.astype("str").where(column.notna(), None)
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns)
 
 
 def _surely_valid(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> bool:
@@ -458,9 +479,37 @@ def _column_surely_valid(values: pd.Series, column: Any) -> bool:
     for check in column.checks:
         if not check.ignore_na or check.element_wise or check.groupby is not None:
             return False
-        if not bool(check(values).check_passed):
+        if not _check_passes(check, values):
             return False
     return True
+
+
+def _check_passes(check: Any, values: pd.Series) -> bool:
+    """Whether a column check passes ``values`` (no missing values left in them).
+
+    The checks of :mod:`helpers.schema` run directly (pandera's call around a check costs a
+    few times the check on a department's column): ``isin`` and ``str_matches`` as what they
+    say, a check of ours by its function. Anything else, or a check that does not answer with
+    booleans, is asked of pandera.
+    """
+    stats = check.statistics or {}
+    if check.name == "isin" and set(stats) == {"allowed_values"}:
+        allowed = frozenset(stats["allowed_values"])
+        return all(value in allowed for value in values.tolist())
+    if check.name == "str_matches" and set(stats) == {"pattern"}:
+        match = re.compile(stats["pattern"]).match
+        return all(isinstance(v, str) and match(v) is not None for v in values.tolist())
+    function = getattr(check, "_check_fn", None)
+    if inspect.isfunction(function) and not getattr(check, "_check_kwargs", None):
+        try:
+            passed = function(values)
+        except Exception:
+            return False
+        if isinstance(passed, pd.Series) and passed.dtype == bool:
+            return bool(passed.all())
+        if isinstance(passed, bool | np.bool_):
+            return bool(passed)
+    return bool(check(values).check_passed)
 
 
 def _resolve_template(department: DepartmentInfo, execution_weight: float | None) -> Template:
@@ -629,20 +678,22 @@ def _collect_warnings(
             f"[{names['department']}] 全年支出 {format_wan(department.spent_wan)} 万元超过预算 "
             f"{format_wan(department.budget_wan)} 万元。 / spending exceeds the budget."
         )
-    over = projects["spent_wan"] > projects["budget_wan"]
-    for row in projects[over].itertuples():
+    # Each selection only when it holds a row: a department's tables are small, and pandas'
+    # selections cost more than the comparisons.
+    over = (projects["spent_wan"] > projects["budget_wan"]).to_numpy()
+    for row in projects[over].itertuples() if over.any() else ():
         warnings.append(
             f"[{row.source_location}] 项目“{row.name}”执行数 {format_wan(row.spent_wan)} 万元超过预算 "
             f"{format_wan(row.budget_wan)} 万元。 / row {row.line}: spending exceeds the budget."
         )
-    high = projects["stated_execution_rate_pct"] > 100
-    for row in projects[high].itertuples():
+    high = (projects["stated_execution_rate_pct"] > 100).to_numpy()
+    for row in projects[high].itertuples() if high.any() else ():
         warnings.append(
             f"[{row.source_location}] 项目“{row.name}”所述执行率 {row.stated_execution_rate_pct:g}% "
             f"超过 100%，按 100% 计分。 / a stated execution rate above 100 % is scored as 100 %."
         )
-    counts = projects["name"].value_counts()
-    for name, count in sorted(counts[counts > 1].items()):
+    counts = Counter(projects["name"].tolist())
+    for name, count in sorted((n, c) for n, c in counts.items() if c > 1):
         warnings.append(
             f"[{names['projects']}] 项目名称“{name}”出现 {count} 次，报告中将难以区分。"
             f' / the project name "{name}" appears {count} times.'
@@ -662,9 +713,22 @@ def _collect_warnings(
         warnings += _label_warnings(categories, "项目类别", "categories", names["projects"])
     level1 = [v for v in indicators["level1"].tolist() if v not in LEVEL1_VALUES]
     warnings += _label_warnings(level1, "一级指标", "level-1 labels", names["indicators"])
+    warnings += _unparsed_warnings(indicators, names, parsed)
+    return warnings
+
+
+def _unparsed_warnings(
+    indicators: pd.DataFrame, names: dict[str, str], parsed: dict[str, Any]
+) -> list[str]:
+    """A warning per target or actual text that the parser could not read."""
+    warnings: list[str] = []
     for column in ("target", "actual"):
         values = parsed[column][0]
-        unparsed = values["kind"].eq(KIND_QUALITATIVE) & ~values["is_parsed"].astype(bool)
+        unparsed = (
+            values["kind"].eq(KIND_QUALITATIVE) & ~values["is_parsed"].astype(bool)
+        ).to_numpy()
+        if not unparsed.any():
+            continue
         for where, line, text in zip(
             indicators.loc[unparsed, "_cells"],
             indicators.loc[unparsed, "line"],

@@ -422,3 +422,25 @@ def test_workbook_that_unpacks_too_large_is_refused(seed_workbook, monkeypatch):
     monkeypatch.setattr(limits.check_zip_size, "__defaults__", (1000,))
     (problem,) = problems_of(seed_workbook)
     assert "解压后" in problem.expected_zh
+
+
+def test_cells_as_text_are_what_astype_str_gives() -> None:
+    """The validator's text view of a table: built directly, equal to the pandas route."""
+    import numpy as np
+
+    from helpers.dataset import _as_text
+
+    frame = pd.DataFrame(
+        {
+            "text": ["x", None, np.nan, "y"],
+            "mixed": [1.5, None, "z", 3],
+            "empty": [None] * 4,
+            "str": pd.Series(["p", None, "q", "r"], dtype="str"),
+            "na": [pd.NA, "k", "l", "m"],
+            "date": [pd.Timestamp("2021-12-31"), None, "2022年", 7],
+        }
+    )
+    cells = frame.astype(object)
+    cells = cells.where(cells.notna(), None)
+    expected = cells.astype("str").where(cells.notna(), None)
+    pd.testing.assert_frame_equal(_as_text(frame), expected)
