@@ -410,6 +410,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                     workers=args.workers,
                     scheduler=args.scheduler,
                     data_dir=str(Path(args.data_dir).resolve()) if args.data_dir else None,
+                    shared_path=args.shared_path,
                 )
             except ParamsError as exc:
                 _print_problems("参数错误 / bad parameters:", exc.problems)
@@ -659,6 +660,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--scheduler",
         metavar="ADDR",
         help="在已运行的 Dask 集群上运行（tcp://主机:8786 或调度器文件） / run on a Dask cluster",
+    )
+    p.add_argument(
+        "--shared-path",
+        action="store_true",
+        default=None,
+        help="Dask worker 直接读取数据、写入报告（共享文件系统，路径相同） / Dask workers read the"
+        " data and write the reports in place (a shared filesystem at the same paths)",
     )
     p.add_argument(
         "--open",

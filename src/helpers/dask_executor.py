@@ -6,6 +6,13 @@ published here, atomically, under the run's output lock. Workers therefore need 
 installed but no shared filesystem. Every worker keeps warm kernels between its departments
 (:class:`KernelKeeper`), as the local executor does.
 
+With ``shared_path`` (``--shared-path``) the workers see the data and the output folder at
+the same paths as this process (a shared filesystem): nothing is sent with a task, and each
+worker publishes its department in place, atomically, as this process would
+(:func:`publish_on_worker`); only the outcome comes back. Before the first task every worker is
+asked whether it sees the year's data and can write the output folder
+(:func:`check_shared_paths`).
+
 A department whose notebook fails gets its failure records like any other; a worker that dies
 has its task moved to another worker by the scheduler (up to ``distributed.scheduler.
 allowed-failures`` times), after which that department alone is reported failed.
@@ -34,7 +41,7 @@ from helpers import runner
 from helpers.job import Inputs, ReportBundle, pack_inputs, publish_bundle, render_department
 from helpers.params import OVERVIEW, RunParams
 
-Unit = Callable[[RunParams, str, Inputs], ReportBundle]
+Unit = Callable[[RunParams, str, Inputs], Any]  # a ReportBundle, or an outcome (published)
 
 _IDLE_KERNELS: list[Any] = []  # a worker's warm kernels, free for its next department
 _KERNELS_LOCK = threading.Lock()
@@ -57,7 +64,7 @@ def _give_back(kernel: Any) -> None:
         kernel.shutdown()
 
 
-def render_on_worker(params: RunParams, department: str, inputs: Inputs) -> ReportBundle:
+def render_on_worker(params: RunParams, department: str, inputs: Inputs | None) -> ReportBundle:
     """:func:`~helpers.job.render_department` in one of this worker's warm kernels (a task)."""
     kernel = _take_kernel()
     try:
@@ -66,14 +73,75 @@ def render_on_worker(params: RunParams, department: str, inputs: Inputs) -> Repo
         _give_back(kernel)
 
 
+def publish_on_worker(params: RunParams, department: str, inputs: Inputs) -> Any:
+    """A task of a ``shared_path`` run: render here, publish in place; the outcome only.
+
+    The client holds the output lock for the whole run; the department's folder is replaced
+    atomically (:func:`~helpers.job.publish_bundle`), as on the client.
+    """
+    bundle = render_on_worker(params, department, inputs or None)
+    try:
+        return publish_bundle(params, bundle)
+    except OSError as exc:
+        return runner.DepartmentOutcome(
+            department, False, "failed", f"无法写入报告 / could not write the report: {exc}"
+        )
+
+
+def _sees_shared_paths(data_year: str, output_dir: str) -> str | None:
+    """On a worker: why it cannot work in place (None when it can)."""
+    if not os.path.isdir(data_year):
+        return f"看不到数据文件夹 {data_year} / cannot see the data folder"
+    nearest = output_dir  # the folder itself, or the nearest one above it (created on publish)
+    while not os.path.exists(nearest) and os.path.dirname(nearest) != nearest:
+        nearest = os.path.dirname(nearest)
+    if not (os.path.isdir(nearest) and os.access(nearest, os.W_OK | os.X_OK)):
+        return f"不能写入输出文件夹 {output_dir} / cannot write the output folder"
+    return None
+
+
+def check_shared_paths(client: Any, params: RunParams) -> None:
+    """Every worker sees the year's data and can write the output folder, at the same paths.
+
+    Raises:
+        ClusterError: naming each worker that cannot, and why; nothing has been sent yet.
+    """
+    data_year = str(params.data_dir / str(params.fiscal_year))
+    answers = client.run(_sees_shared_paths, data_year, str(params.output_dir))
+    problems = [f"  {worker}: {problem}" for worker, problem in answers.items() if problem]
+    if problems:
+        raise ClusterError(
+            "shared_path：以下 Dask worker 不能直接读写共享路径（去掉 --shared-path 则由本机收发文件） / "
+            "shared_path: these Dask workers cannot work in place (without --shared-path the "
+            "files travel with the tasks):\n" + "\n".join(problems)
+        )
+
+
+def _kill_child_kernels() -> None:
+    """Kill every kernel this process started, at once, however far its start has got.
+
+    A worker being closed has a few seconds before its nanny kills it; a kernel still starting
+    then (its manager not yet returned) would be left to notice its parent is gone and say so
+    on the user's terminal. Each kernel leads a process group of its own.
+    """
+    import psutil
+
+    with contextlib.suppress(psutil.Error):
+        for child in psutil.Process().children():
+            with contextlib.suppress(psutil.Error, OSError):
+                if "ipykernel_launcher" in " ".join(child.cmdline()):
+                    os.killpg(child.pid, signal.SIGKILL)
+
+
 def _release_everything() -> None:
     """Stop this worker's kernels (idle or busy) and delete its jobs' temporary folders."""
     with _RELEASE_LOCK:  # SIGTERM may come while the worker's close is doing this already
+        _kill_child_kernels()
         with _KERNELS_LOCK:
             kernels = list(_IDLE_KERNELS)
             _IDLE_KERNELS.clear()
         for kernel in kernels:
-            kernel.shutdown()
+            kernel.shutdown(at_once=True)
         runner._LIVE.release_all()
 
 
@@ -263,7 +331,7 @@ def run_reports_on_dask(
     client: Any,
     *,
     console: Any = None,
-    unit: Unit = render_on_worker,
+    unit: Unit | None = None,
 ) -> Any:
     """Render every department of the run on a Dask cluster, publishing each as it arrives.
 
@@ -275,12 +343,19 @@ def run_reports_on_dask(
         params: the run's parameters.
         client: a client from :func:`dask_client` (whose workers keep warm kernels).
         console: a Rich console for progress (stderr when None).
-        unit: the task run per department (tests swap it for one that misbehaves).
+        unit: the task run per department (tests swap it for one that misbehaves); by default
+            :func:`render_on_worker`, or :func:`publish_on_worker` for a ``shared_path`` run.
 
     Returns:
         The :class:`~helpers.runner.RunOutcome`, in the order of the departments.
+
+    Raises:
+        ClusterError: a ``shared_path`` run whose workers cannot see the paths.
     """
-    run = _DaskRun(params, client, unit, console or Console(stderr=True, highlight=False))
+    if params.shared_path:
+        check_shared_paths(client, params)
+    chosen = unit or (publish_on_worker if params.shared_path else render_on_worker)
+    run = _DaskRun(params, client, chosen, console or Console(stderr=True, highlight=False))
     outcomes = run.run()
     runner._print_summary(run.console, len(params.departments), outcomes)
     order = {d: n for n, d in enumerate([*params.departments, OVERVIEW])}
@@ -304,7 +379,7 @@ class _DaskRun:
     def submit(self, job: str) -> Any:
         """Send one job with its inputs; its outcome at once when its files cannot be read."""
         try:
-            inputs = pack_inputs(self.params, job)
+            inputs = {} if self.params.shared_path else pack_inputs(self.params, job)
         except OSError as exc:
             return runner.DepartmentOutcome(
                 job, False, "invalid", f"无法读取数据文件：{exc} / could not read a data file"
@@ -352,7 +427,9 @@ def _collect(params: RunParams, job: str, future: Any) -> Any:
         except Exception:  # cancelled, or the scheduler is gone
             exc = None
         return runner.DepartmentOutcome(job, False, "failed", describe_task_error(exc))
-    bundle: ReportBundle = future.result()
+    bundle: ReportBundle | runner.DepartmentOutcome = future.result()
+    if isinstance(bundle, runner.DepartmentOutcome):  # published in place (shared_path)
+        return bundle
     try:
         return publish_bundle(params, bundle)
     except OSError as exc:

@@ -64,6 +64,7 @@ class RunParams:
     overview: bool = True  # a run over every department of a year also writes its overview
     workers: int | None = None  # local Dask workers to start
     scheduler: str | None = None  # a running Dask scheduler: tcp:// or tls:// address, or file
+    shared_path: bool = False  # Dask workers read data_dir and write output_dir themselves
 
 
 def notebook_parameters(notebook: Path) -> _Specs:
@@ -111,6 +112,7 @@ class RunnerSettings(BaseModel):
     overview: bool = True  # a run over every department of a year also writes its overview
     workers: _Count | None = None  # local Dask workers to start
     scheduler: Annotated[str, AfterValidator(_scheduler)] | None = None  # a running one
+    shared_path: bool = False  # Dask workers see data_dir and output_dir at the same paths
 
     @model_validator(mode="after")
     def _one_executor(self) -> RunnerSettings:
@@ -119,6 +121,12 @@ class RunnerSettings(BaseModel):
                 "workers 与 scheduler 只能给出一个：workers 启动本机的 Dask 工作进程，scheduler 连接已在运行的调度器"
                 " / give workers or scheduler, not both: workers starts local Dask workers,"
                 " scheduler connects to a running one"
+            )
+        if self.shared_path and self.workers is None and self.scheduler is None:
+            raise ValueError(
+                "shared_path 只用于 Dask 运行（workers 或 scheduler）：本机运行本就读写本机路径"
+                " / shared_path is for Dask runs (workers or scheduler): a local run reads and"
+                " writes this machine's paths anyway"
             )
         return self
 
@@ -132,6 +140,7 @@ _EXPECTED = {
     "data_dir": "应为文件夹路径文本，如 data / must be a folder path",
     "timeout_s": "应为不小于 1 的整数（秒），如 600 / must be a whole number of seconds, at least 1, such as 600",
     "overview": "应为 true 或 false / must be true or false",
+    "shared_path": "应为 true 或 false / must be true or false",
     "workers": "应为不小于 1 的整数（本机 Dask 工作进程数），如 4 / must be a whole number of local Dask workers, at least 1, such as 4",
     "scheduler": "应为 Dask 调度器地址（tcp://主机:端口、tls://主机:端口）或已有的调度器 JSON 文件 / must be a Dask scheduler address (tcp://host:port, tls://host:port) or an existing scheduler JSON file",
 }
@@ -200,7 +209,10 @@ def _problems(exc: ValidationError, settable: _Specs, where: Callable[[str], str
     """Every error, each line naming where it is (``where(key)``: the file or the command line)."""
     lines = []
     for error in exc.errors():
-        keys = [str(error["loc"][0])] if error["loc"] else ["workers", "scheduler"]
+        if error["loc"]:
+            keys = [str(error["loc"][0])]
+        else:  # a rule on several keys: the executor's (see RunnerSettings._one_executor)
+            keys = ["shared_path"] if "shared_path" in error["msg"] else ["workers", "scheduler"]
         place = "、".join(dict.fromkeys(map(where, keys)))
         lines += [f"{place}: {line}" for line in _explain(error, settable)]
     return lines
@@ -254,6 +266,7 @@ def load_run_params(
     workers: int | None = None,
     scheduler: str | None = None,
     data_dir: str | None = None,
+    shared_path: bool | None = None,
 ) -> RunParams:
     """Read and validate a parameters file (and command-line overrides).
 
@@ -269,6 +282,8 @@ def load_run_params(
         workers: number of local Dask workers (``--workers``).
         scheduler: a Dask scheduler address or scheduler JSON file (``--scheduler``).
         data_dir: data root override (``--data-dir``).
+        shared_path: Dask workers read the data and write the reports in place
+            (``--shared-path``).
 
     Returns:
         The validated :class:`RunParams`.
@@ -289,6 +304,7 @@ def load_run_params(
         "workers": workers,
         "scheduler": scheduler,
         "data_dir": data_dir,
+        "shared_path": shared_path,
     }
     given = {k: v for k, v in overrides.items() if v is not None and v != [] and v != ""}
     # Choosing the executor on the command line replaces the file's choice, whichever it was.
@@ -330,4 +346,5 @@ def load_run_params(
         overview=checked.overview,
         workers=checked.workers,
         scheduler=checked.scheduler,
+        shared_path=checked.shared_path,
     )

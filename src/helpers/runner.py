@@ -843,6 +843,17 @@ class WarmKernel:
             with contextlib.suppress(Exception):
                 ensure_event_loop().close()
 
+    def _kill_while_warming(self) -> None:
+        """Kill the kernel's process group without waiting for its warm-up to end."""
+        deadline = time.monotonic() + 2
+        while self._thread.is_alive() and self._pid is None and time.monotonic() < deadline:
+            self._thread.join(0.05)  # still launching: its process id comes in a moment
+        pid = self._pid
+        if pid is not None and self._thread.is_alive():
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+        self._thread.join(5)  # the warm-up sees its kernel die; a daemon thread, at worst
+
     def take(self, cwd: Path) -> Any:
         """Wait for the kernel, move it into ``cwd`` and return its manager.
 
@@ -870,13 +881,22 @@ class WarmKernel:
         """Whether the kernel can run another department (alive, not worn out)."""
         return self.manager is not None and self.error is None and self.uses < KERNEL_MAX_USES
 
-    def shutdown(self) -> None:
-        """Stop the kernel and remove its temporary files (safe to call more than once)."""
+    def shutdown(self, *, at_once: bool = False) -> None:
+        """Stop the kernel and remove its temporary files (safe to call more than once).
+
+        Args:
+            at_once: do not wait for a warming kernel to finish its imports: kill it as soon
+                as it has a process (a Dask worker being closed has a few seconds before it is
+                killed, and a kernel it leaves behind prints to the user's terminal).
+        """
         import asyncio
 
         with _deferred():
             self._abort.set()
-            self._thread.join()
+            if at_once:
+                self._kill_while_warming()
+            else:
+                self._thread.join()
             manager, self.manager = self.manager, None
             if manager is not None:
                 with contextlib.suppress(Exception):

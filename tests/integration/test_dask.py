@@ -8,6 +8,7 @@ retried, and one that dies every time fails only its own department.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -42,23 +43,25 @@ def client():  # type: ignore[no-untyped-def]
 
 
 def _run_on_dask(params: RunParams, client, unit=None):  # type: ignore[no-untyped-def]
-    from helpers.dask_executor import render_on_worker, run_reports_on_dask
+    from helpers.dask_executor import run_reports_on_dask
 
     with runner.report_session() as session:
         session.claim_output(params)
-        return run_reports_on_dask(params, client, unit=unit or render_on_worker)
+        return run_reports_on_dask(params, client, unit=unit)
 
 
 @pytest.fixture(scope="module")
 def district_both_ways(tmp_path_factory: pytest.TempPathFactory, client, support: ModuleType):  # type: ignore[no-untyped-def]
     root = tmp_path_factory.mktemp("district")
     runs = {}
-    for name in ("local", "dask"):
+    for name in ("local", "dask", "shared"):
         params = load_run_params(
             paths.REPO_ROOT / "params" / "district_fy2021.yaml",
             formats=["html"],
             output_dir=str(root / name),
         )
+        # shared: the workers read the data and publish in place (the cluster is this machine)
+        params = dataclasses.replace(params, shared_path=name == "shared")
         with support.captured_output() as captured:
             if name == "local":
                 with runner.report_session() as session:
@@ -84,18 +87,23 @@ def test_dask_writes_every_report_and_the_overview(district_both_ways) -> None: 
     assert not [p for p in year.iterdir() if ".partial-" in p.name], "no staging left"
 
 
-def test_dask_reports_are_the_local_reports(district_both_ways) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("run", ["dask", "shared"])
+def test_dask_reports_are_the_local_reports(district_both_ways, run: str) -> None:  # type: ignore[no-untyped-def]
     _, _, local = district_both_ways["local"]
-    _, _, dask = district_both_ways["dask"]
+    outcome, output, dask = district_both_ways[run]
+    assert outcome.exit_code == 0, output
     for department in paths.list_departments(2021, DISTRICT):
         html = (dask / department / "report.html").read_bytes()
         assert html == (local / department / "report.html").read_bytes(), department
+        assert (dask / department / "report.ipynb").is_file()
     assert (dask / "overview.html").read_bytes() == (local / "overview.html").read_bytes()
+    assert not [p for p in dask.iterdir() if ".partial-" in p.name], "no staging left"
 
 
-def test_dask_scores_are_the_local_scores(district_both_ways) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("run", ["dask", "shared"])
+def test_dask_scores_are_the_local_scores(district_both_ways, run: str) -> None:  # type: ignore[no-untyped-def]
     _, _, local = district_both_ways["local"]
-    _, _, dask = district_both_ways["dask"]
+    _, _, dask = district_both_ways[run]
     for sheet in (0, 1):
         pd.testing.assert_frame_equal(
             pd.read_excel(dask / "年度得分.xlsx", sheet_name=sheet),
@@ -225,8 +233,9 @@ def test_a_lost_worker_is_replaced_and_only_its_department_fails(
     client.wait_for_workers(2, timeout=120)  # the nannies restarted the dead workers
 
 
+@pytest.mark.parametrize("in_place", [[], ["--shared-path"]], ids=["sent", "shared-path"])
 def test_report_on_a_running_scheduler_from_the_command_line(
-    tmp_path: Path, client, support: ModuleType
+    tmp_path: Path, client, support: ModuleType, in_place: list[str]
 ) -> None:  # type: ignore[no-untyped-def]
     from helpers.cli import main
 
@@ -244,6 +253,7 @@ def test_report_on_a_running_scheduler_from_the_command_line(
                 str(out),
                 "--scheduler",
                 address,
+                *in_place,
             ]
         )
     assert code == 0, captured.text
@@ -276,6 +286,65 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path, support: Mo
     assert "无法连接 Dask 调度器 tcp://127.0.0.1:9" in captured.text
     assert "Traceback" not in captured.text
     assert not out.exists(), "nothing written"
+
+
+# -- a shared output path: workers read the data and publish in place
+
+
+def test_a_shared_path_batch_fails_only_the_bad_departments_in_place(
+    tmp_path: Path, client, support: ModuleType
+) -> None:  # type: ignore[no-untyped-def]
+    for name in (FAILING, INVALID, GOOD):
+        support.copy_seed(tmp_path / "data", department=name)
+    support.rewrite_projects(tmp_path / "data" / "2021" / INVALID, break_budget)
+    support.notebook_with_failures(tmp_path / "notebooks")
+    out = tmp_path / "out"
+    (out / "2021" / FAILING).mkdir(parents=True)
+    (out / "2021" / FAILING / "report.html").write_text(OLD_REPORT, "utf-8")
+    params_file = support.write_params(
+        tmp_path / "params.yaml",
+        f"fiscal_year: 2021\nformats: [html]\noverview: false\n"
+        f"data_dir: {tmp_path / 'data'}\nfail_for: {FAILING}\n",
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(paths, "NOTEBOOKS_DIR", tmp_path / "notebooks")
+        params = load_run_params(params_file, output_dir=str(out))
+    params = dataclasses.replace(params, shared_path=True)
+    with support.captured_output() as captured:
+        outcome = _run_on_dask(params, client)
+    by_name = {o.department: o for o in outcome.outcomes}
+    year = out / "2021"
+    assert by_name[GOOD].ok, captured.text
+    assert "科学技术奖奖励项目" in (year / GOOD / "report.html").read_text("utf-8")
+    assert by_name[GOOD].files == sorted(p for p in (year / GOOD).rglob("*") if p.is_file())
+    assert (by_name[FAILING].ok, by_name[FAILING].kind) == (False, "failed")
+    assert (year / FAILING / "report.html").read_text("utf-8") == OLD_REPORT
+    assert "故意失败" in (year / FAILING / "report.error.txt").read_text("utf-8")
+    assert (by_name[INVALID].ok, by_name[INVALID].kind) == (False, "invalid")
+    assert not (year / INVALID).exists()
+    assert outcome.exit_code == 2
+    assert not [p for p in year.iterdir() if ".partial-" in p.name], "no staging left"
+
+
+def test_workers_that_cannot_see_the_shared_paths_are_named_before_anything_runs(
+    tmp_path: Path, client, support: ModuleType
+) -> None:  # type: ignore[no-untyped-def]
+    from helpers.dask_executor import ClusterError, run_reports_on_dask
+
+    support.copy_seed(tmp_path / "data", department="甲局")
+    params = load_run_params(
+        None, year=2021, data_dir=str(tmp_path / "data"), output_dir=str(tmp_path / "out")
+    )
+    # The workers look for the data where this process saw it; here it is not there for them.
+    params = dataclasses.replace(params, shared_path=True, data_dir=tmp_path / "elsewhere")
+    with pytest.raises(ClusterError) as info:
+        run_reports_on_dask(params, client)
+    message = str(info.value)
+    assert message.startswith("shared_path：以下 Dask worker 不能直接读写共享路径")
+    workers = sorted(client.scheduler_info()["workers"])
+    assert [line.split(": ", 1)[0].strip() for line in message.splitlines()[1:]] == workers
+    assert f"看不到数据文件夹 {tmp_path / 'elsewhere' / '2021'}" in message
+    assert not (tmp_path / "out").exists(), "nothing written"
 
 
 # -- what a fresh-eyes review found

@@ -47,6 +47,7 @@ MARKERS = {
     "notebook": "执行 notebook",
     "export": "导出 HTML",
     "dask": "提交 1 项到 Dask 集群",  # the department is sent to the local cluster's workers
+    "dask-shared": "提交 1 项到 Dask 集群",  # the same, the worker publishing in place
 }
 
 
@@ -265,6 +266,7 @@ DASK_KILLS = [  # jixiao report --workers 2: the workers are in the run's proces
     Kill(signal.SIGINT, "dask", 1.0, group=True),  # kernels warming on the workers
     Kill(signal.SIGTERM, "dask", 4.0, group=True),  # the notebook running on a worker
     Kill(signal.SIGTERM, "dask", 4.0, group=False),
+    Kill(signal.SIGTERM, "dask-shared", 4.0, group=True),  # --shared-path
 ]
 
 
@@ -276,7 +278,9 @@ def test_a_killed_run_leaves_nothing_and_keeps_the_previous_report(
 ) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "reports"
     before = _previous_report(out / "2021")
-    on_dask = ["--workers", "2"] if kill.moment == "dask" else []
+    on_dask = ["--workers", "2"] if kill.moment.startswith("dask") else []
+    if kill.moment == "dask-shared":
+        on_dask.append("--shared-path")
     run = start_run(str(support.PARAMS_FY2021), "--output", str(out), *on_dask)
     run.wait_for(MARKERS[kill.moment])
     time.sleep(kill.delay)

@@ -73,6 +73,25 @@ def test_workers_with_scheduler_in_one_file_is_an_error(tmp_path: Path) -> None:
     assert "give workers or scheduler, not both" in problems[0]
 
 
+def test_shared_path_is_read_with_a_dask_executor(tmp_path: Path) -> None:
+    assert load_run_params(_write(tmp_path, GOOD)).shared_path is False
+    assert load_run_params(_write(tmp_path, GOOD + "workers: 2\nshared_path: true\n")).shared_path
+    assert load_run_params(_write(tmp_path, GOOD + "workers: 2\n"), shared_path=True).shared_path
+
+
+def test_shared_path_without_dask_is_an_error_naming_where(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD + "shared_path: true\n")
+    problems = _problems(path)
+    assert problems[0].startswith(f"{path}: shared_path 只用于 Dask 运行")
+    assert "shared_path is for Dask runs" in problems[0]
+    problems = _problems(None, year=2021, shared_path=True)
+    assert problems[0].startswith(f"{COMMAND_LINE}: shared_path 只用于 Dask 运行")
+    problems = _problems(_write(tmp_path, GOOD + "workers: 2\nshared_path: 1\n"))
+    assert problems == [
+        f"{path}: shared_path 应为 true 或 false，而不是 1 / shared_path must be true or false, not 1"
+    ]
+
+
 def test_the_command_line_replaces_the_file_s_value(tmp_path: Path) -> None:
     path = _write(tmp_path, GOOD + "workers: 2\n")
     assert load_run_params(path, workers=8).workers == 8
@@ -243,3 +262,5 @@ def test_the_annotated_example_s_executor_lines_are_valid(tmp_path: Path) -> Non
         line = next(line[2:] for line in lines if line.startswith(f"# {key}:"))
         run = load_run_params(_write(tmp_path, GOOD + line + "\n"))
         assert getattr(run, key) is not None
+    shared = next(line[2:] for line in lines if line.startswith("# shared_path:"))
+    assert load_run_params(_write(tmp_path, GOOD + "workers: 2\n" + shared + "\n")).shared_path
