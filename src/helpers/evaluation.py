@@ -91,6 +91,24 @@ def evaluate_path(
         ScoringSettingsError: ``scoring`` has an unknown key or a wrong value.
         ValueError: both ``config`` and ``scoring`` are given.
     """
+    dataset, config = load_for_scoring(
+        path, fiscal_year=fiscal_year, config=config, scoring=scoring
+    )
+    return Evaluation(dataset, score_dataset(dataset, config))
+
+
+def load_for_scoring(
+    path: str | Path,
+    *,
+    fiscal_year: int | None = None,
+    config: ScoringConfig | None = None,
+    scoring: Scoring = None,
+) -> tuple[Dataset, ScoringConfig]:
+    """What :func:`evaluate_path` scores: the dataset at ``path`` and the rules for it.
+
+    For batches that score many datasets at once (:func:`helpers.scoring.score_datasets`);
+    arguments and errors as :func:`evaluate_path`.
+    """
     settings = ScoringSettings.parse(scoring)
     if config is not None and settings != ScoringSettings():
         raise ValueError(
@@ -98,8 +116,7 @@ def evaluate_path(
         )
     dataset = load_dataset(path, execution_weight=settings.execution_weight)
     check_year(dataset, fiscal_year if fiscal_year is not None else year_of_folder(path), path)
-    config = config or settings.config_for(dataset.template)
-    return Evaluation(dataset, score_dataset(dataset, config))
+    return dataset, config or settings.config_for(dataset.template)
 
 
 def evaluate(

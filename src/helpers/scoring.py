@@ -31,6 +31,7 @@ by :class:`ScoringSettings`.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, Literal
@@ -822,6 +823,38 @@ def score_dataset(dataset: Dataset, config: ScoringConfig | None = None) -> Scor
         department summary.
     """
     config = config or ScoringConfig.for_template(dataset.template)
+    return _summarised(dataset, _score_rows_and_projects(dataset, config), config)
+
+
+@dataclass
+class _Scored:
+    """The rows, projects and flags of a scoring, before the category and department summaries."""
+
+    indicators: pd.DataFrame
+    projects: pd.DataFrame
+    flags: pd.DataFrame
+    is_met: np.ndarray
+
+
+def _summarised(dataset: Dataset, scored: _Scored, config: ScoringConfig) -> ScoreResult:
+    categories = _summarise_categories(dataset, scored.projects)
+    department = _summarise_department(
+        dataset, scored.projects, scored.indicators, config, scored.is_met
+    )
+    warnings = list(dataset.warnings)
+    return ScoreResult(
+        scored.indicators,
+        scored.projects,
+        department,
+        categories,
+        config,
+        warnings,
+        scored.flags,
+    )
+
+
+def _score_rows_and_projects(dataset: Dataset, config: ScoringConfig) -> _Scored:
+    """Every row scored, the projects and the flags (see :func:`score_dataset`)."""
     year = dataset.fiscal_year
     ind = dataset.indicators.reset_index(drop=True)
     used = ("kind", "op", "value", "unit", "deadline")  # the columns scored keeps and reads
@@ -882,10 +915,107 @@ def score_dataset(dataset: Dataset, config: ScoringConfig | None = None) -> Scor
     projects["flags"] = pd.Series(
         narrative.write_project_flags(flags, len(projects)), index=projects.index, dtype=object
     )
-    categories = _summarise_categories(dataset, projects)
-    department = _summarise_department(dataset, projects, scored, config, is_met)
-    warnings = list(dataset.warnings)
-    return ScoreResult(scored, projects, department, categories, config, warnings, flags)
+    return _Scored(scored, projects, flags, is_met)
+
+
+_KEY_SEPARATOR = "\x1f"  # between a dataset's number and its project ids in a merged scoring
+
+
+@_gc_paused()
+def score_datasets(
+    datasets: Sequence[Dataset], configs: Sequence[ScoringConfig]
+) -> list[ScoreResult]:
+    """Score many datasets at once: ``[score_dataset(d, c) for d, c in zip(...)]``, faster.
+
+    Datasets of one fiscal year, one config and one order of 一级指标 are scored as one table
+    (their project ids kept apart), then split; a department's summaries are its own. For a year of small
+    departments this spares most of pandas' fixed cost per call. A dataset that does not fit
+    a merged table (columns of its own) is scored alone. The results are those of
+    :func:`score_dataset`, frame for frame (a test holds them to it).
+
+    Args:
+        datasets: loaded datasets.
+        configs: the scoring rules of each.
+
+    Returns:
+        The :class:`ScoreResult` of each dataset, in their order.
+    """
+    results: list[ScoreResult | None] = [None] * len(datasets)
+    groups: list[tuple[tuple[int, ScoringConfig, tuple, tuple, tuple], list[int]]] = []
+    for i, (dataset, config) in enumerate(zip(datasets, configs, strict=True)):
+        key = (
+            dataset.fiscal_year,
+            config,
+            tuple(dataset.projects.columns),
+            tuple(dataset.indicators.columns),
+            # The level notes name levels in their order of appearance in the dataset.
+            tuple(pd.unique(dataset.indicators["level1"].dropna())),
+        )
+        for group_key, members in groups:
+            if group_key == key:
+                members.append(i)
+                break
+        else:
+            groups.append((key, [i]))
+    for (_, config, *_), members in groups:
+        if len(members) == 1:
+            results[members[0]] = score_dataset(datasets[members[0]], config)
+            continue
+        parts = [datasets[i] for i in members]
+        merged = _score_rows_and_projects(_merged(parts), config)
+        for i, dataset, scored in zip(members, parts, _split(merged, parts), strict=True):
+            results[i] = _summarised(dataset, scored, config)
+    return [r for r in results if r is not None]
+
+
+def _keyed(frame: pd.DataFrame, number: int) -> pd.DataFrame:
+    out = frame.reset_index(drop=True)
+    ids = out["project_id"].to_numpy(dtype=object)
+    prefix = f"{number}{_KEY_SEPARATOR}"
+    out["project_id"] = pd.Series(
+        [prefix + v if isinstance(v, str) else v for v in ids.tolist()],
+        dtype=frame["project_id"].dtype,
+    )
+    return out
+
+
+def _merged(datasets: list[Dataset]) -> Dataset:
+    """One dataset of several, each project id prefixed with its dataset's number."""
+    first = datasets[0]
+    return Dataset(
+        first.department,
+        pd.concat([_keyed(d.projects, n) for n, d in enumerate(datasets)], ignore_index=True),
+        pd.concat([_keyed(d.indicators, n) for n, d in enumerate(datasets)], ignore_index=True),
+        first.source,
+    )
+
+
+def _unkeyed(frame: pd.DataFrame, column: str = "project_id") -> pd.DataFrame:
+    ids = frame[column].to_numpy(dtype=object)
+    frame[column] = pd.Series(
+        [v.split(_KEY_SEPARATOR, 1)[1] if isinstance(v, str) else v for v in ids.tolist()],
+        index=frame.index,
+        dtype=frame[column].dtype,
+    )
+    return frame
+
+
+def _split(merged: _Scored, datasets: list[Dataset]) -> Iterator[_Scored]:
+    """The merged scoring's rows, projects and flags of each dataset, as its own scoring."""
+    n_rows = np.cumsum([0, *(len(d.indicators) for d in datasets)])
+    n_projects = np.cumsum([0, *(len(d.projects) for d in datasets)])
+    flag_at = np.searchsorted(merged.flags.index.to_numpy(), n_projects)
+    for k, dataset in enumerate(datasets):
+        rows = slice(n_rows[k], n_rows[k + 1])
+        indicators = _unkeyed(merged.indicators.iloc[rows].reset_index(drop=True))
+        projects = _unkeyed(merged.projects.iloc[n_projects[k] : n_projects[k + 1]].copy())
+        projects.index = pd.RangeIndex(len(projects))
+        flags = merged.flags.iloc[flag_at[k] : flag_at[k + 1]].copy()
+        flags.index = pd.Index(flags.index.to_numpy() - n_projects[k], name=flags.index.name)
+        flags["department"] = pd.Series(
+            repeated(dataset.department.name, len(flags)), index=flags.index, dtype=object
+        )
+        yield _Scored(indicators, projects, _unkeyed(flags), merged.is_met[rows])
 
 
 def _parsed_once(
@@ -911,6 +1041,11 @@ def _row_execution_weights(
     return per_code[pid]  # pid -1 (no project) takes the trailing NaN
 
 
+def _no_notes(index: pd.Index) -> pd.Series:
+    """A note column without notes: None in every row (as in a column with some notes)."""
+    return pd.Series(np.full(len(index), None, dtype=object), index=index, dtype=object)
+
+
 def _apply_direction(ind: pd.DataFrame, target: pd.DataFrame, coded: dict[str, Coded]) -> pd.Series:
     """Read a bare target number as ``≤`` where the direction column or the name says so.
 
@@ -922,7 +1057,7 @@ def _apply_direction(ind: pd.DataFrame, target: pd.DataFrame, coded: dict[str, C
     is_eq = _per_row(coded["target_op"], lambda v: v == "=", bool)
     bare = is_eq & target["value"].notna().to_numpy()
     if not bare.any():
-        return pd.Series(None, index=ind.index, dtype=object)
+        return _no_notes(ind.index)
     directions = ind.get("direction")
     inferred = infer_direction(ind["name"][bare], None if directions is None else directions[bare])
     reason = np.full(len(ind), None, dtype=object)
@@ -930,7 +1065,7 @@ def _apply_direction(ind: pd.DataFrame, target: pd.DataFrame, coded: dict[str, C
     change = np.zeros(len(ind), dtype=bool)
     change[bare] = inferred["op"].to_numpy(dtype=object) == "≤"
     if not change.any():
-        return pd.Series(None, index=ind.index, dtype=object)
+        return _no_notes(ind.index)
     ops = target["op"].astype(object).to_numpy(copy=True)
     ops[change] = "≤"
     target["op"] = pd.Series(ops, index=target.index, dtype=object)
