@@ -116,7 +116,10 @@ def main(argv: list[str] | None = None) -> int:
         return result
 
     scores = stage("score_year (the year)", lambda: score_year(YEAR, data, **workers))
-    previous = stage("score_year (previous year)", lambda: score_year(YEAR - 1, data, **workers))
+    previous = stage(
+        "score_year (previous year)",
+        lambda: score_year(YEAR - 1, data, keep_evaluations=False, **workers),
+    )
     comparison = stage("compare_years", lambda: compare_years(scores, previous))
     evaluations = list(scores.evaluations.values())
     findings = stage("review", lambda: review(evaluations))

@@ -92,7 +92,7 @@ def cmd_score_year(args: argparse.Namespace) -> int:
                 f"数据校验失败，已跳过 {department} / invalid, skipped: {problem.splitlines()[0]}"
             )
         )
-    previous = score_year(args.year - 1, data_dir)
+    previous = score_year(args.year - 1, data_dir, keep_evaluations=False)  # tables only
     comparison = compare_years(scores, previous) if not previous.departments.empty else None
     from helpers.review import review
 

@@ -399,7 +399,10 @@ def build_year_overview(
     from helpers.year import compare_years, score_year
 
     scores = score_year(fiscal_year, data_dir or None, scoring=scoring)
-    previous = score_year(fiscal_year - 1, data_dir or None, scoring=scoring)
+    # The comparison reads the previous year's tables only.
+    previous = score_year(
+        fiscal_year - 1, data_dir or None, scoring=scoring, keep_evaluations=False
+    )
     comparison = compare_years(scores, previous) if not previous.departments.empty else None
     findings = _review(scores)
     links = report_links_for(list(scores.departments["department"]), [link_format])

@@ -1086,6 +1086,23 @@ def _calendar_day(year: object, month: object, day: object) -> pd.Timestamp:
     return pd.Timestamp(int(y), int(m), chosen)
 
 
+def _with_missing_row(values: pd.Series, missing: object) -> np.ndarray | pd.Series:
+    """``values`` and one more value (a missing text's), in the same dtype.
+
+    Example:
+        >>> _with_missing_row(pd.Series([1.5]), np.nan).tolist()
+        [1.5, nan]
+    """
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype):  # numbers, booleans, dates, objects: one numpy array
+        out = np.empty(len(values) + 1, dtype=dtype)
+        out[:-1] = values.to_numpy()
+        out[-1] = np.datetime64("NaT") if dtype.kind == "M" else missing
+        # An object array as a Series of objects: a frame would read its texts as ``str``.
+        return pd.Series(out, dtype=object, copy=False) if dtype.kind == "O" else out
+    return pd.Series([*values.tolist(), missing], dtype=dtype)  # text (``str``)
+
+
 @_gc_paused()
 def _parse_coded(
     texts: pd.Series, fiscal_year: int | None, columns: tuple[str, ...] = PARSED_COLUMNS
@@ -1110,12 +1127,7 @@ def _parse_coded(
         parsed_unique = _parse_unique(pd.Series(["-"], dtype="object"), fiscal_year)
     # Map back to the rows with one take per column; missing texts take an extra last row.
     table = pd.DataFrame(
-        {
-            col: pd.concat(
-                [values, pd.Series([_MISSING_ROW[col]], dtype=values.dtype)], ignore_index=True
-            )
-            for col, values in parsed_unique.items()
-        }
+        {col: _with_missing_row(values, _MISSING_ROW[col]) for col, values in parsed_unique.items()}
     )
     take = np.where(codes < 0, len(parsed_unique), codes)
     rows = {

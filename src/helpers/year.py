@@ -171,14 +171,19 @@ class _Outcome:
     """One department's evaluation as a worker hands it back: its tables, or why it is invalid."""
 
     name: str
-    evaluation: Evaluation | None = None
+    evaluation: Evaluation | None = None  # None when invalid, or not kept
     problem: str = ""
     summary: dict[str, Any] = field(default_factory=dict)
     tables: tuple[pd.DataFrame, ...] = ()
+    is_valid: bool = True
 
 
 def _evaluate_chunk(
-    fiscal_year: int, names: list[str], root: Path | None, scoring: dict[str, Any] | None
+    fiscal_year: int,
+    names: list[str],
+    root: Path | None,
+    scoring: dict[str, Any] | None,
+    keep_evaluations: bool = True,
 ) -> list[_Outcome]:
     """Some departments, in order: each loaded and checked, then all scored at once.
 
@@ -204,10 +209,10 @@ def _evaluate_chunk(
         out = []
         for name in names:
             if name in problems:
-                out.append(_Outcome(name, problem=problems[name]))
+                out.append(_Outcome(name, is_valid=False, problem=problems[name]))
                 continue
             dataset, result = scored[name]
-            evaluation = Evaluation(dataset, result)
+            evaluation = Evaluation(dataset, result) if keep_evaluations else None
             out.append(
                 _Outcome(
                     name, evaluation, "", summarise_department(name, result), _tidy(name, result)
@@ -306,6 +311,7 @@ def _evaluate_parallel(
     root: Path | None,
     scoring: dict[str, Any] | None,
     workers: int,
+    keep_evaluations: bool,
 ) -> Iterator[_Outcome]:
     """Every department's outcome, in the order of ``names``, evaluated by worker processes."""
     from concurrent.futures import ProcessPoolExecutor
@@ -322,6 +328,7 @@ def _evaluate_parallel(
             chunks,
             [root] * len(chunks),
             [scoring] * len(chunks),
+            [keep_evaluations] * len(chunks),
         ):
             yield from outcomes
 
@@ -342,13 +349,14 @@ def _evaluate_serial(
     root: Path | None,
     scoring: dict[str, Any] | None,
     progress: Callable[[str], None] | None,
+    keep_evaluations: bool,
 ) -> Iterator[_Outcome]:
     """In this process, a chunk at a time; ``progress`` named before each chunk's departments."""
     for chunk in (names[i : i + _MAX_CHUNK] for i in range(0, len(names), _MAX_CHUNK)):
         if progress is not None:
             for name in chunk:
                 progress(name)
-        yield from _evaluate_chunk(fiscal_year, chunk, root, scoring)
+        yield from _evaluate_chunk(fiscal_year, chunk, root, scoring, keep_evaluations)
 
 
 def score_year(
@@ -358,6 +366,7 @@ def score_year(
     progress: Callable[[str], None] | None = None,
     scoring: dict[str, Any] | None = None,
     workers: int | None = None,
+    keep_evaluations: bool = True,
 ) -> YearScores:
     """Evaluate every department of a year and gather the tidy tables.
 
@@ -373,6 +382,9 @@ def score_year(
         scoring: the params file's ``scoring:`` settings (thresholds, grade bands …).
         workers: worker processes; 1 evaluates in this process; None chooses by the number of
             departments and CPUs (:func:`default_workers`).
+        keep_evaluations: keep each department's :class:`~helpers.evaluation.Evaluation`
+            (what the review and the 复核工作底稿 read); False gives the tables only, and spares
+            a year of workers sending them back (the previous year of a comparison).
 
     Returns:
         The year's tables; departments ranked by budget-weighted score.
@@ -384,9 +396,13 @@ def score_year(
     workers = default_workers(len(names)) if workers is None else max(1, workers)
     with _collector_paused() as young, remembering_parses():
         if workers > 1 and len(names) > 1 and _can_start_workers():
-            outcomes = _evaluate_parallel(fiscal_year, names, root, scoring, workers)
+            outcomes = _evaluate_parallel(
+                fiscal_year, names, root, scoring, workers, keep_evaluations
+            )
         else:
-            outcomes = _evaluate_serial(fiscal_year, names, root, scoring, progress)
+            outcomes = _evaluate_serial(
+                fiscal_year, names, root, scoring, progress, keep_evaluations
+            )
             progress = None
         return _gathered(fiscal_year, outcomes, progress, young)
 
@@ -406,10 +422,11 @@ def _gathered(
         if progress is not None:
             progress(outcome.name)
         young()
-        if outcome.evaluation is None:
+        if not outcome.is_valid:
             problems.append((outcome.name, outcome.problem))
             continue
-        evaluations[outcome.name] = outcome.evaluation
+        if outcome.evaluation is not None:
+            evaluations[outcome.name] = outcome.evaluation
         rows.append(outcome.summary)
         for bucket, frame in zip(buckets, outcome.tables, strict=True):
             bucket.append(frame)

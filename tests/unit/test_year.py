@@ -367,3 +367,20 @@ def test_the_year_workbook_keeps_hostile_text_as_text(tmp_path: Path) -> None:
     assert [c.value for c in sheet["B"][1:]] == [1.5, None, 3.0]
     assert [c.value for c in sheet["C"][1:]] == ["True", None, "x"]
     assert sheet.freeze_panes == "A2"
+
+
+def test_a_year_without_its_evaluations_has_the_same_tables(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """keep_evaluations=False (a comparison's previous year): the tables, and no evaluations."""
+    from helpers import paths as project_paths
+    from helpers.year import score_year
+
+    district = project_paths.REPO_ROOT / "data" / "district"
+    kept = score_year(2020, district)
+    tables_only = score_year(2020, district, keep_evaluations=False)
+    assert kept.evaluations and not tables_only.evaluations
+    assert tables_only.problems == kept.problems
+    for name in ("departments", "projects", "indicators", "flags"):
+        pd.testing.assert_frame_equal(getattr(tables_only, name), getattr(kept, name))
+    parallel = score_year(2020, district, workers=2, keep_evaluations=False)
+    pd.testing.assert_frame_equal(parallel.departments, kept.departments)
+    assert not parallel.evaluations
