@@ -16,6 +16,7 @@ import inspect
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -70,7 +71,11 @@ class Dataset:
     layout: str = "folder"
     parsed: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """``target``/``actual``: the parser's output for the indicator texts, computed once at load
-    (as :func:`helpers.parse._parse_coded` returns it) and reused by scoring."""
+    (as :func:`helpers.parse._parse_coded` returns it) and reused by scoring; empty until
+    :func:`parse_datasets` for a dataset loaded with ``parse=False``."""
+    files: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """What each table was read from (``department``, ``projects``, ``indicators``), as the
+    warnings and problems name them."""
 
     @property
     def fiscal_year(self) -> int:
@@ -321,7 +326,9 @@ def _closest(word: str, candidates: tuple[str, ...] | list[str]) -> str | None:
     return None
 
 
-def load_dataset(path: str | Path, *, execution_weight: float | None = None) -> Dataset:
+def load_dataset(
+    path: str | Path, *, execution_weight: float | None = None, parse: bool = True
+) -> Dataset:
     """Load and validate a dataset in any layout jixiao reads.
 
     Args:
@@ -331,6 +338,8 @@ def load_dataset(path: str | Path, *, execution_weight: float | None = None) -> 
             them with an optional ``department.yaml``).
         execution_weight: the points the budget execution rate carries for projects that do
             not state it; the dataset's template (10 unless it says otherwise) when None.
+        parse: parse the targets and actuals now; False leaves that to
+            :func:`parse_datasets`, which parses many datasets at once.
 
     Returns:
         The typed :class:`Dataset`; non-fatal findings are in ``Dataset.warnings``.
@@ -339,7 +348,7 @@ def load_dataset(path: str | Path, *, execution_weight: float | None = None) -> 
         DatasetError: listing every problem, each naming file, row or cell, column and value.
     """
     tables = read_source(path)
-    return build_dataset(tables, Path(path), execution_weight=execution_weight)
+    return build_dataset(tables, Path(path), execution_weight=execution_weight, parse=parse)
 
 
 def _validate_department(
@@ -521,7 +530,11 @@ def _resolve_template(department: DepartmentInfo, execution_weight: float | None
 
 
 def build_dataset(
-    tables: SourceTables, source: Path, *, execution_weight: float | None = None
+    tables: SourceTables,
+    source: Path,
+    *,
+    execution_weight: float | None = None,
+    parse: bool = True,
 ) -> Dataset:
     """Validate the tables a reader returned and type them (see :func:`load_dataset`)."""
     names = tables.files
@@ -554,12 +567,39 @@ def build_dataset(
     if problems:
         raise DatasetError(problems)
 
-    parsed = {
-        column: _parse_coded(indicators[column], department.fiscal_year, PARSED_COLUMNS)
-        for column in ("target", "actual")
-    }
-    warnings += _collect_warnings(department, projects, indicators, names, parsed)
-    return Dataset(department, projects, indicators, source, warnings, tables.layout, parsed)
+    warnings += _collect_warnings(department, projects, indicators, names)
+    dataset = Dataset(
+        department, projects, indicators, source, warnings, tables.layout, files=dict(names)
+    )
+    if parse:
+        parse_datasets([dataset])
+    return dataset
+
+
+def parse_datasets(datasets: Sequence[Dataset]) -> None:
+    """Parse the targets and actuals of datasets not parsed yet, all at once per fiscal year.
+
+    Each dataset gets its :attr:`Dataset.parsed` and, at the end of its warnings, one for every
+    text the parser cannot read, exactly as loading it with ``parse=True`` gives. For batches:
+    one parse of a year's texts instead of one per department.
+    """
+    by_year: dict[int, list[Dataset]] = {}
+    for dataset in datasets:
+        if not dataset.parsed:
+            by_year.setdefault(dataset.fiscal_year, []).append(dataset)
+    for year, group in by_year.items():
+        bounds = np.cumsum([0, *(len(d.indicators) for d in group)]).tolist()
+        for column in ("target", "actual"):
+            texts = [d.indicators[column] for d in group]
+            joined = texts[0] if len(group) == 1 else pd.concat(texts, ignore_index=True)
+            frame, codes, table = _parse_coded(joined, year, PARSED_COLUMNS)
+            for k, dataset in enumerate(group):
+                part = frame.iloc[bounds[k] : bounds[k + 1]].set_axis(dataset.indicators.index)
+                dataset.parsed[column] = (part, codes[bounds[k] : bounds[k + 1]], table)
+        for dataset in group:
+            dataset.warnings += _unparsed_warnings(
+                dataset.indicators, dataset.files, dataset.parsed
+            )
 
 
 def _typed(
@@ -670,7 +710,6 @@ def _collect_warnings(
     projects: pd.DataFrame,
     indicators: pd.DataFrame,
     names: dict[str, str],
-    parsed: dict[str, Any],
 ) -> list[str]:
     warnings: list[str] = []
     if department.spent_wan > department.budget_wan:
@@ -713,7 +752,6 @@ def _collect_warnings(
         warnings += _label_warnings(categories, "项目类别", "categories", names["projects"])
     level1 = [v for v in indicators["level1"].tolist() if v not in LEVEL1_VALUES]
     warnings += _label_warnings(level1, "一级指标", "level-1 labels", names["indicators"])
-    warnings += _unparsed_warnings(indicators, names, parsed)
     return warnings
 
 
@@ -735,7 +773,7 @@ def _unparsed_warnings(
             indicators.loc[unparsed, column],
             strict=True,
         ):
-            place = (where or {}).get(column) or f"{names['indicators']} 第 {line} 行"
+            place = (where or {}).get(column) or f"{names.get('indicators', '')} 第 {line} 行"
             warnings.append(
                 f"[{place}，列 {column}] 无法判断“{text}”的完成情况，按定性指标处理。"
                 f' / row {line}, column {column}: cannot read "{text}"; treated as qualitative.'

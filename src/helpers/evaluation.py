@@ -103,18 +103,20 @@ def load_for_scoring(
     fiscal_year: int | None = None,
     config: ScoringConfig | None = None,
     scoring: Scoring = None,
+    parse: bool = True,
 ) -> tuple[Dataset, ScoringConfig]:
     """What :func:`evaluate_path` scores: the dataset at ``path`` and the rules for it.
 
     For batches that score many datasets at once (:func:`helpers.scoring.score_datasets`);
-    arguments and errors as :func:`evaluate_path`.
+    arguments and errors as :func:`evaluate_path`; ``parse=False`` leaves the parsing to
+    :func:`helpers.dataset.parse_datasets`.
     """
     settings = ScoringSettings.parse(scoring)
     if config is not None and settings != ScoringSettings():
         raise ValueError(
             "config 与 scoring 只能给出其一 / give either config or scoring settings, not both"
         )
-    dataset = load_dataset(path, execution_weight=settings.execution_weight)
+    dataset = load_dataset(path, execution_weight=settings.execution_weight, parse=parse)
     check_year(dataset, fiscal_year if fiscal_year is not None else year_of_folder(path), path)
     return dataset, config or settings.config_for(dataset.template)
 

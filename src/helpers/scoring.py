@@ -987,7 +987,25 @@ def _merged(datasets: list[Dataset]) -> Dataset:
         pd.concat([_keyed(d.projects, n) for n, d in enumerate(datasets)], ignore_index=True),
         pd.concat([_keyed(d.indicators, n) for n, d in enumerate(datasets)], ignore_index=True),
         first.source,
+        parsed=_merged_parses(datasets),
     )
+
+
+def _merged_parses(datasets: list[Dataset]) -> dict[str, Any]:
+    """The datasets' parses as one, when one parse made them all (:func:`parse_datasets`)."""
+    merged: dict[str, Any] = {}
+    for column in ("target", "actual"):
+        if not all(column in d.parsed for d in datasets):
+            return {}
+        parses = [d.parsed[column] for d in datasets]
+        if any(p[2] is not parses[0][2] for p in parses):
+            return {}  # parsed one by one: the merged table is parsed anew
+        merged[column] = (
+            pd.concat([p[0] for p in parses], ignore_index=True),
+            np.concatenate([p[1] for p in parses]),
+            parses[0][2],
+        )
+    return merged
 
 
 def _unkeyed(frame: pd.DataFrame, column: str = "project_id") -> pd.DataFrame:

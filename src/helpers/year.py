@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from helpers import paths
-from helpers.dataset import Dataset, DatasetError
+from helpers.dataset import Dataset, DatasetError, parse_datasets
 from helpers.evaluation import Evaluation, load_for_scoring
 from helpers.parse import _gc_paused, remembering_parses
 from helpers.scoring import ScoreResult, ScoringConfig, grade_for, score_datasets
@@ -185,9 +185,9 @@ def _evaluate_chunk(
     scoring: dict[str, Any] | None,
     keep_evaluations: bool = True,
 ) -> list[_Outcome]:
-    """Some departments, in order: each loaded and checked, then all scored at once.
+    """Some departments, in order: each loaded and checked, then all parsed and scored at once.
 
-    Scoring the valid ones together (:func:`helpers.scoring.score_datasets`) spares most of
+    Parsing and scoring the valid ones together (:func:`helpers.scoring.score_datasets`) spares most of
     pandas' fixed cost per department; the results are each department's own scoring. Runs in
     this process or in a worker (the collector paused, as below).
     """
@@ -198,12 +198,13 @@ def _evaluate_chunk(
             try:
                 path = paths.find_dataset(fiscal_year, name, root)
                 loaded[name] = load_for_scoring(
-                    path, fiscal_year=fiscal_year, scoring=scoring or None
+                    path, fiscal_year=fiscal_year, scoring=scoring or None, parse=False
                 )
             except DatasetError as exc:
                 problems[name] = str(exc)
             young()
         datasets = [dataset for dataset, _ in loaded.values()]
+        parse_datasets(datasets)  # one parse for the chunk's texts
         results = score_datasets(datasets, [config for _, config in loaded.values()])
         scored = dict(zip(loaded, zip(datasets, results, strict=True), strict=True))
         out = []

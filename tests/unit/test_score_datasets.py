@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from helpers import paths, scoring
-from helpers.dataset import Dataset, load_dataset
+from helpers.dataset import Dataset, load_dataset, parse_datasets
 from helpers.scoring import ScoreResult, ScoringConfig, score_dataset, score_datasets
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
@@ -24,7 +24,7 @@ DISTRICT = paths.REPO_ROOT / "data" / "district"
 TABLE_SUFFIXES = (".xlsx", ".xls", ".docx")
 
 
-def _corpus() -> list[Dataset]:
+def _corpus(parse: bool = True) -> list[Dataset]:
     tables = sorted(
         p
         for folder in CORPUS.iterdir()
@@ -32,12 +32,12 @@ def _corpus() -> list[Dataset]:
         for p in folder.iterdir()
         if p.suffix.lower() in TABLE_SUFFIXES
     )
-    return [load_dataset(table) for table in tables]
+    return [load_dataset(table, parse=parse) for table in tables]
 
 
-def _district() -> list[Dataset]:
+def _district(parse: bool = True) -> list[Dataset]:
     return [
-        load_dataset(DISTRICT / str(year) / name)
+        load_dataset(DISTRICT / str(year) / name, parse=parse)
         for year in (2020, 2021)
         for name in paths.list_departments(year, DISTRICT)
     ]
@@ -109,3 +109,30 @@ def test_one_dataset_and_none() -> None:
     config = ScoringConfig.for_template(dataset.template)
     (merged,) = score_datasets([dataset], [config])
     assert_same_result(score_dataset(dataset, config), merged, dataset.department.name)
+
+
+def _missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    cells = frame.astype(object)
+    return cells.where(cells.notna(), None)
+
+
+def test_datasets_parsed_together_are_parsed_as_alone(datasets: list[Dataset]) -> None:
+    """parse=False, then one parse_datasets for all: the same parses and warnings as loading
+    each with its own parse, and (their parses shared) the same merged scoring."""
+    later = [*_corpus(parse=False), *_district(parse=False)]
+    assert all(not d.parsed for d in later)
+    parse_datasets(later)
+    for alone, together in zip(datasets, later, strict=False):
+        assert together.warnings == alone.warnings, alone.department.name
+        for column in ("target", "actual"):
+            # The same readings; a column without any grade may be ``str`` or ``object``.
+            pd.testing.assert_frame_equal(
+                _missing_as_none(together.parsed[column][0]),
+                _missing_as_none(alone.parsed[column][0]),
+            )
+    configs = _configs(later)
+    for alone, together, result in zip(
+        datasets, later, score_datasets(later, configs), strict=False
+    ):
+        config = configs[later.index(together)]
+        assert_same_result(score_dataset(alone, config), result, alone.department.name)
