@@ -618,3 +618,53 @@ def test_the_workbook_wants_xlsx(build, tmp_path):
     with pytest.raises(ValueError, match="xlsx"):
         rv.write_review_workbook([ev], rv.review([ev]), tmp_path / "out" / "r.csv")
     assert not list((tmp_path / "out").iterdir())
+
+
+def _families_by_brute_force(keys: list[str]) -> list[int]:
+    """The definition, with no filter: each text against every earlier leader, in order."""
+    leaders: list[int] = []
+    family = list(range(len(keys)))
+    for i, key in enumerate(keys):
+        a = rv._bigrams(key)
+        for j in leaders:
+            b = rv._bigrams(keys[j])
+            shared = len(a & b)
+            if shared >= rv.CANDIDATE_JACCARD * len(a | b) and (
+                rv.similarity(key, keys[j]) >= rv.SIMILARITY
+            ):
+                family[i] = j
+                break
+        else:
+            leaders.append(i)
+    return family
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_near_duplicate_families_are_the_brute_force_families(seed: int) -> None:
+    """The prefix filter and the bulk Jaccard bound drop no pair the definition keeps."""
+    import random
+
+    rng = random.Random(seed)
+    pieces = [
+        "受疫情影响",
+        "部分培训活动",
+        "宣传活动",
+        "延期至下一年度",
+        "举办",
+        "资金拨付",
+        "滞后",
+        "项目",
+        "审批尚未完成",
+        "选址调整",
+        "两个行政村",
+        "按计划完成",
+        "年度",
+    ]
+    keys = list(
+        dict.fromkeys(
+            "".join(rng.choice(pieces) for _ in range(rng.randint(2, 6))) for _ in range(400)
+        )
+    )
+    families = rv.near_duplicate_families(keys)
+    assert families == _families_by_brute_force(keys)
+    assert len(set(families)) < len(keys) - 50  # many texts join a family
