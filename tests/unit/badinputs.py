@@ -781,7 +781,7 @@ def _yaml_faults(file: str) -> list[tuple[str, Callable[[str], str], Expected, s
         ("alias-bomb", append(BOMB), at("别名", row=n + 13)),
         ("python-tag", append("notes: !!python/object/apply:os.system [ls]\n"), at(syntax, n + 1)),
         ("unhashable-key", append("? [a, b]\n: c\n"), at(syntax, row=n + 1)),
-        ("deep-nesting", append(nested), at("嵌套")),
+        ("deep-nesting", append(nested), at("嵌套", row=n + 1)),
         ("top-level-list", whole("- a\n- b\n"), at("应为键值映射")),
         ("top-level-scalar", whole("科技局\n"), at("应为键值映射")),
         ("impossible-date", append("report_date: 2021-02-30\n"), at("日期", row=n + 1)),
