@@ -478,19 +478,25 @@ def _column_surely_valid(values: pd.Series, column: Any) -> bool:
         column.dtype.check(pandas_engine.Engine.dtype(values.dtype), values)
     ):
         return False
-    missing = values.isna().to_numpy()
-    if missing.any():
+    cells = values.tolist()
+    texts = [c for c in cells if isinstance(c, str)]  # the text view: text or missing
+    if len(texts) < len(cells):
         if not column.nullable:
             return False
-        values = values[~missing]
-    if column.unique and values.duplicated().any():
+        values = values[values.notna().to_numpy()]
+    if column.unique and len(set(texts)) < len(texts):
         return False
-    for check in column.checks:
-        if not check.ignore_na or check.element_wise or check.groupby is not None:
-            return False
-        if not _check_passes(check, values):
-            return False
-    return True
+    return all(_column_check_passes(check, texts, values) for check in column.checks)
+
+
+def _column_check_passes(check: Any, texts: list[str], values: pd.Series) -> bool:
+    """One check of a column on its present ``texts`` (``values``: the same as a Series)."""
+    if not check.ignore_na or check.element_wise or check.groupby is not None:
+        return False
+    quick = getattr(check, "quick", None)  # see helpers.schema._with_quick
+    if quick is not None:
+        return all(map(quick, texts))
+    return _check_passes(check, values)
 
 
 def _check_passes(check: Any, values: pd.Series) -> bool:

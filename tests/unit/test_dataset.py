@@ -444,3 +444,29 @@ def test_cells_as_text_are_what_astype_str_gives() -> None:
     cells = cells.where(cells.notna(), None)
     expected = cells.astype("str").where(cells.notna(), None)
     pd.testing.assert_frame_equal(_as_text(frame), expected)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["0", "100", "100.0", "99.9999", "1000", "1000.5", "-1", "1e2", " 5", "5 ", "", "abc"],
+        ["0.", ".5", "12345678901234", "007", "50", "100.000000000001", "１０", "٣", "1,000"],
+        ["  ", "\t", "\u3000", "科技局", " a ", "x\n", "\u00a0"],
+    ],
+)
+def test_the_quick_checks_answer_as_the_pandera_checks(texts: list[str]) -> None:
+    """Each schema check's one-text test (the loader's fast path) agrees with the check."""
+    from helpers.schema import INDICATORS_SCHEMA, PROJECTS_SCHEMA
+
+    series = pd.Series(texts, dtype="str")
+    checked = 0
+    for schema in (PROJECTS_SCHEMA, INDICATORS_SCHEMA):
+        for column in schema.columns.values():
+            for check in column.checks:
+                quick = getattr(check, "quick", None)
+                if quick is None:
+                    continue
+                by_pandera = check(series).check_output.tolist()
+                assert [quick(t) for t in texts] == by_pandera, (column.name, check.error)
+                checked += 1
+    assert checked >= 8
