@@ -842,22 +842,49 @@ def near_duplicate_families(keys: Sequence[str]) -> list[int]:
     grams = [_bigrams(key) for key in keys]
     frequency = Counter(g for gs in grams for g in gs)
     bigrams = _Bigrams(grams, frequency)
+    leaders = _Leaders(keys)
     index: dict[str, list[int]] = defaultdict(list)
     family = list(range(len(keys)))
     for i, key in enumerate(keys):
         tokens = sorted(grams[i], key=lambda g: (frequency[g], g))
         prefix = tokens[: len(tokens) - math.ceil(CANDIDATE_JACCARD * len(tokens)) + 1]
         candidates = sorted({j for token in prefix for j in index.get(token, ())})
-        leader = next(
-            (j for j in bigrams.close_to(i, candidates) if similarity(key, keys[j]) >= SIMILARITY),
-            None,
-        )
+        leader = next((j for j in bigrams.close_to(i, candidates) if leaders.alike(key, j)), None)
         if leader is None:
             for token in prefix:
                 index[token].append(i)
         else:
             family[i] = leader
     return family
+
+
+class _Leaders:
+    """``similarity(text, leader) >= SIMILARITY``, each leader's matcher made once.
+
+    :class:`difflib.SequenceMatcher` keeps what it learns of its second text, so one matcher
+    per leader serves every text compared with it; its quick upper bounds rule out most
+    pairs before the full ratio (as :func:`difflib.get_close_matches` does). The answers are
+    those of :func:`similarity`.
+    """
+
+    def __init__(self, keys: Sequence[str]):
+        self.keys = keys
+        self.matchers: dict[int, SequenceMatcher[str]] = {}
+
+    def alike(self, key: str, leader: int) -> bool:
+        """Whether ``key`` is at least :data:`SIMILARITY` alike the leader's text."""
+        if key == self.keys[leader]:
+            return True
+        matcher = self.matchers.get(leader)
+        if matcher is None:
+            matcher = self.matchers[leader] = SequenceMatcher(None, autojunk=False)
+            matcher.set_seq2(self.keys[leader])
+        matcher.set_seq1(key)
+        return (
+            matcher.real_quick_ratio() >= SIMILARITY
+            and matcher.quick_ratio() >= SIMILARITY
+            and matcher.ratio() >= SIMILARITY
+        )
 
 
 class _Bigrams:

@@ -597,11 +597,15 @@ def write_year_xlsx(
     The workbook is written row by row (openpyxl's write-only mode: no cell objects kept), so a
     year of hundreds of departments is written in seconds.
     """
+    return _write_tables_xlsx(year_tables(scores, comparison, findings), Path(path))
+
+
+def _write_tables_xlsx(tables: dict[str, pd.DataFrame], target: Path) -> Path:
+    """One sheet per table, written atomically (here or in a worker process)."""
     from openpyxl import Workbook
 
-    target = Path(path)
     book = Workbook(write_only=True)
-    for title, frame in year_tables(scores, comparison, findings).items():
+    for title, frame in tables.items():
         _write_frame(book, title, frame)
     with paths.replacing([target]) as (partial,):
         book.save(partial)
@@ -707,11 +711,41 @@ def write_year_exports(
     Written by every year run beside the overview.
     """
     folder = Path(folder)
-    written = [write_year_xlsx(scores, folder / "年度得分.xlsx", comparison, findings)]
-    written += write_year_parquet(scores, folder / "年度得分_parquet", comparison, findings)
-    if findings is not None:
-        from helpers.review import write_review_workbook
+    tables = year_tables(scores, comparison, findings)
+    with _beside(
+        len(scores.departments), _write_tables_xlsx, tables, folder / "年度得分.xlsx"
+    ) as book:
+        written = write_year_parquet(scores, folder / "年度得分_parquet", comparison, findings)
+        if findings is not None:
+            from helpers.review import write_review_workbook
 
-        evaluations = list(scores.evaluations.values())
-        written.append(write_review_workbook(evaluations, findings, folder / "复核工作底稿.xlsx"))
-    return written
+            evaluations = list(scores.evaluations.values())
+            written.append(
+                write_review_workbook(evaluations, findings, folder / "复核工作底稿.xlsx")
+            )
+    return [book(), *written]
+
+
+@contextmanager
+def _beside(
+    n_departments: int, work: Callable[..., Path], *args: Any
+) -> Iterator[Callable[[], Path]]:
+    """Run ``work(*args)`` in a worker process while the block runs; yield its result's getter.
+
+    For a large year (two workbooks of seconds each, on two cores); a small one, or where no
+    worker can start, runs ``work`` here first. The worker is waited for before the block is
+    left, also when the block fails; the worker's own failure is raised by the getter.
+    """
+    if (
+        n_departments < PARALLEL_MIN_DEPARTMENTS
+        or default_workers(n_departments) < 2
+        or (not _can_start_workers())
+    ):
+        done = work(*args)
+        yield lambda: done
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=_pool_context()) as pool:
+        future = pool.submit(work, *args)
+        yield future.result  # leaving the pool waits for the worker, whatever the block did

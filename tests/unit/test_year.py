@@ -384,3 +384,48 @@ def test_a_year_without_its_evaluations_has_the_same_tables(tmp_path) -> None:  
     parallel = score_year(2020, district, workers=2, keep_evaluations=False)
     pd.testing.assert_frame_equal(parallel.departments, kept.departments)
     assert not parallel.evaluations
+
+
+def test_a_large_year_writes_its_workbook_in_a_worker_as_here(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """≥ 40 departments: 年度得分.xlsx is written by a worker process beside the 底稿; the same
+    workbook as written here, and the worker's failure reaches the caller."""
+    import openpyxl
+
+    from helpers.review import review
+    from helpers.synthetic import write_district
+    from helpers.year import (
+        PARALLEL_MIN_DEPARTMENTS,
+        _beside,
+        _can_start_workers,
+        _write_tables_xlsx,
+        default_workers,
+        score_year,
+        write_year_exports,
+        write_year_xlsx,
+    )
+
+    # The machines this runs on (CI: 2 cores) take the worker path.
+    assert default_workers(PARALLEL_MIN_DEPARTMENTS + 2) >= 2 and _can_start_workers()
+    write_district(tmp_path / "data", PARALLEL_MIN_DEPARTMENTS + 2, (1, 2), seed=3, years=[2021])
+    scores = score_year(2021, tmp_path / "data")
+    assert len(scores.departments) >= PARALLEL_MIN_DEPARTMENTS
+    findings = review(list(scores.evaluations.values()))
+    written = write_year_exports(tmp_path / "out", scores, None, findings)
+    assert written[0] == tmp_path / "out" / "年度得分.xlsx"
+    here = write_year_xlsx(scores, tmp_path / "here.xlsx", None, findings)
+    by_worker, by_here = openpyxl.load_workbook(written[0]), openpyxl.load_workbook(here)
+    assert by_worker.sheetnames == by_here.sheetnames
+    for name in by_here.sheetnames:
+        assert list(by_worker[name].values) == list(by_here[name].values), name
+    assert (tmp_path / "out" / "复核工作底稿.xlsx").is_file()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "复核工作底稿.xlsx",
+        "年度得分.xlsx",
+        "年度得分_parquet",
+    ]
+
+    missing = tmp_path / "no-such-folder" / "x.xlsx"
+    with _beside(PARALLEL_MIN_DEPARTMENTS * 2, _write_tables_xlsx, {}, missing) as book:
+        pass
+    with pytest.raises(OSError):
+        book()
