@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure as Chart
+from matplotlib.ticker import MaxNLocator
 
 from helpers import charts
 from helpers.document import Block, Cell, Contents, Document, Figure, Heading, Paragraph, Table
@@ -96,9 +97,20 @@ def grade_chart(scores: YearScores) -> Chart:
     return fig
 
 
+EXECUTION_BARS_MAX = 40
+"""Up to this many departments the execution chart has a bar each; beyond, a histogram."""
+
+
 def execution_chart(scores: YearScores, threshold_pct: float) -> Chart:
-    """Every department's execution rate against the threshold."""
+    """Every department's execution rate against the threshold.
+
+    A bar per department up to :data:`EXECUTION_BARS_MAX` departments; a larger year is shown
+    as the distribution (departments per 5 % of execution, those below the threshold in
+    vermilion), the low ones being named in the text below the chart.
+    """
     table = scores.departments.sort_values("execution_rate_pct")
+    if len(table) > EXECUTION_BARS_MAX:
+        return _execution_histogram(table["execution_rate_pct"].to_numpy(float), threshold_pct)
     fig = Chart(
         figsize=(charts.PAGE_WIDTH_IN, max(2.2, 0.9 + 0.28 * len(table))), layout="constrained"
     )
@@ -113,6 +125,25 @@ def execution_chart(scores: YearScores, threshold_pct: float) -> Chart:
     ax.set_yticks(y, [charts.short_project_name(d, 16) for d in table["department"]])
     ax.set_xlim(0, 110)
     ax.set_xlabel(f"预算执行率（%）；点线 {threshold_pct:g}%")
+    return fig
+
+
+def _execution_histogram(rates: np.ndarray, threshold_pct: float) -> Chart:
+    """Departments per 5 % of execution rate (rates above 110 % counted at 110 %)."""
+    fig = Chart(figsize=(charts.PAGE_WIDTH_IN, 2.8), layout="constrained")
+    ax = fig.subplots()
+    shown = np.clip(rates[~np.isnan(rates)], 0, 110)
+    edges = np.arange(0, 115, 5.0)
+    counts, _ = np.histogram(shown, bins=edges)
+    colours = np.where(
+        edges[:-1] < threshold_pct, charts.OKABE_ITO["vermilion"], charts.OKABE_ITO["blue"]
+    )
+    ax.bar(edges[:-1], counts, width=5.0, align="edge", color=colours, edgecolor="white")
+    ax.axvline(threshold_pct, color=charts.OKABE_ITO["vermilion"], linestyle=":", linewidth=1)
+    ax.set_xlim(0, 110)
+    ax.set_xlabel(f"预算执行率（%，每 5% 一组）；点线 {threshold_pct:g}%")
+    ax.set_ylabel("部门数")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     return fig
 
 
@@ -249,7 +280,10 @@ def build_overview(
         Figure("各等级部门数（两种口径）", charts.figure_to_svg(grade_chart(scores))),
         Heading("二、预算执行", 2),
         Figure(
-            "各部门预算执行率", charts.figure_to_svg(execution_chart(scores, low_execution_pct))
+            "各部门预算执行率"
+            if len(table) <= EXECUTION_BARS_MAX
+            else f"各部门预算执行率分布（{len(table)} 个部门）",
+            charts.figure_to_svg(execution_chart(scores, low_execution_pct)),
         ),
         Paragraph(
             "执行率低于 {:g}% 的部门：{}。".format(

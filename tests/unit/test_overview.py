@@ -86,3 +86,30 @@ def test_the_flag_matrix_gives_department_names_room() -> None:
     assert table.widths[0] == min(longest, 16)
     assert set(table.widths[1:]) == {3.0}
     assert len(table.widths) == table.columns
+
+
+def test_a_large_year_shows_the_execution_distribution_not_a_bar_each() -> None:
+    """Beyond EXECUTION_BARS_MAX departments a bar each would make a chart pages tall."""
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    from helpers import paths
+    from helpers.overview import EXECUTION_BARS_MAX, execution_chart
+
+    year = score_year(2021, paths.REPO_ROOT / "data" / "district")
+    small = execution_chart(year, 90.0)
+    assert len(small.axes[0].patches) == len(year.departments)  # a bar each
+    n = EXECUTION_BARS_MAX + 20
+    rates = np.r_[np.linspace(40, 89.9, 15), np.linspace(90, 130, n - 15)]
+    table = pd.DataFrame(
+        {"department": [f"部门{i}" for i in range(n)], "execution_rate_pct": rates}
+    )
+    large = execution_chart(dataclasses.replace(year, departments=table), 90.0)
+    bars = large.axes[0].patches
+    assert len(bars) == 22  # 0–110 % in steps of 5
+    assert sum(b.get_height() for b in bars) == n
+    below = sum(b.get_height() for b in bars if b.get_x() < 90)
+    assert below == 15
+    assert large.get_size_inches()[1] < 4
