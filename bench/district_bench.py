@@ -108,10 +108,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
 
     workers = {} if args.workers is None else {"workers": args.workers}
-    runs = [_one_run(data, out / f"run{k}", workers) for k in range(args.repeats)]
-    times = {name: statistics.median(run[0][name] for run in runs) for name in runs[0][0]}
-    totals = [sum(run[0].values()) for run in runs]
-    scores, previous, findings = runs[-1][1]
+    runs: list[dict[str, float]] = []
+    last: Any = None
+    for k in range(max(1, args.repeats)):
+        last = None  # one run's tables in memory at a time: the peak is one run's
+        run_times, last = _one_run(data, out / f"run{k}", workers)
+        runs.append(run_times)
+    times = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+    totals = [sum(run.values()) for run in runs]
+    scores, previous, findings = last
     total = statistics.median(totals)
     n = len(scores.departments)
     own, child = peak_mb()
