@@ -138,9 +138,12 @@ def _execution_histogram(rates: np.ndarray, threshold_pct: float) -> Chart:
     colours = np.where(
         edges[:-1] < threshold_pct, charts.OKABE_ITO["vermilion"], charts.OKABE_ITO["blue"]
     )
-    ax.bar(edges[:-1], counts, width=5.0, align="edge", color=colours, edgecolor="white")
+    bars = ax.bar(edges[:-1], counts, width=5.0, align="edge", color=colours, edgecolor="white")
+    ax.bar_label(bars, labels=[str(int(c)) if c else "" for c in counts], fontsize=8)
     ax.axvline(threshold_pct, color=charts.OKABE_ITO["vermilion"], linestyle=":", linewidth=1)
-    ax.set_xlim(0, 110)
+    # From a little below the lowest rate (or the threshold): rates crowd near 100 %.
+    lowest = float(shown.min()) if len(shown) else 0.0
+    ax.set_xlim(max(0.0, math.floor(min(lowest, threshold_pct - 10) / 10) * 10), 110)
     ax.set_xlabel(f"预算执行率（%，每 5% 一组）；点线 {threshold_pct:g}%")
     ax.set_ylabel("部门数")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
