@@ -127,27 +127,34 @@ OLD_REPORT = "<html><body>上一次的报告 / the previous report</body></html>
 @pytest.fixture(scope="module")
 def failing_batch(tmp_path_factory: pytest.TempPathFactory, client, support: ModuleType):  # type: ignore[no-untyped-def]
     root = tmp_path_factory.mktemp("dask-batch")
-    for name in (FAILING, CRASHING, INVALID, GOOD):
-        support.copy_seed(root / "data", department=name)
-
-    support.rewrite_projects(root / "data" / "2021" / INVALID, break_budget)
-    support.notebook_with_failures(root / "notebooks")
-    out = root / "out"
-    previous = out / "2021" / FAILING
-    previous.mkdir(parents=True)
-    (previous / "report.html").write_text(OLD_REPORT, "utf-8")
-    params_file = support.write_params(
-        root / "params.yaml",
-        f"fiscal_year: 2021\nformats: [html]\noverview: false\ndata_dir: {root / 'data'}\n"
-        f"fail_for: {FAILING}\ncrash_for: {CRASHING}\n",
-    )
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(paths, "NOTEBOOKS_DIR", root / "notebooks")
-        params = load_run_params(params_file, output_dir=str(out))
+    params = _failing_batch(root, support, (FAILING, CRASHING, INVALID, GOOD), CRASHING)
     # The notebook travels with each task: the workers never read root/notebooks.
     with support.captured_output() as captured:
         outcome = _run_on_dask(params, client)
-    return outcome, captured.text, out / "2021"
+    return outcome, captured.text, params.output_dir / "2021"
+
+
+def _failing_batch(
+    root: Path, support: ModuleType, departments: tuple[str, ...], crash_for: str = ""
+) -> RunParams:
+    """The seed as ``departments`` (INVALID's budget in words), the notebook failing for
+    FAILING (and dying for ``crash_for``), FAILING's previous report in ``root/out``."""
+    for name in departments:
+        support.copy_seed(root / "data", department=name)
+    support.rewrite_projects(root / "data" / "2021" / INVALID, break_budget)
+    support.notebook_with_failures(root / "notebooks")
+    out = root / "out"
+    (out / "2021" / FAILING).mkdir(parents=True)
+    (out / "2021" / FAILING / "report.html").write_text(OLD_REPORT, "utf-8")
+    crash = f"crash_for: {crash_for}\n" if crash_for else ""
+    params_file = support.write_params(
+        root / "params.yaml",
+        f"fiscal_year: 2021\nformats: [html]\noverview: false\ndata_dir: {root / 'data'}\n"
+        f"fail_for: {FAILING}\n{crash}",
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(paths, "NOTEBOOKS_DIR", root / "notebooks")
+        return load_run_params(params_file, output_dir=str(out))
 
 
 def test_a_failing_batch_on_dask_fails_only_the_bad_departments(failing_batch) -> None:  # type: ignore[no-untyped-def]
@@ -294,21 +301,8 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path, support: Mo
 def test_a_shared_path_batch_fails_only_the_bad_departments_in_place(
     tmp_path: Path, client, support: ModuleType
 ) -> None:  # type: ignore[no-untyped-def]
-    for name in (FAILING, INVALID, GOOD):
-        support.copy_seed(tmp_path / "data", department=name)
-    support.rewrite_projects(tmp_path / "data" / "2021" / INVALID, break_budget)
-    support.notebook_with_failures(tmp_path / "notebooks")
-    out = tmp_path / "out"
-    (out / "2021" / FAILING).mkdir(parents=True)
-    (out / "2021" / FAILING / "report.html").write_text(OLD_REPORT, "utf-8")
-    params_file = support.write_params(
-        tmp_path / "params.yaml",
-        f"fiscal_year: 2021\nformats: [html]\noverview: false\n"
-        f"data_dir: {tmp_path / 'data'}\nfail_for: {FAILING}\n",
-    )
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(paths, "NOTEBOOKS_DIR", tmp_path / "notebooks")
-        params = load_run_params(params_file, output_dir=str(out))
+    params = _failing_batch(tmp_path, support, (FAILING, INVALID, GOOD))
+    out = params.output_dir
     params = dataclasses.replace(params, shared_path=True)
     with support.captured_output() as captured:
         outcome = _run_on_dask(params, client)
