@@ -88,26 +88,59 @@ def publish_on_worker(params: RunParams, department: str, inputs: Inputs) -> Any
         )
 
 
-def _sees_shared_paths(data_year: str, output_dir: str) -> str | None:
+def _sees_shared_paths(data_year: str, notebook: str, token: str, secret: str) -> str | None:
     """On a worker: why it cannot work in place (None when it can)."""
     if not os.path.isdir(data_year):
         return f"看不到数据文件夹 {data_year} / cannot see the data folder"
-    nearest = output_dir  # the folder itself, or the nearest one above it (created on publish)
-    while not os.path.exists(nearest) and os.path.dirname(nearest) != nearest:
-        nearest = os.path.dirname(nearest)
-    if not (os.path.isdir(nearest) and os.access(nearest, os.W_OK | os.X_OK)):
-        return f"不能写入输出文件夹 {output_dir} / cannot write the output folder"
+    if not os.path.isfile(notebook):
+        return f"看不到 notebook {notebook} / cannot see the notebook"
+    try:
+        with open(token, encoding="utf-8") as file:
+            seen = file.read()
+    except OSError:
+        seen = None
+    folder = os.path.dirname(token)
+    if seen != secret:
+        return (
+            f"输出文件夹 {folder} 不是与本机共享的同一个文件夹 / the output folder is not the one "
+            "this machine writes (not shared)"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"不能写入输出文件夹 {folder} / cannot write the output folder"
     return None
 
 
 def check_shared_paths(client: Any, params: RunParams) -> None:
-    """Every worker sees the year's data and can write the output folder, at the same paths.
+    """Every worker sees the year's data, the notebook and this process's output folder.
+
+    The output folder (or the nearest existing folder above it) gets a file with a random
+    text for the moment of the check: a worker that reads the same text sees the same folder,
+    not merely one at the same path.
 
     Raises:
         ClusterError: naming each worker that cannot, and why; nothing has been sent yet.
     """
-    data_year = str(params.data_dir / str(params.fiscal_year))
-    answers = client.run(_sees_shared_paths, data_year, str(params.output_dir))
+    folder = params.output_dir
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    secret = uuid.uuid4().hex
+    token = folder / f".jixiao-shared-{secret[:8]}"
+    try:
+        token.write_text(secret, "utf-8")
+    except OSError as exc:
+        raise ClusterError(
+            f"无法写入输出文件夹 {folder}：{exc} / cannot write the output folder"
+        ) from None
+    try:
+        answers = client.run(
+            _sees_shared_paths,
+            str(params.data_dir / str(params.fiscal_year)),
+            str(params.notebook),
+            str(token),
+            secret,
+        )
+    finally:
+        token.unlink(missing_ok=True)
     problems = [f"  {worker}: {problem}" for worker, problem in answers.items() if problem]
     if problems:
         raise ClusterError(

@@ -590,16 +590,17 @@ def parse_datasets(datasets: Sequence[Dataset]) -> None:
     one parse of a year's texts instead of one per department.
     """
     by_year: dict[int, list[Dataset]] = {}
-    for dataset in datasets:
-        if not dataset.parsed:
-            by_year.setdefault(dataset.fiscal_year, []).append(dataset)
+    for dataset in {id(d): d for d in datasets if not d.parsed}.values():  # each once
+        by_year.setdefault(dataset.fiscal_year, []).append(dataset)
     for year, group in by_year.items():
         bounds = np.cumsum([0, *(len(d.indicators) for d in group)]).tolist()
+        parses = {}
         for column in ("target", "actual"):
             texts = [d.indicators[column] for d in group]
             joined = texts[0] if len(group) == 1 else pd.concat(texts, ignore_index=True)
-            frame, codes, table = _parse_coded(joined, year, PARSED_COLUMNS)
-            for k, dataset in enumerate(group):
+            parses[column] = _parse_coded(joined, year, PARSED_COLUMNS)
+        for k, dataset in enumerate(group):  # both columns parsed: only now stored
+            for column, (frame, codes, table) in parses.items():
                 part = frame.iloc[bounds[k] : bounds[k + 1]].set_axis(dataset.indicators.index)
                 dataset.parsed[column] = (part, codes[bounds[k] : bounds[k + 1]], table)
         for dataset in group:

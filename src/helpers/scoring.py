@@ -941,15 +941,19 @@ def score_datasets(
         The :class:`ScoreResult` of each dataset, in their order.
     """
     results: list[ScoreResult | None] = [None] * len(datasets)
-    groups: list[tuple[tuple[int, ScoringConfig, tuple, tuple, tuple], list[int]]] = []
+    groups: list[tuple[tuple[Any, ...], list[int]]] = []
     for i, (dataset, config) in enumerate(zip(datasets, configs, strict=True)):
         key = (
             dataset.fiscal_year,
             config,
             tuple(dataset.projects.columns),
             tuple(dataset.indicators.columns),
+            tuple(map(str, dataset.projects.dtypes)),
+            tuple(map(str, dataset.indicators.dtypes)),
             # The level notes name levels in their order of appearance in the dataset.
             tuple(pd.unique(dataset.indicators["level1"].dropna())),
+            # Only text project ids, none missing (as loaded), can be kept apart by a prefix.
+            None if _mergeable(dataset) else i,
         )
         for group_key, members in groups:
             if group_key == key:
@@ -966,6 +970,15 @@ def score_datasets(
         for i, dataset, scored in zip(members, parts, _split(merged, parts), strict=True):
             results[i] = _summarised(dataset, scored, config)
     return [r for r in results if r is not None]
+
+
+def _mergeable(dataset: Dataset) -> bool:
+    """Whether a dataset's project ids are text with none missing (every loaded dataset's)."""
+    for frame in (dataset.projects, dataset.indicators):
+        ids = frame.get("project_id")
+        if ids is None or not isinstance(ids.dtype, pd.StringDtype) or ids.isna().any():
+            return False
+    return True
 
 
 def _keyed(frame: pd.DataFrame, number: int) -> pd.DataFrame:

@@ -18,9 +18,11 @@ every table (text cells are never formulas).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import os
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -315,14 +317,8 @@ def _evaluate_parallel(
     keep_evaluations: bool,
 ) -> Iterator[_Outcome]:
     """Every department's outcome, in the order of ``names``, evaluated by worker processes."""
-    from concurrent.futures import ProcessPoolExecutor
-
     chunks = _chunks(names, workers)
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(chunks)),
-        mp_context=_pool_context(),
-        initializer=_start_worker,
-    ) as pool:
+    with _worker_pool(min(workers, len(chunks)), remember_parses=True) as pool:
         for outcomes in pool.map(
             _evaluate_chunk,
             [fiscal_year] * len(chunks),
@@ -334,14 +330,61 @@ def _evaluate_parallel(
             yield from outcomes
 
 
+@contextmanager
+def _worker_pool(workers: int, *, remember_parses: bool = False) -> Iterator[Any]:
+    """A process pool whose workers never outlive this process nor print a Ctrl-C traceback.
+
+    Each worker ignores SIGINT (this process handles Ctrl-C) and exits as soon as this process
+    is gone, however it went (a thread of the worker watches it). When the block fails or is
+    interrupted, the tasks not yet started are cancelled and the running ones waited for.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(),
+        initializer=_start_worker,
+        initargs=(os.getpid(), remember_parses),
+    )
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
 _WORKER_BLOCKS: list[Any] = []
+_PARTIALS: set[str] = set()  # a worker's files being written
 
 
-def _start_worker() -> None:
-    """A scoring worker remembers its parses for its life (one year's scoring)."""
-    block = remembering_parses()
-    block.__enter__()
-    _WORKER_BLOCKS.append(block)  # kept: the block ends when the worker does
+def _start_worker(parent: int, remember_parses: bool) -> None:
+    """A pool worker: Ctrl-C is the parent's; gone with the parent; parses remembered."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_without, args=(parent,), daemon=True).start()
+    if remember_parses:  # for the worker's life (one year's scoring)
+        block = remembering_parses()
+        block.__enter__()
+        _WORKER_BLOCKS.append(block)  # kept: the block ends when the worker does
+
+
+def _exit_without(parent: int) -> None:
+    """Exit this worker within half a second of ``parent``'s end."""
+    import time
+
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(parent, 0)
+        except (ProcessLookupError, PermissionError):  # gone (or its pid reused)
+            for partial in list(_PARTIALS):
+                with contextlib.suppress(OSError):
+                    os.unlink(partial)
+            os._exit(1)
 
 
 def _evaluate_serial(
@@ -712,9 +755,8 @@ def write_year_exports(
     """
     folder = Path(folder)
     tables = year_tables(scores, comparison, findings)
-    with _beside(
-        len(scores.departments), _write_tables_xlsx, tables, folder / "年度得分.xlsx"
-    ) as book:
+    book = folder / "年度得分.xlsx"
+    with _beside(len(scores.departments), tables, book):
         written = write_year_parquet(scores, folder / "年度得分_parquet", comparison, findings)
         if findings is not None:
             from helpers.review import write_review_workbook
@@ -723,29 +765,55 @@ def write_year_exports(
             written.append(
                 write_review_workbook(evaluations, findings, folder / "复核工作底稿.xlsx")
             )
-    return [book(), *written]
+    return [book, *written]
 
 
 @contextmanager
-def _beside(
-    n_departments: int, work: Callable[..., Path], *args: Any
-) -> Iterator[Callable[[], Path]]:
-    """Run ``work(*args)`` in a worker process while the block runs; yield its result's getter.
+def _beside(n_departments: int, tables: dict[str, pd.DataFrame], target: Path) -> Iterator[None]:
+    """Write ``tables`` to the workbook ``target`` in a worker process while the block runs.
 
     For a large year (two workbooks of seconds each, on two cores); a small one, or where no
-    worker can start, runs ``work`` here first. The worker is waited for before the block is
-    left, also when the block fails; the worker's own failure is raised by the getter.
+    worker can start, is written here first. The worker writes a partial file beside
+    ``target``; this process renames it into place only once the block has succeeded, so a
+    run that fails or is killed never publishes it (and the worker, see :func:`_worker_pool`,
+    does not outlive this process). The worker's own failure is raised at the block's end.
     """
     if (
         n_departments < PARALLEL_MIN_DEPARTMENTS
         or default_workers(n_departments) < 2
-        or (not _can_start_workers())
+        or not _can_start_workers()
     ):
-        done = work(*args)
-        yield lambda: done
+        _write_tables_xlsx(tables, target)
+        yield
         return
-    from concurrent.futures import ProcessPoolExecutor
+    partial: Path | None = None
+    try:
+        with _worker_pool(1) as pool:
+            future = pool.submit(_write_tables_partial, tables, target)
+            try:
+                yield
+            except BaseException:
+                if not future.cancel():  # already writing: wait, then remove what it wrote
+                    with contextlib.suppress(Exception):
+                        partial = future.result()
+                raise
+            partial = future.result()  # the worker's failure is raised here
+        os.replace(partial, target)
+        partial = None
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
 
-    with ProcessPoolExecutor(max_workers=1, mp_context=_pool_context()) as pool:
-        future = pool.submit(work, *args)
-        yield future.result  # leaving the pool waits for the worker, whatever the block did
+
+def _write_tables_partial(tables: dict[str, pd.DataFrame], target: Path) -> Path:
+    """:func:`_write_tables_xlsx` to a hidden partial file beside ``target``; its path."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial")
+    _PARTIALS.add(str(partial))  # removed by _exit_without if the parent dies meanwhile
+    try:
+        _write_tables_xlsx(tables, partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        _PARTIALS.discard(str(partial))
+    return partial

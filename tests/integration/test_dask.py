@@ -420,3 +420,37 @@ def test_an_unreadable_data_file_fails_its_department_only(
     assert by_name["乙局"].ok, captured.text
     assert (by_name["甲局"].kind, by_name["甲局"].ok) == ("invalid", False)
     assert "无法读取数据文件" in by_name["甲局"].message
+
+
+def test_a_worker_with_a_folder_of_its_own_at_the_same_path_is_refused(
+    tmp_path: Path, support: ModuleType
+) -> None:
+    """Same path is not enough: the worker must read what this process wrote there."""
+    from helpers.dask_executor import ClusterError, check_shared_paths
+
+    support.copy_seed(tmp_path / "data", department="甲局")
+    params = load_run_params(
+        None, year=2021, data_dir=str(tmp_path / "data"), output_dir=str(tmp_path / "out")
+    )
+    own_disk = tmp_path / "worker-disk"
+    own_disk.mkdir()
+
+    class WorkerWithItsOwnDisk:  # its output path is a folder on its own disk
+        def run(self, fn, data, notebook, token, secret):  # type: ignore[no-untyped-def]
+            mirror = own_disk / Path(token).name
+            mirror.write_text("another machine's file", "utf-8")
+            return {"tcp://10.0.0.9:40000": fn(data, notebook, str(mirror), secret)}
+
+    with pytest.raises(ClusterError) as info:
+        check_shared_paths(WorkerWithItsOwnDisk(), params)
+    assert "tcp://10.0.0.9:40000: 输出文件夹" in str(info.value)
+    assert "不是与本机共享的同一个文件夹" in str(info.value)
+    assert not list(tmp_path.glob(".jixiao-shared-*")), "the check's file is removed"
+
+    class SeesNoNotebook:
+        def run(self, fn, data, notebook, token, secret):  # type: ignore[no-untyped-def]
+            return {"tcp://10.0.0.9:40000": fn(data, notebook + ".gone", token, secret)}
+
+    with pytest.raises(ClusterError, match="看不到 notebook"):
+        check_shared_paths(SeesNoNotebook(), params)
+    assert not (tmp_path / "out").exists(), "nothing written"

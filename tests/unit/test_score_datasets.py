@@ -136,3 +136,27 @@ def test_datasets_parsed_together_are_parsed_as_alone(datasets: list[Dataset]) -
     ):
         config = configs[later.index(together)]
         assert_same_result(score_dataset(alone, config), result, alone.department.name)
+
+
+def test_hand_built_datasets_whose_ids_cannot_be_kept_apart_are_scored_alone(
+    datasets: list[Dataset],
+) -> None:
+    """Project ids that are not text (or missing) are scored alone, not merged."""
+    first, second = (_district()[k] for k in (0, 1))
+    for dataset in (first, second):  # numbers for ids: the same ids in both datasets
+        numbers = {pid: n for n, pid in enumerate(dict.fromkeys(dataset.projects["project_id"]))}
+        dataset.projects["project_id"] = dataset.projects["project_id"].map(numbers).astype(int)
+        dataset.indicators["project_id"] = dataset.indicators["project_id"].map(numbers).astype(int)
+        dataset.parsed.clear()
+    configs = [ScoringConfig.for_template(first.template)] * 2
+    for dataset, result in zip(
+        (first, second), score_datasets([first, second], configs), strict=True
+    ):
+        assert_same_result(score_dataset(dataset, configs[0]), result, dataset.department.name)
+
+
+def test_parsing_a_dataset_given_twice_warns_once() -> None:
+    later, alone = _corpus(parse=False)[0], _corpus()[0]  # texts it cannot read: warned
+    assert any("无法判断" in w for w in alone.warnings)
+    parse_datasets([later, later])
+    assert later.warnings == alone.warnings

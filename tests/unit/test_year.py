@@ -397,7 +397,6 @@ def test_a_large_year_writes_its_workbook_in_a_worker_as_here(tmp_path) -> None:
         PARALLEL_MIN_DEPARTMENTS,
         _beside,
         _can_start_workers,
-        _write_tables_xlsx,
         default_workers,
         score_year,
         write_year_exports,
@@ -424,8 +423,54 @@ def test_a_large_year_writes_its_workbook_in_a_worker_as_here(tmp_path) -> None:
         "年度得分_parquet",
     ]
 
-    missing = tmp_path / "no-such-folder" / "x.xlsx"
-    with _beside(PARALLEL_MIN_DEPARTMENTS * 2, _write_tables_xlsx, {}, missing) as book:
-        pass
-    with pytest.raises(OSError):
-        book()
+    many = PARALLEL_MIN_DEPARTMENTS * 2
+    with pytest.raises(OSError), _beside(many, {}, tmp_path / "no-such-folder" / "x.xlsx"):
+        pass  # the worker cannot write there: raised at the block's end
+    tables = {"部门": scores.departments}
+    with pytest.raises(RuntimeError), _beside(many, tables, tmp_path / "failed.xlsx"):
+        raise RuntimeError("the block fails")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".failed", "failed"))]
+
+
+def test_a_killed_year_export_leaves_no_worker_and_no_workbook(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SIGKILL to the process writing a year's exports: its workbook worker exits too and
+    publishes nothing."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = f"""
+import multiprocessing, sys, time
+import pandas as pd
+from pathlib import Path
+from helpers.year import _beside
+tables = {{"t": pd.DataFrame({{"a": range(300_000)}})}}
+with _beside(1000, tables, Path({str(tmp_path / "book.xlsx")!r})):
+    time.sleep(0.5)
+    print(*[p.pid for p in multiprocessing.active_children()], flush=True)
+    time.sleep(60)
+"""
+    run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    workers = [int(pid) for pid in run.stdout.readline().split()]
+    assert workers, "the workbook is written by a worker"
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [pid for pid in workers if _is_running(pid)]
+    assert not alive, f"workers left: {alive}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [], "no workbook, no partial file"
+
+
+def _is_running(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
