@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from helpers import paths
@@ -136,16 +137,38 @@ _INDICATOR_COLUMNS = (
 )  # fmt: skip
 
 
-def _tidy(name: str, result: ScoreResult) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """A department's projects, indicators and flags with its name in front."""
-    projects = result.projects.loc[:, list(_PROJECT_COLUMNS)].copy()
-    projects.insert(0, "department", name)
-    names = dict(zip(result.projects["project_id"], result.projects["name"], strict=True))
-    indicators = result.indicators.loc[:, list(_INDICATOR_COLUMNS)].copy()
-    indicators.insert(0, "department", name)
-    indicators.insert(2, "project", indicators["project_id"].map(names))
-    flags = _labelled_flags(result.flags.reset_index(drop=True))
-    flags["department"] = name
+def _tidy_many(
+    items: list[tuple[str, ScoreResult]],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | tuple[()]:
+    """The departments' projects, indicators and flags, each row with its department's name.
+
+    One table each for all of them (their rows one department after the other).
+    """
+    if not items:
+        return ()
+    names = np.array([name for name, _ in items], dtype=object)
+
+    def named(counts: list[int]) -> pd.Series:
+        return pd.Series(np.repeat(names, counts), dtype="str")
+
+    results = [result for _, result in items]
+    projects = pd.concat(
+        [r.projects.loc[:, list(_PROJECT_COLUMNS)] for r in results], ignore_index=True
+    )
+    projects.insert(0, "department", named([len(r.projects) for r in results]))
+    indicators = pd.concat(
+        [r.indicators.loc[:, list(_INDICATOR_COLUMNS)] for r in results], ignore_index=True
+    )
+    indicators.insert(0, "department", named([len(r.indicators) for r in results]))
+    project_names: list[Any] = []
+    for r in results:  # each department's project names by id
+        by_id = dict(zip(r.projects["project_id"], r.projects["name"], strict=True))
+        project_names += [by_id.get(pid) for pid in r.indicators["project_id"].tolist()]
+    indicators.insert(2, "project", pd.Series(project_names, dtype="str"))
+    flags = _labelled_flags(
+        pd.concat([r.flags.reset_index(drop=True) for r in results], ignore_index=True)
+    )
+    flags["department"] = named([len(r.flags) for r in results])
     return projects, indicators, flags
 
 
@@ -209,6 +232,7 @@ def _evaluate_chunk(
         parse_datasets(datasets)  # one parse for the chunk's texts
         results = score_datasets(datasets, [config for _, config in loaded.values()])
         scored = dict(zip(loaded, zip(datasets, results, strict=True), strict=True))
+        tables = _tidy_many([(name, result) for name, (_, result) in scored.items()])
         out = []
         for name in names:
             if name in problems:
@@ -216,11 +240,9 @@ def _evaluate_chunk(
                 continue
             dataset, result = scored[name]
             evaluation = Evaluation(dataset, result) if keep_evaluations else None
-            out.append(
-                _Outcome(
-                    name, evaluation, "", summarise_department(name, result), _tidy(name, result)
-                )
-            )
+            summary = summarise_department(name, result)
+            out.append(_Outcome(name, evaluation, "", summary, tables))
+            tables = ()  # the chunk's tables travel once, with its first department
         return out
 
 
@@ -472,8 +494,8 @@ def _gathered(
         if outcome.evaluation is not None:
             evaluations[outcome.name] = outcome.evaluation
         rows.append(outcome.summary)
-        for bucket, frame in zip(buckets, outcome.tables, strict=True):
-            bucket.append(frame)
+        for bucket, frame in zip(buckets, outcome.tables, strict=False):
+            bucket.append(frame)  # a chunk's tables come with its first department
     table = pd.DataFrame(rows, columns=list(DEPARTMENT_HEADERS_ZH)[:-1])
     table["rank_budget_weighted"] = (
         table["score_budget_weighted"].rank(ascending=False, method="min").astype("Int64")
