@@ -12,7 +12,6 @@ another) are collected in :attr:`Dataset.warnings`.
 
 from __future__ import annotations
 
-import inspect
 import math
 import re
 from collections import Counter
@@ -496,34 +495,6 @@ def _column_check_passes(check: Any, texts: list[str], values: pd.Series) -> boo
     quick = getattr(check, "quick", None)  # see helpers.schema._with_quick
     if quick is not None:
         return all(map(quick, texts))
-    return _check_passes(check, values)
-
-
-def _check_passes(check: Any, values: pd.Series) -> bool:
-    """Whether a column check passes ``values`` (no missing values left in them).
-
-    The checks of :mod:`helpers.schema` run directly (pandera's call around a check costs a
-    few times the check on a department's column): ``isin`` and ``str_matches`` as what they
-    say, a check of ours by its function. Anything else, or a check that does not answer with
-    booleans, is asked of pandera.
-    """
-    stats = check.statistics or {}
-    if check.name == "isin" and set(stats) == {"allowed_values"}:
-        allowed = frozenset(stats["allowed_values"])
-        return all(value in allowed for value in values.tolist())
-    if check.name == "str_matches" and set(stats) == {"pattern"}:
-        match = re.compile(stats["pattern"]).match
-        return all(isinstance(v, str) and match(v) is not None for v in values.tolist())
-    function = getattr(check, "_check_fn", None)
-    if inspect.isfunction(function) and not getattr(check, "_check_kwargs", None):
-        try:
-            passed = function(values)
-        except Exception:
-            return False
-        if isinstance(passed, pd.Series) and passed.dtype == bool:
-            return bool(passed.all())
-        if isinstance(passed, bool | np.bool_):
-            return bool(passed)
     return bool(check(values).check_passed)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated
 
 import pandera.pandas as pa
@@ -276,7 +276,20 @@ def _number_in(low: float, high: float, name: str) -> Check:
 _NOT_BLANK = _with_quick(
     Check(lambda s: s.str.strip().str.len() > 0, error="not_blank"), lambda text: bool(text.strip())
 )
-_AMOUNT = Check.str_matches(AMOUNT_PATTERN, error="amount")
+
+
+def _matching(pattern: str, name: str) -> Check:
+    """``Check.str_matches``: text that ``pattern`` matches from its start."""
+    match = re.compile(pattern).match
+    return _with_quick(Check.str_matches(pattern, error=name), lambda t: match(t) is not None)
+
+
+def _one_of(values: Sequence[str], name: str) -> Check:
+    """``Check.isin``: text that is one of ``values``."""
+    return _with_quick(Check.isin(values, error=name), frozenset(values).__contains__)
+
+
+_AMOUNT = _matching(AMOUNT_PATTERN, "amount")
 
 PROJECTS_SCHEMA = pa.DataFrameSchema(
     {
@@ -317,8 +330,8 @@ PROJECTS_SCHEMA = pa.DataFrameSchema(
 INDICATORS_SCHEMA = pa.DataFrameSchema(
     {
         "project_id": pa.Column(str, _NOT_BLANK),
-        "level1": pa.Column(str, Check.isin(LEVEL1_VALUES, error="level1")),
-        "level2": pa.Column(str, Check.isin(LEVEL2_VALUES, error="level2")),
+        "level1": pa.Column(str, _one_of(LEVEL1_VALUES, "level1")),
+        "level2": pa.Column(str, _one_of(LEVEL2_VALUES, "level2")),
         "name": pa.Column(str, _NOT_BLANK),
         "target": pa.Column(str, nullable=True, required=False),
         "actual": pa.Column(str, nullable=True, required=False),
@@ -334,7 +347,7 @@ INDICATORS_SCHEMA = pa.DataFrameSchema(
 
 AMOUNT_COLUMNS = ("initial_budget_wan", "budget_wan", "spent_wan")
 
-_FORM_AMOUNT = Check.str_matches(r"^[0-9]{1,12}(\.[0-9]{1,6})?$", error="amount_form")
+_FORM_AMOUNT = _matching(r"^[0-9]{1,12}(\.[0-9]{1,6})?$", "amount_form")
 FORM_PROJECTS_SCHEMA = PROJECTS_SCHEMA.update_columns(
     {col: {"checks": [_FORM_AMOUNT]} for col in AMOUNT_COLUMNS}
 )

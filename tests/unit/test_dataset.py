@@ -456,11 +456,11 @@ def test_cells_as_text_are_what_astype_str_gives() -> None:
 )
 def test_the_quick_checks_answer_as_the_pandera_checks(texts: list[str]) -> None:
     """Each schema check's one-text test (the loader's fast path) agrees with the check."""
-    from helpers.schema import INDICATORS_SCHEMA, PROJECTS_SCHEMA
+    from helpers.schema import FORM_PROJECTS_SCHEMA, INDICATORS_SCHEMA, PROJECTS_SCHEMA
 
     series = pd.Series(texts, dtype="str")
     checked = 0
-    for schema in (PROJECTS_SCHEMA, INDICATORS_SCHEMA):
+    for schema in (PROJECTS_SCHEMA, INDICATORS_SCHEMA, FORM_PROJECTS_SCHEMA):
         for column in schema.columns.values():
             for check in column.checks:
                 quick = getattr(check, "quick", None)
