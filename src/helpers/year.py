@@ -666,15 +666,21 @@ def write_year_xlsx(
 
 
 def _write_tables_xlsx(tables: dict[str, pd.DataFrame], target: Path) -> Path:
-    """One sheet per table, written atomically (here or in a worker process)."""
+    """One sheet per table, written atomically."""
+    book = _tables_book(tables)
+    with paths.replacing([target]) as (partial,):
+        book.save(partial)
+    return target
+
+
+def _tables_book(tables: dict[str, pd.DataFrame]) -> Any:
+    """A write-only workbook of one sheet per table, not yet saved."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     for title, frame in tables.items():
         _write_frame(book, title, frame)
-    with paths.replacing([target]) as (partial,):
-        book.save(partial)
-    return target
+    return book
 
 
 @_gc_paused()  # see _collector_paused
@@ -828,11 +834,13 @@ def _beside(n_departments: int, tables: dict[str, pd.DataFrame], target: Path) -
 
 
 def _write_tables_partial(tables: dict[str, pd.DataFrame], target: Path) -> Path:
-    """:func:`_write_tables_xlsx` to a hidden partial file beside ``target``; its path."""
+    """The workbook of ``tables`` saved to a hidden partial file beside ``target``; its path."""
+    book = _tables_book(tables)
     partial = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial")
     _PARTIALS.add(str(partial))  # removed by _exit_without if the parent dies meanwhile
     try:
-        _write_tables_xlsx(tables, partial)
+        book.save(partial)
+        os.chmod(partial, paths.shared_mode(0o666))
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
