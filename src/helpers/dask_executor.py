@@ -79,13 +79,7 @@ def publish_on_worker(params: RunParams, department: str, inputs: Inputs) -> Any
     The client holds the output lock for the whole run; the department's folder is replaced
     atomically (:func:`~helpers.job.publish_bundle`), as on the client.
     """
-    bundle = render_on_worker(params, department, inputs or None)
-    try:
-        return publish_bundle(params, bundle)
-    except OSError as exc:
-        return runner.DepartmentOutcome(
-            department, False, "failed", f"无法写入报告 / could not write the report: {exc}"
-        )
+    return _published(params, render_on_worker(params, department, inputs or None))
 
 
 def _sees_shared_paths(data_year: str, notebook: str, token: str, secret: str) -> str | None:
@@ -463,11 +457,16 @@ def _collect(params: RunParams, job: str, future: Any) -> Any:
     bundle: ReportBundle | runner.DepartmentOutcome = future.result()
     if isinstance(bundle, runner.DepartmentOutcome):  # published in place (shared_path)
         return bundle
+    return _published(params, bundle)
+
+
+def _published(params: RunParams, bundle: ReportBundle) -> Any:
+    """:func:`~helpers.job.publish_bundle`, a write that fails being the department's failure."""
     try:
         return publish_bundle(params, bundle)
     except OSError as exc:
         return runner.DepartmentOutcome(
-            job, False, "failed", f"无法写入报告 / could not write the report: {exc}"
+            bundle.department, False, "failed", f"无法写入报告 / could not write the report: {exc}"
         )
 
 
