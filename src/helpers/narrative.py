@@ -895,8 +895,9 @@ def write_flag_items(flags: pd.DataFrame) -> list[str]:
 def write_project_flags(flags: pd.DataFrame, n_projects: int) -> list[list[str]]:
     """Per project (by position, ``flags``'s index), the sentences of its flags.
 
-    This is ``ScoreResult.projects["flags"]``: the kinds in the order of
-    :data:`~helpers.vocabulary.FLAG_KINDS`.
+    The ``flags`` of a project in ``jixiao score --json`` and the score tables (问题提示): the
+    kinds in the order of :data:`~helpers.vocabulary.FLAG_KINDS`. The scoring engine writes no
+    prose; this is written only where a person will read it.
     """
     if flags.empty:
         return [[] for _ in range(n_projects)]

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from helpers import paths
+from helpers import narrative, paths
 
 if TYPE_CHECKING:
     from helpers.scoring import ScoreResult
@@ -276,7 +276,9 @@ def build_score_document(result: ScoreResult) -> dict[str, Any]:
         by_project.setdefault(project_id, []).append(row)
 
     projects = []
-    for row in result.projects.to_dict("records"):
+    flag_sentences = narrative.write_project_flags(result.flags, len(result.projects))
+    for row, flags in zip(result.projects.to_dict("records"), flag_sentences, strict=True):
+        row["flags"] = flags
         project: dict[str, Any] = {}
         for key in PROJECT_KEYS:
             if key == "execution":

@@ -47,7 +47,6 @@ from pydantic import (
     model_validator,
 )
 
-from helpers import narrative
 from helpers.arrays import repeated
 from helpers.dataset import Dataset
 from helpers.parse import (
@@ -309,8 +308,8 @@ class ScoreResult:
 
     Attributes:
         indicators: one row per indicator, scored.
-        projects: one row per project; ``flags`` holds each project's flags as Chinese
-            sentences (written by :mod:`helpers.narrative` from ``flags`` below).
+        projects: one row per project (its flags are in ``flags`` below; their Chinese
+            sentences are the narrative's, :func:`helpers.narrative.write_project_flags`).
         department: the department's summary.
         categories: one row per project category.
         config: the rules used.
@@ -839,7 +838,7 @@ class _Scored:
 def _summarised(dataset: Dataset, scored: _Scored, config: ScoringConfig) -> ScoreResult:
     categories = _summarise_categories(dataset, scored.projects)
     department = _summarise_department(
-        dataset, scored.projects, scored.indicators, config, scored.is_met
+        dataset, scored.projects, scored.indicators, config, scored.is_met, scored.flags
     )
     warnings = list(dataset.warnings)
     return ScoreResult(
@@ -911,10 +910,6 @@ def _score_rows_and_projects(dataset: Dataset, config: ScoringConfig) -> _Scored
     codes = _ProjectCodes(pid, pid_uniques, pool, pools, first_of_level, is_met)
     projects, rows_of = _score_projects(dataset, scored, config, codes)
     flags = flag_table(dataset.department.name, projects, scored, config, rows_of)
-    # The prose of each flag is the narrative's; a project's sentences stay in ``flags``.
-    projects["flags"] = pd.Series(
-        narrative.write_project_flags(flags, len(projects)), index=projects.index, dtype=object
-    )
     return _Scored(scored, projects, flags, is_met)
 
 
@@ -1500,6 +1495,7 @@ def _summarise_department(
     scored: pd.DataFrame,
     config: ScoringConfig,
     is_met: np.ndarray,
+    flags: pd.DataFrame,
 ) -> dict[str, Any]:
     """The department's summary; ``is_met``: the scored rows whose status is 达成 (met)."""
     dept = dataset.department
@@ -1529,5 +1525,5 @@ def _summarise_department(
         "mean_score": None if pd.isna(mean_score) else float(round_half_up(mean_score, 2)),
         "mean_grade": None if pd.isna(mean_score) else grade_for(pd.Series([mean_score]), bands)[0],
         "grade_counts": {label: int((band == i).sum()) for i, (_, label) in enumerate(bands)},
-        "n_flagged_projects": sum(map(bool, projects["flags"].tolist())),
+        "n_flagged_projects": int(flags.index.nunique()),  # its index: the project's position
     }

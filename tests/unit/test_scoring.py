@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import narrative
 from helpers.parse import parse_indicator_values
 from helpers.scoring import (
     ScoringConfig,
@@ -38,6 +39,12 @@ def fraction_with_actual_value(target: str, actual_text: str, actual_value: floa
 
 def project(result, pid="P1") -> pd.Series:
     return result.projects.set_index("project_id").loc[pid]
+
+
+def project_flags(result, pid="P1") -> list[str]:
+    """The narrative's sentences of one project's flags."""
+    written = narrative.write_project_flags(result.flags, len(result.projects))
+    return dict(zip(result.projects["project_id"], written, strict=True))[pid]
 
 
 def indicator(result, name) -> pd.Series:
@@ -414,7 +421,7 @@ def test_a_level_whose_rows_all_lack_values_hands_over_its_weight(score_project)
     assert weights.sum() + 10 == pytest.approx(100.0)
     notes = " ".join(project(result)["level_notes"])
     assert "效益（30 分）" in notes and "满意度（10 分）" in notes
-    assert "缺少目标值：乙" in project(result)["flags"]
+    assert "缺少目标值：乙" in project_flags(result)
 
 
 @pytest.mark.parametrize(
@@ -469,7 +476,7 @@ def test_no_execution_data_means_no_total_score(score_project):
     p = project(result)
     assert pd.isna(p["score"])
     assert pd.isna(p["grade"])
-    assert any("缺少执行数据" in flag for flag in p["flags"])
+    assert any("缺少执行数据" in flag for flag in project_flags(result))
 
 
 # --- flags ------------------------------------------------------------------------------------
@@ -483,7 +490,7 @@ FULL_OTHER_LEVELS = [
 
 def flags_of(score_project, first_row, **project_fields) -> list[str]:
     result = score_project([{"name": "指标甲", **first_row}, *FULL_OTHER_LEVELS], **project_fields)
-    return list(project(result)["flags"])
+    return project_flags(result)
 
 
 def test_flag_unmet(score_project):

@@ -137,10 +137,17 @@ def test_rows_come_by_project_then_kind_and_index_the_projects(seed_result):
     assert (names[position] == flags["project"].to_numpy()).all()
 
 
-def test_projects_flags_are_the_narrative_s_sentences_of_the_table(seed_result):
+def test_project_flag_sentences_are_the_narrative_s_of_the_table(seed_result):
+    assert "flags" not in seed_result.projects  # the engine writes no prose
     written = narrative.write_project_flags(seed_result.flags, len(seed_result.projects))
-    assert written == seed_result.projects["flags"].tolist()
-    jg04 = seed_result.projects.set_index("project_id").loc["JG04", "flags"]
+    by_row = [
+        narrative.write_flag_items(seed_result.flags.loc[[i]])
+        if i in seed_result.flags.index
+        else []
+        for i in range(len(seed_result.projects))
+    ]
+    assert written == by_row
+    jg04 = dict(zip(seed_result.projects["project_id"], written, strict=True))["JG04"]
     assert "未完成指标：开展金融风险防控专题讲座数量" in jg04
     assert "超额完成 130% 以上（目标设定偏低？）：讲座参与人次" in jg04
 
@@ -254,7 +261,8 @@ def test_no_risk_at_all_says_so(score_project):
             {"level1": "满意度", "target": "≥90%", "actual": "95%"},
         ]
     )
-    assert result.flags.empty and result.projects["flags"].tolist() == [[]]
+    assert result.flags.empty
+    assert narrative.write_project_flags(result.flags, len(result.projects)) == [[]]
     assert narrative.write_risk_summary(result.flags) == "未发现需要提示的风险事项。"
     assert narrative.write_risk_sections(result) == []
 
@@ -381,4 +389,5 @@ def test_a_repeated_project_id_flags_every_project_row_of_it(seed_dataset, seed_
     assert len(original) == len(seed_result.flags.loc[[9]]) > 0
     assert copy["kind"].tolist() == original["kind"].tolist()
     assert copy["indicator"].tolist() == original["indicator"].tolist()
-    assert result.projects["flags"].iat[-1] == result.projects["flags"].iat[9]
+    written = narrative.write_project_flags(flags, len(result.projects))
+    assert written[-1] == written[9]
