@@ -311,7 +311,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     console.print(
         f"全年预算 {format_wan(dept['budget_wan'])} 万元，支出 {format_wan(dept['spent_wan'])} 万元，"
         f"执行率 {format_pct(dept['execution_rate_pct'])}；平均得分 {format_score(dept['mean_score'])}"
-        f"（{dept['mean_grade']}）"
+        + (f"（{dept['mean_grade']}）" if dept["mean_grade"] else "")
     )
     return EXIT_OK
 

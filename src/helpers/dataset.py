@@ -406,12 +406,12 @@ def _validate_tables(
         problems += text_problems
         warnings += text_warnings
         warnings += _normalise_numbers(frame, numbers, file)
-    if not len(projects_raw) and not problems:
-        problems.append(
-            Problem(
-                names["projects"], None, None, None, "没有任何项目", "the dataset has no project"
-            )
-        )
+    for frame, file, zh, en in (
+        (projects_raw, names["projects"], "没有任何项目", "the dataset has no project"),
+        (indicators_raw, names["indicators"], "没有任何绩效指标", "the dataset has no indicator"),
+    ):
+        if not len(frame) and not problems:
+            problems.append(Problem(file, None, None, None, zh, en))
     _canonical_labels(indicators_raw)
     for frame, columns, _, schema, file in specs:
         warnings += _unknown_columns(frame, columns, file)

@@ -333,8 +333,10 @@ INDICATORS_SCHEMA = pa.DataFrameSchema(
         "level1": pa.Column(str, _one_of(LEVEL1_VALUES, "level1")),
         "level2": pa.Column(str, _one_of(LEVEL2_VALUES, "level2")),
         "name": pa.Column(str, _NOT_BLANK),
-        "target": pa.Column(str, nullable=True, required=False),
-        "actual": pa.Column(str, nullable=True, required=False),
+        # Cells may be blank (flagged, not scored); the columns may not be missing: without them
+        # nothing could be scored, and a misspelt header would pass as "every target missing".
+        "target": pa.Column(str, nullable=True),
+        "actual": pa.Column(str, nullable=True),
         "weight": pa.Column(str, _number_in(0, 100, "weight"), nullable=True, required=False),
         "stated_score": pa.Column(str, _number_in(0, 100, "score"), nullable=True, required=False),
         "direction": pa.Column(str, nullable=True, required=False),

@@ -56,7 +56,7 @@ INDICATOR_COLUMNS = [
 ]
 REQUIRED = {
     "projects": ("project_id", "category", "name"),
-    "indicators": ("project_id", "level1", "level2", "name"),
+    "indicators": ("project_id", "level1", "level2", "name", "target", "actual"),
 }
 """Columns that may not be left out (docs/data-format.md: "The optional columns may be left out
 altogether")."""
@@ -1064,6 +1064,12 @@ def row_cases() -> Iterator[Case]:
     yield _folder_case(
         "rows-no-project-folder", "rows", refused("projects.csv", "没有任何项目"), spec
     )
+    for layout in ("folder", "workbook"):  # projects, but a header-only indicators table
+        spec = Spec()
+        spec.indicators = []
+        file = "indicators.csv" if layout == "folder" else "wb.xlsx[indicators]"
+        make = _folder_case if layout == "folder" else _workbook_case
+        yield make(f"rows-no-indicator-{layout}", "rows", refused(file, "没有任何绩效指标"), spec)
     for table, column in (
         ("projects", "project_id"),
         ("projects", "category"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from helpers.cli import main
@@ -392,6 +393,17 @@ def test_score_table(capsys, monkeypatch):
     row = next(line for line in out.splitlines() if "金融风险防控专项经费项目" in line)
     assert "92.5" in row and "优" in row and "开展金融风险防控专题讲座数量" in row
     assert "全年预算 39732 万元，支出 39720 万元，执行率 99.97%" in out
+
+
+def test_score_table_without_any_scored_project_says_so_plainly(seed_copy, capsys, monkeypatch):
+    indicators = pd.read_csv(seed_copy / "indicators.csv", dtype=str, keep_default_na=False)
+    indicators["actual"] = ""  # nothing can be scored
+    indicators.to_csv(seed_copy / "indicators.csv", index=False)
+    monkeypatch.setenv("COLUMNS", "250")
+    assert main(["score", str(seed_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "平均得分 —" in out
+    assert "None" not in out and "nan" not in out
 
 
 def test_report_data_dir_from_the_command_line(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

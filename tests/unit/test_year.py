@@ -316,6 +316,7 @@ def test_the_quick_schema_check_never_passes_what_pandera_refuses(
                 "level2": ["数量", "社会效益"],
                 "name": ["培训人次", "带动就业"],
                 "target": ["≥100人次", None],
+                "actual": ["120人次", "明显"],
                 "weight": ["45", None],
                 "stated_score": [None, "30"],
             }
