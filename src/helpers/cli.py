@@ -79,6 +79,15 @@ def cmd_score_year(args: argparse.Namespace) -> int:
         )
         return EXIT_BAD_INPUT
     data_dir = Path(args.data_dir) if args.data_dir else None
+    if args.xlsx is not None:  # checked before any work, as for one dataset
+        from helpers.paths import get_data_dir
+        from helpers.score_export import ExportPathError, export_paths
+
+        try:
+            export_paths(args.xlsx, "xlsx", source=data_dir or get_data_dir())
+        except ExportPathError as exc:
+            print(f"{exc.zh} / {exc.en}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     console = Console(stderr=True, highlight=False)
     scores = score_year(
         args.year, data_dir, progress=lambda d: console.print(_terminal_text(f"评分 {d}…"))
@@ -133,7 +142,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     evaluations = list(scores.evaluations.values())
     findings = review(evaluations)
     try:
-        write_review_workbook(evaluations, findings, target)
+        write_review_workbook(evaluations, findings, target, scores.problems)
     except OSError as exc:
         print(f"写入失败 / could not write: {target}: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -276,6 +276,7 @@ def build_overview(
             f"本汇总分析覆盖 {len(table)} 个部门、{int(table['n_projects'].sum())} 个项目，"
             f"项目预算合计 {format_wan(float(table['projects_budget_wan'].sum()))} 万元。部门得分以"
             "两种口径列示：按预算加权得分（大项目权重大）与项目简单平均得分。"
+            + _excluded_sentence(scores)
         ),
         Contents(),
         Heading("一、部门得分与排名", 2),
@@ -307,16 +308,18 @@ def build_overview(
     if review is not None:
         blocks += review_blocks(review)
     blocks += index_blocks(scores, report_links or {})
-    if scores.problems:
-        blocks.append(
-            Paragraph(
-                "数据校验未通过、未纳入汇总的部门："
-                + "、".join(d for d, _ in scores.problems)
-                + "。",
-                "note",
-            )
-        )
     return Document(title, blocks, {"fiscal_year": year})
+
+
+def _excluded_sentence(scores: YearScores) -> str:
+    """The sentence that names the departments left out (their data do not validate), or ""."""
+    if not scores.problems:
+        return ""
+    names = "、".join(department for department, _ in scores.problems)
+    return (
+        f"另有 {len(scores.problems)} 个部门数据校验未通过，未纳入本汇总：{names}"
+        "（问题见年度得分.xlsx 的“未纳入部门”表）。"
+    )
 
 
 REVIEW_ROWS_SHOWN = 200  # findings listed in the overview; the workbook has them all

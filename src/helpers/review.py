@@ -1245,6 +1245,8 @@ FINDINGS_HEADERS = (
 )
 RULES_HEADERS = ("规则", "严重程度", "名称", "说明", "分级", "发现数")
 WORKSHEET_SHEET, FINDINGS_SHEET, RULES_SHEET = "复核工作底稿", "复核发现", "规则"
+EXCLUDED_SHEET, EXCLUDED_HEADERS = "未纳入部门", ("部门", "数据校验问题（未复核）")
+_EXCLUDED_WIDTHS = (24, 100)
 _WORKSHEET_WIDTHS = (18, 24, 10, 12, 28, 16, 8, 16, 10, 16, 10, 8, 60, 26)
 _FINDINGS_WIDTHS = (10, 26, 28, 18, 12, 24, 24, 70, 10, 10, 8)
 _RULES_WIDTHS = (28, 10, 30, 70, 50, 8)
@@ -1410,12 +1412,16 @@ def _total_row(department: str, project: Any, points: float, issue: tuple[str, s
 
 @_gc_paused()
 def write_review_workbook(
-    evaluations: Sequence[Evaluation], findings: pd.DataFrame, path: str | Path
+    evaluations: Sequence[Evaluation],
+    findings: pd.DataFrame,
+    path: str | Path,
+    excluded: Sequence[tuple[str, str]] = (),
 ) -> Path:
     """Write the bureau's 复核工作底稿 as one ``.xlsx``, atomically.
 
     Sheets: 复核工作底稿 (one row per scored item, :data:`WORKSHEET_HEADERS`), 复核发现 (every
-    finding) and 规则 (every rule with its number of findings). Numbers are numbers, every text
+    finding), 规则 (every rule with its number of findings) and, when some departments' data
+    did not validate, 未纳入部门 (each with its problems: they were not reviewed). Numbers are numbers, every text
     cell is stored as text (a value such as ``=1+1`` is never a formula), the header rows are
     frozen and the columns sized. The file is written beside ``path`` and renamed over it, so a
     failure leaves no partial file.
@@ -1424,6 +1430,7 @@ def write_review_workbook(
         evaluations: the evaluations reviewed.
         findings: :func:`review` of them (possibly filtered).
         path: the workbook to write; must end in ``.xlsx``.
+        excluded: (department, problem) of the departments left out (``YearScores.problems``).
 
     Returns:
         The path written.
@@ -1450,6 +1457,12 @@ def write_review_workbook(
     _write_sheet(
         book, _Sheet(RULES_SHEET, RULES_HEADERS, _RULES_WIDTHS, {3, 4, 5}), _rules_rows(findings)
     )
+    if excluded:
+        _write_sheet(
+            book,
+            _Sheet(EXCLUDED_SHEET, EXCLUDED_HEADERS, _EXCLUDED_WIDTHS, {2}),
+            [[department, problem] for department, problem in excluded],
+        )
     with paths.replacing([target]) as (partial,):
         book.save(partial)
     return target

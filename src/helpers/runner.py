@@ -33,7 +33,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -609,8 +609,19 @@ def _publish_files(staging: Path, year_dir: Path) -> list[Path]:
     """Move each file of the overview's staging folder into the year folder, then remove it.
 
     Each file replaces its previous version atomically (``overview.html`` …); the staging
-    folder goes once empty.
+    folder goes once empty. As a department's folder is replaced whole, the overview keeps no
+    file of a format this run did not write, nor an earlier run's failure records.
     """
+    written = {source.name for source in staging.iterdir()}
+    stale = [
+        year_dir / name
+        for name in (
+            *(f"{OVERVIEW}.{fmt}" for fmt in FORMATS),
+            f"{OVERVIEW}.failed.ipynb",
+            f"{OVERVIEW}.error.txt",
+        )
+        if name not in written
+    ]
     published = []
     with _deferred():
         for source in sorted(staging.iterdir()):
@@ -625,6 +636,8 @@ def _publish_files(staging: Path, year_dir: Path) -> list[Path]:
             else:
                 os.replace(source, target)
                 published.append(target)
+        for path in stale:
+            path.unlink(missing_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
     return published
 
@@ -1495,7 +1508,7 @@ def run_reports(
     else:
         for kernel in kernels:
             kernel.shutdown()
-    _print_summary(console, total, outcomes)
+    _print_summary(console, total, outcomes, params.formats)
     order = {d: n for n, d in enumerate([*params.departments, OVERVIEW])}
     return RunOutcome(sorted(outcomes, key=lambda o: order[o.department]))
 
@@ -1510,20 +1523,41 @@ def print_outcome(console: Any, label: str, outcome: DepartmentOutcome) -> None:
     if outcome.ok:
         console.print(f"{label}：完成（{outcome.seconds:.1f} 秒）")
     else:
-        console.print(f"[red]{label}：失败[/red]\n{escape(outcome.message)}")
+        # Data-borne text on lines of its own: the terminal wraps them, Rich does not break
+        # a long path at its width (a log or a pipe keeps each problem on one line).
+        console.print(f"[red]{label}：失败[/red]")
+        console.print(escape(outcome.message), soft_wrap=True)
 
 
 def wants_overview(params: RunParams, valid: list[str]) -> bool:
-    """A run over every department of a year (two or more) also writes the year's overview."""
+    """Whether the run also writes the year's overview (from every department's data).
+
+    A run over every department of a year (two or more) writes it; a run over some of them
+    refreshes an overview the year's folder already has, which would otherwise still show
+    their previous scores (or their exclusion).
+    """
     if not params.overview:
         return False
     every = paths.list_departments(params.fiscal_year, params.data_dir)
     has_notebook = params.notebook.with_name("overview.ipynb").is_file()
-    return has_notebook and len(every) >= 2 and set(params.departments) == set(every)
+    if not has_notebook or len(every) < 2:
+        return False
+    year_dir = params.output_dir / str(params.fiscal_year)
+    has_overview = any((year_dir / f"{OVERVIEW}.{fmt}").is_file() for fmt in FORMATS)
+    return set(params.departments) == set(every) or has_overview
 
 
-def _print_summary(console: Any, total: int, outcomes: list[DepartmentOutcome]) -> None:
-    """Counts and failures on ``console``; the reports written on stdout, one path a line."""
+def _print_summary(
+    console: Any,
+    total: int,
+    outcomes: list[DepartmentOutcome],
+    formats: Sequence[str] = FORMATS,
+) -> None:
+    """Counts and failures on ``console``; the reports written on stdout, one path a line.
+
+    ``formats``: the run's; a run of some formats says that the folders it replaced keep no
+    file of the others (they would no longer match the data).
+    """
     from rich.markup import escape
 
     departments = [o for o in outcomes if o.department != OVERVIEW]
@@ -1537,10 +1571,22 @@ def _print_summary(console: Any, total: int, outcomes: list[DepartmentOutcome]) 
         console.print(f"年度汇总分析 overview.*：{'已写入' if o.ok else '失败'}")
     ok += [o for o in overview if o.ok]
     failed += [o for o in overview if not o.ok]
+    left_out = [f.upper() for f in FORMATS if f not in formats]
+    if ok and left_out:
+        console.print(
+            f"本次只生成 {'、'.join(f.upper() for f in formats)}：报告文件夹整体替换，"
+            f"不保留此前的 {'、'.join(left_out)}（以免与新数据不一致） / only "
+            f"{', '.join(formats)} written; the replaced folders keep no older {', '.join(left_out)}",
+            soft_wrap=True,
+        )
     for o in failed:
         kind = "数据校验失败" if o.kind == "invalid" else "运行失败"
-        first_line = o.message.splitlines()[0] if o.message else ""
-        console.print(f"  - {escape(o.department)}：{kind}：{escape(first_line)}")
+        lines = [line for line in (o.message or "").splitlines() if line.strip()]
+        more = f"（共 {len(lines)} 条）" if len(lines) > 1 else ""
+        first_line = lines[0] if lines else ""
+        console.print(
+            f"  - {escape(o.department)}：{kind}{more}：{escape(first_line)}", soft_wrap=True
+        )
     for o in ok:
         for f in o.files:
             if f.suffix in {".html", ".pdf", ".docx"}:

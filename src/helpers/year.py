@@ -58,7 +58,11 @@ DEPARTMENT_HEADERS_ZH: dict[str, str] = {
     "n_flags": "提示事项数",
     "n_red_flags": "其中高风险",
     "rank_budget_weighted": "排名（按预算加权）",
+    "problem": "数据校验问题",
 }
+
+EXCLUDED_SHEET = "未纳入部门"
+"""The table of departments left out of a year because their data do not validate."""
 
 
 @dataclass
@@ -647,7 +651,24 @@ def year_tables(
         }
     if findings is not None:
         tables["复核发现"] = findings
+    tables[EXCLUDED_SHEET] = excluded_table(scores)
     return tables
+
+
+def excluded_table(scores: YearScores) -> pd.DataFrame:
+    """The departments left out of the year (data that do not validate), with every problem.
+
+    Always a table, empty when none is left out: a Parquet folder written again keeps no
+    stale list from an earlier run.
+
+    Example:
+        >>> year = YearScores(2021, *(pd.DataFrame() for _ in range(4)),
+        ...                   problems=[("乙局", "[乙局/projects.csv 第 3 行] …")])
+        >>> excluded_table(year).to_dict("records")
+        [{'department': '乙局', 'problem': '[乙局/projects.csv 第 3 行] …'}]
+    """
+    rows = [(department, problem) for department, problem in scores.problems]
+    return pd.DataFrame(rows, columns=["department", "problem"], dtype=object)
 
 
 @_gc_paused()  # see _collector_paused
@@ -791,7 +812,9 @@ def write_year_exports(
 
             evaluations = list(scores.evaluations.values())
             written.append(
-                write_review_workbook(evaluations, findings, folder / "复核工作底稿.xlsx")
+                write_review_workbook(
+                    evaluations, findings, folder / "复核工作底稿.xlsx", scores.problems
+                )
             )
     return [book, *written]
 

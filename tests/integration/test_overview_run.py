@@ -76,3 +76,43 @@ def test_overview_false_writes_only_the_reports(tmp_path, support: ModuleType) -
     off = support.write_params(tmp_path / "off.yaml", text + "overview: false\n")
     assert wants_overview(load_run_params(on), ["甲局", "乙局"])
     assert not wants_overview(load_run_params(off), ["甲局", "乙局"])
+
+
+def test_a_left_out_department_is_said_and_a_later_run_of_it_refreshes_the_overview(
+    tmp_path, support: ModuleType
+) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    data = tmp_path / "data"
+    for name in ("甲局", "乙局"):
+        support.copy_seed(data, department=name)
+    projects = data / "2021" / "乙局" / "projects.csv"
+    good = projects.read_text("utf-8")
+    projects.write_text(good.replace("681.5307", "68x.5307", 1), "utf-8")
+    out = tmp_path / "out"
+    params = support.write_params(
+        tmp_path / "params.yaml",
+        f"fiscal_year: 2021\ndepartments: all\nformats: [html]\ndata_dir: {data}\n",
+    )
+    with support.captured_output() as captured:
+        code = main(["report", str(params), "--output", str(out)])
+    assert code == 2, captured.text
+    year = out / "2021"
+    html = (year / "overview.html").read_text("utf-8")
+    assert "另有 1 个部门数据校验未通过，未纳入本汇总：乙局" in html
+    book = load_workbook(year / "年度得分.xlsx", read_only=True)
+    rows = list(book["未纳入部门"].iter_rows(values_only=True))
+    assert rows[0] == ("部门", "数据校验问题") and rows[1][0] == "乙局"
+    assert "68x.5307" in rows[1][1]
+    review = load_workbook(year / "复核工作底稿.xlsx", read_only=True)
+    assert [r[0] for r in review["未纳入部门"].iter_rows(values_only=True)] == ["部门", "乙局"]
+
+    projects.write_text(good, "utf-8")  # fixed; only that department is run again
+    with support.captured_output() as captured:
+        code = main(["report", str(params), "--output", str(out), "--department", "乙局"])
+    assert code == 0, captured.text
+    assert "年度汇总分析 overview.*：已写入" in captured.text
+    html = (year / "overview.html").read_text("utf-8")
+    assert "未纳入" not in html and '<a href="乙局/report.html">' in html
+    book = load_workbook(year / "年度得分.xlsx", read_only=True)
+    assert len(list(book["未纳入部门"].iter_rows())) == 1  # the header alone

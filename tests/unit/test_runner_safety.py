@@ -377,3 +377,44 @@ def test_a_stopped_run_waits_for_the_render_before_deleting_its_folder(tmp_path:
         writing.wait(5)
         live.release_all()
     assert not staging.exists(), "the render finished first, then the folder went"
+
+
+# -- what a run of some formats keeps
+
+
+def test_the_overview_keeps_no_file_of_a_format_it_did_not_write(tmp_path: Path) -> None:
+    year = tmp_path / "2021"
+    year.mkdir()
+    for name in ("overview.html", "overview.pdf", "overview.docx", "overview.error.txt"):
+        (year / name).write_text("old", "utf-8")
+    (year / "甲局").mkdir()
+    (year / "甲局" / "report.pdf").write_text("a department's: not the overview's", "utf-8")
+    staging = year / ".overview.partial-x"
+    staging.mkdir()
+    (staging / "overview.html").write_text("new", "utf-8")
+    (staging / "overview.ipynb").write_text("{}", "utf-8")
+    published = runner._publish_files(staging, year)
+    assert sorted(p.name for p in published) == ["overview.html", "overview.ipynb"]
+    assert sorted(p.name for p in year.iterdir() if p.is_file()) == [
+        "overview.html",
+        "overview.ipynb",
+    ]
+    assert (year / "overview.html").read_text("utf-8") == "new"
+    assert (year / "甲局" / "report.pdf").is_file()
+
+
+def test_the_summary_says_which_formats_a_run_of_some_leaves_out() -> None:
+    from rich.console import Console
+
+    console = Console(record=True, width=60)
+    ok = runner.DepartmentOutcome("甲局", True, files=[])
+    failed = runner.DepartmentOutcome(
+        "乙局", False, "invalid", "[乙局/projects.csv 第 2 行] 甲\n[乙局/projects.csv 第 3 行] 乙"
+    )
+    runner._print_summary(console, 2, [ok, failed], ["html"])
+    text = console.export_text()
+    assert "本次只生成 HTML" in text and "不保留此前的 PDF、DOCX" in text
+    assert "  - 乙局：数据校验失败（共 2 条）：[乙局/projects.csv 第 2 行] 甲" in text
+    console = Console(record=True, width=60)
+    runner._print_summary(console, 1, [ok], list(runner.FORMATS))
+    assert "本次只生成" not in console.export_text()

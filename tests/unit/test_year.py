@@ -121,6 +121,7 @@ def test_the_year_exports_to_xlsx_and_parquet(district: Path, tmp_path: Path) ->
         "同比_部门",
         "同比_项目",
         "同比_新增未达成",
+        "未纳入部门",
     ]
     assert book["部门"]["A1"].value == "部门"
     formula_like = [c for row in book["指标"].iter_rows() for c in row if c.value == "=1+1"]
@@ -143,6 +144,12 @@ def test_jixiao_score_year_writes_every_table(district: Path, tmp_path: Path, ca
     assert main(["score"]) == 2
     assert main(["score", "x", "--year", "2021"]) == 2
     assert main(["score", "--year", "1999", "--data-dir", str(district)]) == 2
+    capsys.readouterr()
+    csv = tmp_path / "x.csv"
+    csv.write_text("keep", "utf-8")
+    assert main(["score", "--year", "2021", "--data-dir", str(district), "--xlsx", str(csv)]) == 2
+    assert "应以 .xlsx 结尾" in capsys.readouterr().err
+    assert csv.read_text("utf-8") == "keep"  # never overwritten with a workbook
 
 
 def test_jixiao_review_writes_the_workbook(district: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
