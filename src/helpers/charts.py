@@ -296,14 +296,19 @@ def _draw_grade_bands(ax: Axes, bands: tuple[tuple[float, str], ...], low_edge: 
         start = max(low, low_edge)
         if start < upper:
             ax.axvspan(start, upper, color=BAND_COLOURS[label], zorder=0, gid=f"grade-band-{label}")
-            ax.text(
-                (start + upper) / 2,
-                -0.9,
+            # Just above the axes, whatever the number of rows (a data position above the first
+            # row left a few-project chart's names outside the figure).
+            ax.annotate(
                 label,
+                xy=((start + upper) / 2, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, 3),
+                textcoords="offset points",
                 ha="center",
                 va="bottom",
                 fontsize=9,
                 color="#555555",
+                annotation_clip=False,
                 gid=f"grade-band-label-{label}",
             )
         upper = min(upper, low)
@@ -350,7 +355,7 @@ def plot_scores(projects: pd.DataFrame, config: ScoringConfig | None = None) -> 
         else:
             ax.text(value - 1, yi, format_score(value), ha="right", va="center", fontsize=8)
     ax.set_yticks(y, [short_project_name(n, 24) for n in projects["name"]])
-    ax.invert_yaxis()
+    ax.set_ylim(len(projects) - 0.4, -0.6)  # first row on top; half a row clear of each edge
     ax.set_xlim(low_edge, 101)
     ax.grid(axis="x", visible=False)  # the grade bands are the reference; gridlines cut labels
     ax.set_xlabel(f"自评得分（满分 100）；{_bands_caption(bands)}")

@@ -40,10 +40,28 @@ def band_spans(fig: Figure) -> dict[str, tuple[float, float]]:
 def band_labels(fig: Figure) -> dict[str, float]:
     """Each grade name's x position (the middle of its band)."""
     return {
-        t.get_text(): t.get_position()[0]
+        t.get_text(): t.xy[0]  # an annotation: its point, the text sits just above the axes
         for t in fig.axes[0].texts
         if (t.get_gid() or "").startswith("grade-band-label-")
     }
+
+
+@pytest.mark.parametrize("n_projects", [1, 2, 4, 5, 12, 40])
+def test_band_names_lie_inside_the_figure_whatever_the_number_of_projects(n_projects):
+    projects = pd.DataFrame(
+        {"name": [f"项目{i}" for i in range(n_projects)], "score": np.linspace(55, 99, n_projects)}
+    )
+    fig = charts.plot_scores(projects)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    figure_box = fig.bbox
+    labels = [t for t in fig.axes[0].texts if (t.get_gid() or "").startswith("grade-band-label-")]
+    assert len(labels) == 4
+    for text in labels:
+        box = text.get_window_extent(renderer)
+        assert figure_box.y0 <= box.y0 and box.y1 <= figure_box.y1, (text.get_text(), box)
+        assert box.y0 >= fig.axes[0].bbox.y1  # above the plot, not over a row
 
 
 def test_default_bands_are_90_80_60():
