@@ -40,7 +40,7 @@ def ranking_table(scores: YearScores, report_links: dict[str, str] | None = None
             Cell("排名"),
             Cell("部门"),
             _num("项目数"),
-            _num("预算（万元）"),
+            _num("部门预算（万元）"),
             _num("执行率"),
             _num("加权得分"),
             Cell("等级"),
@@ -186,7 +186,7 @@ def year_over_year_blocks(comparison: dict[str, pd.DataFrame]) -> list[Block]:
             _num("变化"),
             _num("执行率"),
             _num("上年"),
-            _num("预算（万元）"),
+            _num("部门预算（万元）"),
             _num("上年"),
         ]
     ]
@@ -274,7 +274,8 @@ def build_overview(
         Heading(title, 1),
         Paragraph(
             f"本汇总分析覆盖 {len(table)} 个部门、{int(table['n_projects'].sum())} 个项目，"
-            f"项目预算合计 {format_wan(float(table['projects_budget_wan'].sum()))} 万元。部门得分以"
+            f"部门预算合计 {format_wan(float(table['budget_wan'].sum()))} 万元，其中纳入自评的项目"
+            f"预算合计 {format_wan(float(table['projects_budget_wan'].sum()))} 万元。部门得分以"
             "两种口径列示：按预算加权得分（大项目权重大）与项目简单平均得分。"
             + _excluded_sentence(scores)
         ),
@@ -357,7 +358,9 @@ def review_blocks(findings: pd.DataFrame) -> list[Block]:
     rows = [
         [
             Cell(str(r.severity)),
-            Cell(str(r.rule_id)),
+            # R06 偏差未说明原因: the number and the Chinese title wrap; the id (an unbreakable
+            # English slug, R06-no-deviation-reason) widened the column in the PDF.
+            Cell(f"{str(r.rule_id).split('-', 1)[0]} {titles.get(r.rule_id, '')}".strip()),
             Cell(str(r.department)),
             Cell(_text(r.project)),
             Cell(_text(r.indicator)),
@@ -366,7 +369,7 @@ def review_blocks(findings: pd.DataFrame) -> list[Block]:
         for r in shown.itertuples()
     ]
     blocks.append(
-        Table("P0、P1 级复核发现（按严重程度）", head, rows, widths=[0.5, 1.5, 1.2, 1.5, 1.3, 3.5])
+        Table("P0、P1 级复核发现（按严重程度）", head, rows, widths=[0.45, 1.4, 1.2, 1.4, 1.3, 3.6])
     )
     if len(serious) > len(shown):
         blocks.append(
