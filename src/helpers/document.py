@@ -79,12 +79,17 @@ class ItemList:
 
 @dataclass(frozen=True)
 class Tile:
-    """One key figure: a label, its value, a line under it, and whether it warns."""
+    """One key figure: a label, its value, a line under it, whether it warns, and its unit.
+
+    ``unit`` (``万元``, ``分``) is set apart from the number: renderers keep the two on one line
+    (a narrow tile broke ``6787.5694 万元`` before ``元``) and may set the unit smaller.
+    """
 
     label: str
     value: str
     sub: str = ""
     is_warning: bool = False
+    unit: str = ""
 
 
 @dataclass(frozen=True)

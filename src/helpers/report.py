@@ -152,12 +152,13 @@ class Report:
             [
                 Tile(
                     "全年预算",
-                    f"{format_wan(d['budget_wan'])} 万元",
+                    format_wan(d["budget_wan"]),
                     f"其中项目 {format_wan(d['projects_budget_wan'])} 万元",
+                    unit="万元",
                 ),
-                Tile("全年支出", f"{format_wan(d['spent_wan'])} 万元"),
+                Tile("全年支出", format_wan(d["spent_wan"]), unit="万元"),
                 Tile("预算执行率", format_pct(rate), is_warning=bool(low)),
-                Tile("项目", f"{d['n_projects']} 个", f"{d['n_categories']} 个类别"),
+                Tile("项目", str(d["n_projects"]), f"{d['n_categories']} 个类别", unit="个"),
                 Tile(
                     "指标达成",
                     f"{d['n_met']} / {scored}",
@@ -166,10 +167,9 @@ class Report:
                 ),
                 Tile(
                     "平均得分",
-                    f"{format_score(d['mean_score'])} 分"
-                    if not _is_blank(d["mean_score"])
-                    else "未评分",
+                    format_score(d["mean_score"]) if not _is_blank(d["mean_score"]) else "未评分",
                     f"等级：{d['mean_grade'] or MISSING}",
+                    unit="分" if not _is_blank(d["mean_score"]) else "",
                 ),
             ]
         )

@@ -63,7 +63,7 @@ def hostile_document() -> Document:
             Heading(PAYLOAD, 2),
             Paragraph(PAYLOAD),
             ItemList([PAYLOAD], ["warn"]),
-            Tiles([Tile(PAYLOAD, PAYLOAD, PAYLOAD, True)]),
+            Tiles([Tile(PAYLOAD, PAYLOAD, PAYLOAD, True, unit=PAYLOAD)]),
             Table(PAYLOAD, [[Cell(PAYLOAD)]], [[Cell(PAYLOAD, style=PAYLOAD)]], [[Cell(PAYLOAD)]]),
             Figure(PAYLOAD, SVG),
         ],
@@ -77,8 +77,14 @@ def test_text_from_data_is_escaped_in_every_block() -> None:
     assert "script" not in tags and "img" not in tags
     assert not any(name.startswith("on") for _, attrs in parsed.tags for name in attrs)
     shown = "".join(parsed.text)
-    # title, h1, contents entry, h2, paragraph, list, tile ×3, caption, 3 cells, figure caption
-    assert shown.count(PAYLOAD) >= 14
+    # title, h1, contents entry, h2, paragraph, list, tile ×4, caption, 3 cells, figure caption
+    assert shown.count(PAYLOAD) >= 15
+
+
+def test_a_tile_keeps_its_number_and_its_unit_on_one_line() -> None:
+    page = render_html(Document("t", [Tiles([Tile("全年预算", "6787.5694", unit="万元")])]))
+    assert '<div class="value">6787.5694<span class="unit">万元</span></div>' in page
+    assert re.search(r"\.tile \.value \{[^}]*white-space: nowrap", page)
 
 
 def test_charts_pass_an_allowlist_and_get_page_unique_ids() -> None:

@@ -740,3 +740,17 @@ def test_the_fy2021_report_has_no_overrunning_numbers(seed_pdf) -> None:
         for (y0, _, x1, w), (v0, u0, _, other) in itertools.pairwise(numbers):
             if abs(y0 - v0) < 2:
                 assert u0 - x1 >= 7.5, f"page {number}: {w!r} runs into {other!r}"
+
+
+def test_a_tiles_number_and_unit_stay_on_one_line() -> None:
+    wide = [
+        Tile("全年预算", "123456.7890", "其中项目 3294.1794 万元", unit="万元"),
+        Tile("全年支出", "6700.4559", unit="万元"),
+        Tile("预算执行率", "98.72%"),
+        Tile("平均得分", "99.18", "等级：优", unit="分"),
+    ]
+    (text,) = page_texts(render_pdf(Document("t", [Tiles(wide)])))
+    lines = [line.strip() for line in text.splitlines()]
+    assert any(re.fullmatch(r"123456\.7890\s*万元", line) for line in lines), lines
+    assert any(re.fullmatch(r"6700\.4559\s*万元", line) for line in lines), lines
+    assert "元" not in lines  # never a unit's last character alone on a line

@@ -753,7 +753,12 @@ class _Writer:
         color = WARN_COLOR if tile.is_warning else None
         lines = [
             (tile.label, self.fonts.body, TABLE_SMALL_PT, None),
-            (tile.value, self.fonts.heading, BODY_PT, color),
+            (
+                f"{tile.value}\u00a0{tile.unit}" if tile.unit else tile.value,
+                self.fonts.heading,
+                BODY_PT,
+                color,
+            ),
             (tile.sub, self.fonts.body, TABLE_SMALL_PT, color),
         ]
         lines = [line for line in lines if line[0]]

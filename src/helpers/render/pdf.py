@@ -168,7 +168,13 @@ def _list(block: ItemList, anchor: str, label: str, outline: Outline) -> dict[st
 
 def _tiles(block: Tiles, anchor: str, label: str, outline: Outline) -> dict[str, Any]:
     tiles = [
-        {"label": t.label, "value": t.value, "sub": t.sub, "is_warning": t.is_warning}
+        {
+            "label": t.label,
+            "value": t.value,
+            "sub": t.sub,
+            "is_warning": t.is_warning,
+            "unit": t.unit,
+        }
         for t in block.tiles
     ]
     return {"tiles": tiles}
