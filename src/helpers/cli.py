@@ -16,6 +16,7 @@ import contextlib
 import os
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -171,28 +172,40 @@ def _terminal_text(value: object):  # type: ignore[no-untyped-def]
     return Text(terminal_safe(value))
 
 
+def _terminal_table(title: Any) -> Any:
+    """A compact terminal table (light rules, no outer padding): 80 columns hold a year."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+
+
+def _add_columns(table: Any, headers: Sequence[str], numbers: int) -> None:
+    """Columns of a terminal table; the last ``numbers`` hold numbers, never broken.
+
+    Text columns fold to fit (at least 8 wide); a narrow terminal or a pipe (80 columns)
+    shrinks them and never splits 6787.5694 over two lines.
+    """
+    for k, header in enumerate(headers):
+        if k < len(headers) - numbers:
+            table.add_column(header, overflow="fold", min_width=8)
+        else:
+            table.add_column(header, no_wrap=True)
+
+
 def _print_year(scores) -> None:  # type: ignore[no-untyped-def]
     """The departments of a year, ranked, as a terminal table."""
     from rich.console import Console
-    from rich.table import Table
 
     from helpers.format import format_pct, format_score, format_wan
 
-    table = Table(
-        title=_terminal_text(f"{scores.fiscal_year} 年度各部门自评得分（按预算加权排名）")
+    table = _terminal_table(
+        _terminal_text(f"{scores.fiscal_year} 年度各部门自评得分（按预算加权排名）")
     )
-    for header in (
-        "排名",
-        "部门",
-        "项目",
-        "预算(万元)",
-        "执行率",
-        "加权得分",
-        "等级",
-        "平均得分",
-        "未达成",
-    ):
-        table.add_column(header, overflow="fold")
+    table.add_column("排名", no_wrap=True)
+    _add_columns(
+        table, ("部门", "项目", "预算(万元)", "执行率", "加权得分", "等级", "平均得分", "未达成"), 7
+    )
     for row in scores.departments.itertuples():
         table.add_row(
             str(row.rank_budget_weighted) if row.rank_budget_weighted is not None else "—",
@@ -294,7 +307,6 @@ def cmd_score(args: argparse.Namespace) -> int:
         return EXIT_OK
     _print_warnings(dataset.warnings)
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
     def cell(value: object) -> Text:
@@ -302,9 +314,9 @@ def cmd_score(args: argparse.Namespace) -> int:
         return Text(terminal_safe(value))
 
     dept = result.department
-    table = Table(title=cell(f"{dept['name']} {dept['fiscal_year']} 年度项目自评得分"))
-    for header in ("项目", "类别", "预算(万元)", "执行率", "得分", "等级", "未完成指标"):
-        table.add_column(header, overflow="fold")
+    table = _terminal_table(cell(f"{dept['name']} {dept['fiscal_year']} 年度项目自评得分"))
+    _add_columns(table, ("项目", "类别", "预算(万元)", "执行率", "得分", "等级"), 4)
+    table.add_column("未完成指标", overflow="fold")
     for row in result.projects.itertuples():
         table.add_row(
             cell(row.name),
@@ -387,7 +399,7 @@ def open_report(outcome: Any) -> Path | None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """``jixiao report PARAMS | --year Y``: render reports (HTML/PDF) through the runner."""
+    """``jixiao report PARAMS | --year Y``: render reports (HTML, PDF, DOCX) through the runner."""
     import contextlib
 
     from helpers.runner import (
@@ -636,7 +648,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_convert)
 
-    p = add("report", "生成报告（HTML/PDF） / render reports with papermill + nbconvert")
+    p = add(
+        "report",
+        "生成报告（HTML、PDF、Word） / render the reports (HTML, PDF, DOCX) with papermill",
+    )
     p.add_argument("params", nargs="?", help="参数文件，如 params/fy2021.yaml / parameters file")
     p.add_argument("--year", type=int, help="预算年度（覆盖参数文件） / fiscal year")
     p.add_argument(

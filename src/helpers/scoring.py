@@ -295,10 +295,32 @@ def _setting_problem(error: Any) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if " / " in message:  # our own bilingual message (grade bands, weights)
         return f"评分设置 scoring.{path}：{message}"
-    limit = ", ".join(f"{k} {v}" for k, v in (error.get("ctx") or {}).items())
+    zh_limit, en_limit = _limit_words(error.get("ctx") or {})
     return (
-        f"评分设置 scoring.{path} 的值 {value!r} 超出范围（{limit}） / "
-        f"scoring setting {path}: {value!r} is out of range ({message})"
+        f"评分设置 scoring.{path} 的值 {value!r} 超出范围（{zh_limit}） / "
+        f"scoring setting {path}: {value!r} is out of range ({en_limit or message})"
+    )
+
+
+_BOUND_WORDS = {
+    "ge": ("应不小于", "at least"),
+    "gt": ("应大于", "above"),
+    "le": ("应不大于", "at most"),
+    "lt": ("应小于", "below"),
+}
+
+
+def _limit_words(ctx: dict[str, Any]) -> tuple[str, str]:
+    """A pydantic bound (``{"le": 100.0}``) in words: ``应不大于 100`` / ``at most 100``.
+
+    Example:
+        >>> _limit_words({"ge": 0.0, "le": 100.0})
+        ('应不小于 0，应不大于 100', 'at least 0, at most 100')
+    """
+    bounds = [(words, ctx[key]) for key, words in _BOUND_WORDS.items() if key in ctx]
+    shown = [(zh, en, f"{v:g}" if isinstance(v, int | float) else str(v)) for (zh, en), v in bounds]
+    return "，".join(f"{zh} {v}" for zh, _, v in shown), ", ".join(
+        f"{en} {v}" for _, en, v in shown
     )
 
 

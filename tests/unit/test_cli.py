@@ -420,3 +420,19 @@ def test_report_data_dir_from_the_command_line(tmp_path, capsys) -> None:  # typ
     )
     assert code == 2
     assert "没有 2019 年度的数据" in capsys.readouterr().err
+
+
+def test_score_tables_at_80_columns_never_split_a_number(capsys, monkeypatch):
+    from helpers.paths import REPO_ROOT
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["score", str(REPO_ROOT / "data" / "2021" / "高新区科技局")]) == 0
+    seed = capsys.readouterr().out
+    district = REPO_ROOT / "data" / "district"
+    main(["score", "--year", "2021", "--data-dir", str(district)])
+    year = capsys.readouterr().out
+    assert max(map(len, (seed + year).splitlines())) <= 80
+    for number in ("3270", "681.5307", "92.5"):
+        assert re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", seed), number
+    for number in ("6787.5694", "1349.4865", "99.55", "85.4%"):
+        assert number in year, number

@@ -309,8 +309,11 @@ def test_the_80_70_60_bands_come_from_the_params_file(tmp_path):
         ({"low_execution": 85}, "未知的评分设置 scoring.low_execution"),
         ({"low_execution_pct": "九十"}, "scoring.low_execution_pct 的值 '九十' 类型不符"),
         ({"low_execution_pct": True}, "scoring.low_execution_pct 的值 True 类型不符"),
-        ({"low_execution_pct": 150}, "scoring.low_execution_pct 的值 150 超出范围"),
-        ({"over_achievement_pct": 90}, "scoring.over_achievement_pct 的值 90 超出范围"),
+        ({"low_execution_pct": 150}, "scoring.low_execution_pct 的值 150 超出范围（应不大于 100）"),
+        (
+            {"over_achievement_pct": 90},
+            "scoring.over_achievement_pct 的值 90 超出范围（应大于 100）",
+        ),
         ({"missing_value_policy": "drop"}, "应为exclude 或 zero"),
         ({"grade_bands": {"优": 70, "良": 80}}, "逐级递减"),
         ({"grade_bands": {"及格": 60}}, "不能设定 及格"),
@@ -322,6 +325,7 @@ def test_a_bad_scoring_setting_is_an_error_naming_it(settings, expected):
         ScoringSettings.parse(settings)
     assert any(expected in problem for problem in info.value.problems), info.value.problems
     assert all(" / " in problem for problem in info.value.problems)  # Chinese / English
+    assert not any("Input should" in p or "（le " in p for p in info.value.problems)
 
 
 @pytest.mark.parametrize(
