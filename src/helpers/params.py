@@ -65,6 +65,7 @@ class RunParams:
     workers: int | None = None  # local Dask workers to start
     scheduler: str | None = None  # a running Dask scheduler: tcp:// or tls:// address, or file
     shared_path: bool = False  # Dask workers read data_dir and write output_dir themselves
+    bureau: str = ""  # who issues the year's overview (its title; 财政局 when empty)
 
 
 def notebook_parameters(notebook: Path) -> _Specs:
@@ -113,6 +114,7 @@ class RunnerSettings(BaseModel):
     workers: _Count | None = None  # local Dask workers to start
     scheduler: Annotated[str, AfterValidator(_scheduler)] | None = None  # a running one
     shared_path: bool = False  # Dask workers see data_dir and output_dir at the same paths
+    bureau: str = ""  # who issues the year's overview (its title), e.g. 苇塘县财政局
 
     @model_validator(mode="after")
     def _one_executor(self) -> RunnerSettings:
@@ -141,6 +143,7 @@ _EXPECTED = {
     "timeout_s": "应为不小于 1 的整数（秒），如 600 / must be a whole number of seconds, at least 1, such as 600",
     "overview": "应为 true 或 false / must be true or false",
     "shared_path": "应为 true 或 false / must be true or false",
+    "bureau": "应为出具年度汇总分析的单位名称文本，如 苇塘县财政局 / must be the issuing bureau's name, such as 苇塘县财政局",
     "workers": "应为不小于 1 的整数（本机 Dask 工作进程数），如 4 / must be a whole number of local Dask workers, at least 1, such as 4",
     "scheduler": "应为 Dask 调度器地址（tcp://主机:端口、tls://主机:端口）或已有的调度器 JSON 文件 / must be a Dask scheduler address (tcp://host:port, tls://host:port) or an existing scheduler JSON file",
 }
@@ -347,4 +350,5 @@ def load_run_params(
         workers=checked.workers,
         scheduler=checked.scheduler,
         shared_path=checked.shared_path,
+        bureau=checked.bureau.strip(),
     )

@@ -1406,6 +1406,7 @@ def execute_notebook(params: RunParams, job: _Job) -> None:
             "data_dir": str(params.data_dir),
             "link_format": "html" if "html" in params.formats else params.formats[0],
             "scoring": params.notebook_parameters.get("scoring") or {},
+            "bureau": params.bureau,
         }
     else:
         source = str(params.notebook)

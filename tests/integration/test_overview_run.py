@@ -19,7 +19,8 @@ def year_run(tmp_path_factory: pytest.TempPathFactory, support: ModuleType):  # 
     out = root / "out"
     params = support.write_params(
         root / "params.yaml",
-        f"fiscal_year: 2021\ndepartments: all\nformats: [html, pdf, docx]\ndata_dir: {root / 'data'}\n",
+        f"fiscal_year: 2021\ndepartments: all\nformats: [html, pdf, docx]\ndata_dir: {root / 'data'}\n"
+        "bureau: 甲县财政局\n",
     )
     with support.captured_output() as captured:
         code = main(["report", str(params), "--output", str(out)])
@@ -45,6 +46,7 @@ def test_the_overview_links_to_each_report_and_ranks_both_ways(year_run) -> None
         assert f'<a href="{department}/report.html">' in html
         assert (year / department / "report.html").is_file()
     assert "加权得分" in html and "平均得分" in html
+    assert "<h1" in html and "甲县财政局2021年度部门预算绩效自评汇总分析" in html  # params: bureau
     assert html.count("<svg") == 2
 
 
@@ -64,6 +66,7 @@ def test_the_overview_notebook_ran_cleanly_with_its_parameters(
     assert nb.metadata.papermill.parameters["fiscal_year"] == 2021
     assert nb.metadata.papermill.parameters["link_format"] == "html"
     assert nb.metadata.papermill.parameters["scoring"] == {}  # the run's settings, passed on
+    assert nb.metadata.papermill.parameters["bureau"] == "甲县财政局"
 
 
 def test_overview_false_writes_only_the_reports(tmp_path, support: ModuleType) -> None:  # type: ignore[no-untyped-def]
