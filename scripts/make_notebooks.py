@@ -140,13 +140,14 @@ fiscal_year: int = 2021  # 预算年度 / fiscal year
 data_dir: str = ""  # 数据根目录；留空即项目的 data/
 link_format: str = "html"  # 报告索引链接到各部门的哪种格式：html、pdf 或 docx
 scoring: dict = {}  # 评分设置（阈值、等级区间等），与各部门报告相同；留空用默认值
+bureau: str = ""  # 出具汇总分析的单位（标题用），如 苇塘县财政局；留空写“财政局”
 """
         ),
         new_code_cell(
             "from helpers.overview import build_year_overview\n"
             "from helpers.report import show_blocks\n\n"
             "overview = build_year_overview(\n"
-            "    fiscal_year, data_dir=data_dir, link_format=link_format, scoring=scoring\n"
+            "    fiscal_year, data_dir=data_dir, link_format=link_format, scoring=scoring, bureau=bureau\n"
             ")"
         ),
         new_code_cell("show_blocks(overview.document.blocks)"),
