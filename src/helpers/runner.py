@@ -25,6 +25,7 @@ import contextlib
 import errno
 import functools
 import json
+import logging
 import os
 import shutil
 import signal
@@ -558,6 +559,11 @@ def _describe_failure(exc: BaseException, notebook: Path, timeout_s: int | None 
             f"{where}运行超过 {timeout_s} 秒（timeout_s），已停止 / "
             f"{where_en} ran longer than {timeout_s} s (timeout_s) and was stopped"
         )
+    if type(exc).__name__ == "DeadKernelError":
+        return (
+            "运行 notebook 的内核意外退出（可能是内存不足，或进程被终止） / the notebook's kernel "
+            f"died (out of memory, or killed): {exc}"
+        )
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -1069,6 +1075,10 @@ def _papermill_engine() -> str:
             return nb_man.nb
 
     papermill_engines.register("jixiao", JixiaoEngine)
+    # nbclient logs "Kernel died while waiting for execute reply." through papermill's logger
+    # (in English, between our lines, on every Ctrl-C); the run reports every failure itself
+    # (_describe_failure), so the logger keeps quiet.
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
     return "jixiao"
 
 

@@ -292,6 +292,7 @@ def test_a_killed_run_leaves_nothing_and_keeps_the_previous_report(
     code = run.finish()
     assert code == 128 + kill.signum, run.stderr
     assert "Traceback" not in run.stderr, run.stderr
+    assert "Kernel died" not in run.stderr, run.stderr  # nbclient's English log line
     assert run.stderr.rstrip().splitlines()[-1] == INTERRUPTED, run.stderr
     assert run.stderr.count(INTERRUPTED) == 1, run.stderr
     assert "".join(run.stdout_lines) == "", "no report is listed as written"

@@ -418,3 +418,16 @@ def test_the_summary_says_which_formats_a_run_of_some_leaves_out() -> None:
     console = Console(record=True, width=60)
     runner._print_summary(console, 1, [ok], list(runner.FORMATS))
     assert "本次只生成" not in console.export_text()
+
+
+def test_a_dead_kernel_is_described_in_chinese_and_nbclient_keeps_quiet(tmp_path: Path) -> None:
+    import logging
+
+    from nbclient.exceptions import DeadKernelError
+
+    message = runner._describe_failure(DeadKernelError("Kernel died"), tmp_path / "x.ipynb")
+    assert (
+        message.startswith("运行 notebook 的内核意外退出") and " / the notebook's kernel" in message
+    )
+    runner._papermill_engine()
+    assert logging.getLogger("papermill").getEffectiveLevel() > logging.ERROR
