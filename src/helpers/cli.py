@@ -67,6 +67,33 @@ def build_score_json(result: Any) -> dict[str, Any]:
     return build_score_document(result)
 
 
+def _year_export_problem(args: argparse.Namespace, data_dir: Path | None) -> str:
+    """Why ``--xlsx``/``--parquet`` of a year may not be written there ("" when they may).
+
+    Checked before any work: an ``.xlsx`` name, an existing folder, and nothing inside the
+    year's data folder (a workbook or a folder there would be read as a department).
+    """
+    from helpers.paths import get_data_dir
+    from helpers.score_export import ExportPathError, export_paths
+
+    year_folder = (data_dir or get_data_dir()) / str(args.year)
+    try:
+        if args.xlsx is not None:
+            export_paths(args.xlsx, "xlsx", source=year_folder)
+    except ExportPathError as exc:
+        return f"{exc.zh} / {exc.en}"
+    if args.parquet is not None:
+        target = Path(args.parquet).resolve()
+        year = year_folder.resolve()
+        if target == year or year in target.parents:
+            return (
+                f"Parquet 文件夹不能放在数据年度文件夹 {year_folder} 中，否则会被当作一个部门的数据："
+                f"{args.parquet} / will not put the Parquet folder in the data folder "
+                f"{year_folder}, where it would be read as a department: {args.parquet}"
+            )
+    return ""
+
+
 def cmd_score_year(args: argparse.Namespace) -> int:
     """``jixiao score --year Y [--xlsx OUT | --parquet DIR | --json]``: every department."""
     from rich.console import Console
@@ -80,15 +107,10 @@ def cmd_score_year(args: argparse.Namespace) -> int:
         )
         return EXIT_BAD_INPUT
     data_dir = Path(args.data_dir) if args.data_dir else None
-    if args.xlsx is not None:  # checked before any work, as for one dataset
-        from helpers.paths import get_data_dir
-        from helpers.score_export import ExportPathError, export_paths
-
-        try:
-            export_paths(args.xlsx, "xlsx", source=data_dir or get_data_dir())
-        except ExportPathError as exc:
-            print(f"{exc.zh} / {exc.en}", file=sys.stderr)
-            return EXIT_BAD_INPUT
+    problem = _year_export_problem(args, data_dir)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
     console = Console(stderr=True, highlight=False)
     scores = score_year(
         args.year, data_dir, progress=lambda d: console.print(_terminal_text(f"评分 {d}…"))
@@ -181,14 +203,19 @@ def _terminal_table(title: Any) -> Any:
 
 
 def _add_columns(table: Any, headers: Sequence[str], numbers: int) -> None:
-    """Columns of a terminal table; the last ``numbers`` hold numbers, never broken.
+    """Columns of a terminal table; the last ``numbers`` hold numbers.
 
-    Text columns fold to fit (at least 8 wide); a narrow terminal or a pipe (80 columns)
-    shrinks them and never splits 6787.5694 over two lines.
+    From 80 columns (a pipe's width too) numbers are never broken and the text columns fold
+    to fit (at least 8 wide), so 6787.5694 stays whole. A narrower terminal cannot hold a
+    year's table that way (Rich would cut the numbers with …): there every column folds, so
+    nothing is lost.
     """
+    from rich.console import Console
+
+    is_wide = Console().width >= 80
     for k, header in enumerate(headers):
-        if k < len(headers) - numbers:
-            table.add_column(header, overflow="fold", min_width=8)
+        if k < len(headers) - numbers or not is_wide:
+            table.add_column(header, overflow="fold", min_width=8 if is_wide else None)
         else:
             table.add_column(header, no_wrap=True)
 
@@ -202,7 +229,7 @@ def _print_year(scores) -> None:  # type: ignore[no-untyped-def]
     table = _terminal_table(
         _terminal_text(f"{scores.fiscal_year} 年度各部门自评得分（按预算加权排名）")
     )
-    table.add_column("排名", no_wrap=True)
+    _add_columns(table, ("排名",), 1)
     _add_columns(
         table, ("部门", "项目", "预算(万元)", "执行率", "加权得分", "等级", "平均得分", "未达成"), 7
     )

@@ -67,6 +67,7 @@ import pandas as pd
 from helpers import paths
 from helpers.format import format_number, format_pct, format_score
 from helpers.parse import _gc_paused
+from helpers.score_export import EXCEL_CELL_LIMIT, excel_text
 
 if TYPE_CHECKING:
     from helpers.evaluation import Evaluation
@@ -1513,15 +1514,13 @@ def _rules_rows(findings: pd.DataFrame) -> list[list[Any]]:
 
 def _cell_value(value: Any) -> Any:
     """A value as the workbook stores it: NaN empty, numbers as numbers, the rest as text."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
     if isinstance(value, (bool, np.bool_)):
         return "是" if value else "否"
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value)
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return excel_text(str(value))
 
 
 def _write_sheet(book: Any, layout: _Sheet, rows: list[list[Any]]) -> None:
@@ -1571,8 +1570,8 @@ def _stored_value(sheet: Any, value: Any) -> Any:
 
     kind = type(value)
     if kind is str:
-        if ILLEGAL_CHARACTERS_RE.search(value) is not None:
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(value) > EXCEL_CELL_LIMIT or ILLEGAL_CHARACTERS_RE.search(value) is not None:
+            value = excel_text(value)
         return text_cell(sheet, value)
     if kind is float:
         return None if value != value else value  # NaN: empty

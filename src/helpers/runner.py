@@ -1076,10 +1076,19 @@ def _papermill_engine() -> str:
 
     papermill_engines.register("jixiao", JixiaoEngine)
     # nbclient logs "Kernel died while waiting for execute reply." through papermill's logger
-    # (in English, between our lines, on every Ctrl-C); the run reports every failure itself
-    # (_describe_failure), so the logger keeps quiet.
-    logging.getLogger("papermill").setLevel(logging.CRITICAL)
+    # (in English, between our lines, on every Ctrl-C); the run reports a dead kernel itself
+    # (_describe_failure), so that one line is dropped and papermill's other warnings stay.
+    logger = logging.getLogger("papermill")
+    if not any(isinstance(f, _NoDeadKernelLine) for f in logger.filters):
+        logger.addFilter(_NoDeadKernelLine())
     return "jixiao"
+
+
+class _NoDeadKernelLine(logging.Filter):
+    """Drops nbclient's "Kernel died while waiting for execute reply." (papermill's logger)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Kernel died")
 
 
 def render_formats(
@@ -1544,8 +1553,10 @@ def wants_overview(params: RunParams, valid: list[str]) -> bool:
     """Whether the run also writes the year's overview (from every department's data).
 
     A run over every department of a year (two or more) writes it; a run over some of them
-    refreshes an overview the year's folder already has, which would otherwise still show
-    their previous scores (or their exclusion).
+    refreshes an overview the year's folder already has in exactly the run's formats, which
+    would otherwise still show their previous scores (or their exclusion). An overview of
+    other formats is left alone: rewritten, it would link to report files the other
+    departments' folders may not have, and lose the formats this run does not write.
     """
     if not params.overview:
         return False
@@ -1553,9 +1564,11 @@ def wants_overview(params: RunParams, valid: list[str]) -> bool:
     has_notebook = params.notebook.with_name("overview.ipynb").is_file()
     if not has_notebook or len(every) < 2:
         return False
+    if set(params.departments) == set(every):
+        return True
     year_dir = params.output_dir / str(params.fiscal_year)
-    has_overview = any((year_dir / f"{OVERVIEW}.{fmt}").is_file() for fmt in FORMATS)
-    return set(params.departments) == set(every) or has_overview
+    written = {fmt for fmt in FORMATS if (year_dir / f"{OVERVIEW}.{fmt}").is_file()}
+    return written == set(params.formats)
 
 
 def _print_summary(
@@ -1593,7 +1606,8 @@ def _print_summary(
     for o in failed:
         kind = "数据校验失败" if o.kind == "invalid" else "运行失败"
         lines = [line for line in (o.message or "").splitlines() if line.strip()]
-        more = f"（共 {len(lines)} 条）" if len(lines) > 1 else ""
+        # A data check's message is one problem a line; another failure's lines are one story.
+        more = f"（共 {len(lines)} 条）" if o.kind == "invalid" and len(lines) > 1 else ""
         first_line = lines[0] if lines else ""
         console.print(
             f"  - {escape(o.department)}：{kind}{more}：{escape(first_line)}", soft_wrap=True

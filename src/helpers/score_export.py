@@ -527,11 +527,25 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+EXCEL_CELL_LIMIT = 32_767
+"""The most characters an Excel cell holds (openpyxl silently cuts longer text)."""
+
+
 def excel_text(text: str) -> str:
-    """``text`` without the control characters an .xlsx cannot hold."""
+    """``text`` without the control characters an .xlsx cannot hold, cut visibly to fit a cell.
+
+    Example:
+        >>> cut = excel_text("问" * 40_000)
+        >>> len(cut) <= EXCEL_CELL_LIMIT, cut.endswith("（超出 Excel 单元格上限，已截断；全文共 40000 字）")
+        (True, True)
+    """
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if len(text) <= EXCEL_CELL_LIMIT:
+        return text
+    note = f"…（超出 Excel 单元格上限，已截断；全文共 {len(text)} 字）"
+    return text[: EXCEL_CELL_LIMIT - len(note)] + note
 
 
 def _write_sheet(

@@ -119,3 +119,27 @@ def test_a_left_out_department_is_said_and_a_later_run_of_it_refreshes_the_overv
     assert "未纳入" not in html and '<a href="乙局/report.html">' in html
     book = load_workbook(year / "年度得分.xlsx", read_only=True)
     assert len(list(book["未纳入部门"].iter_rows())) == 1  # the header alone
+
+
+def test_a_run_of_some_departments_refreshes_only_an_overview_of_its_own_formats(
+    tmp_path, support: ModuleType
+) -> None:  # type: ignore[no-untyped-def]
+    from helpers.runner import load_run_params, wants_overview
+
+    for name in ("甲局", "乙局"):
+        support.copy_seed(tmp_path / "data", department=name)
+    out = tmp_path / "out"
+    (out / "2021").mkdir(parents=True)
+
+    def wanted(formats: str) -> bool:
+        text = (
+            f"fiscal_year: 2021\ndepartments: [甲局]\nformats: {formats}\n"
+            f"data_dir: {tmp_path / 'data'}\noutput_dir: {out}\n"
+        )
+        return wants_overview(load_run_params(support.write_params(tmp_path / "p.yaml", text)), [])
+
+    assert not wanted("[html]")  # no overview yet: a run of one department makes none
+    (out / "2021" / "overview.html").write_text("earlier", "utf-8")
+    assert wanted("[html]")
+    assert not wanted("[pdf]")  # would link to report.pdf and drop overview.html
+    assert not wanted("[html, pdf]")

@@ -431,8 +431,21 @@ def test_score_tables_at_80_columns_never_split_a_number(capsys, monkeypatch):
     district = REPO_ROOT / "data" / "district"
     main(["score", "--year", "2021", "--data-dir", str(district)])
     year = capsys.readouterr().out
-    assert max(map(len, (seed + year).splitlines())) <= 80
+    from rich.cells import cell_len  # a Chinese character takes two columns
+
+    assert max(map(cell_len, (seed + year).splitlines())) <= 80
     for number in ("3270", "681.5307", "92.5"):
         assert re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", seed), number
     for number in ("6787.5694", "1349.4865", "99.55", "85.4%"):
         assert number in year, number
+
+
+@pytest.mark.parametrize("width", ["50", "60", "79"])
+def test_score_tables_on_a_narrow_terminal_fold_and_never_cut(capsys, monkeypatch, width):
+    from helpers.paths import REPO_ROOT
+
+    monkeypatch.setenv("COLUMNS", width)
+    main(["score", "--year", "2021", "--data-dir", str(REPO_ROOT / "data" / "district")])
+    out = capsys.readouterr().out
+    assert "…" not in out  # Rich's ellipsis: a cut value
+    assert "苇塘" in out and "6787" in out

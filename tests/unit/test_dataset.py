@@ -470,3 +470,24 @@ def test_the_quick_checks_answer_as_the_pandera_checks(texts: list[str]) -> None
                 assert [quick(t) for t in texts] == by_pandera, (column.name, check.error)
                 checked += 1
     assert checked >= 8
+
+
+@pytest.mark.parametrize("layout", ["folder", "workbook"])
+def test_a_dataset_without_any_actual_yet_converts_and_reads_back(seed_dataset, tmp_path, layout):
+    """Required columns are written even when every cell is blank (targets set, no actuals)."""
+    import dataclasses
+
+    from helpers.writers.folder import write_tables_folder
+
+    draft = dataclasses.replace(
+        seed_dataset, indicators=seed_dataset.indicators.assign(actual=None)
+    )
+    if layout == "folder":
+        written = write_tables_folder(draft, tmp_path / "草稿局")
+    else:
+        written = write_workbook(draft, tmp_path / "草稿局.xlsx")
+    back = load_dataset(written)
+    assert back.indicators["actual"].isna().all()
+    assert (
+        back.indicators["target"].notna().sum() == seed_dataset.indicators["target"].notna().sum()
+    )

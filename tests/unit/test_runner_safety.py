@@ -430,4 +430,9 @@ def test_a_dead_kernel_is_described_in_chinese_and_nbclient_keeps_quiet(tmp_path
         message.startswith("运行 notebook 的内核意外退出") and " / the notebook's kernel" in message
     )
     runner._papermill_engine()
-    assert logging.getLogger("papermill").getEffectiveLevel() > logging.ERROR
+    runner._papermill_engine()  # registered twice: still one filter
+    logger = logging.getLogger("papermill")
+    assert len(logger.filters) == 1
+    died = logger.makeRecord("papermill", logging.ERROR, "x", 1, "Kernel died while …", (), None)
+    other = logger.makeRecord("papermill", logging.WARNING, "x", 1, "Input notebook …", (), None)
+    assert not logger.filter(died) and logger.filter(other)

@@ -150,6 +150,22 @@ def test_jixiao_score_year_writes_every_table(district: Path, tmp_path: Path, ca
     assert main(["score", "--year", "2021", "--data-dir", str(district), "--xlsx", str(csv)]) == 2
     assert "应以 .xlsx 结尾" in capsys.readouterr().err
     assert csv.read_text("utf-8") == "keep"  # never overwritten with a workbook
+    inside = district / "2021" / "年度得分.xlsx"
+    assert (
+        main(["score", "--year", "2021", "--data-dir", str(district), "--xlsx", str(inside)]) == 2
+    )
+    assert not inside.exists()
+    folder = district / "2021" / "parquet"
+    assert (
+        main(["score", "--year", "2021", "--data-dir", str(district), "--parquet", str(folder)])
+        == 2
+    )
+    assert not folder.exists()
+    beside = district / "exports.xlsx"  # under the data root, not in a year: allowed
+    assert (
+        main(["score", "--year", "2021", "--data-dir", str(district), "--xlsx", str(beside)]) == 0
+    )
+    assert beside.is_file()
 
 
 def test_jixiao_review_writes_the_workbook(district: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -482,3 +498,23 @@ def _is_running(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def test_a_left_out_department_s_problems_are_cut_visibly_to_fit_a_cell(
+    district: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from helpers.review import review, write_review_workbook
+
+    year = score_year(2021, district)
+    year.problems = [("丙局", "[丙局/indicators.csv 第 2 行] 值有误\n" * 2_000)]
+    book = load_workbook(write_year_xlsx(year, tmp_path / "year.xlsx"), read_only=True)
+    (_, (name, problem)) = list(book["未纳入部门"].iter_rows(values_only=True))
+    assert name == "丙局" and problem.endswith("全文共 60000 字）") and len(problem) <= 32_767
+    evaluations = list(year.evaluations.values())
+    path = write_review_workbook(
+        evaluations, review(evaluations), tmp_path / "r.xlsx", year.problems
+    )
+    rows = list(load_workbook(path, read_only=True)["未纳入部门"].iter_rows(values_only=True))
+    assert rows[1][0] == "丙局" and rows[1][1].endswith("全文共 60000 字）")
