@@ -423,8 +423,13 @@ class _DaskRun:
         count = len(self.params.departments) + int(self.wants_overview)
         self.console.print(escape(f"提交 {count} 项到 Dask 集群（{workers} 个 worker）…"))
         outcomes = []
-        for department in self.params.departments:
-            runner.warn_folder_and_workbook(self.params, department)
+        jobs = list(self.params.departments)
+        if self.wants_overview and runner.refreshes_overview(self.params):
+            jobs.append(OVERVIEW)  # a refresh does not wait for a department with good data
+            self.wants_overview = False
+        for department in jobs:
+            if department != OVERVIEW:
+                runner.warn_folder_and_workbook(self.params, department)
             refused = self.submit(department)
             if refused is not None:
                 outcomes.append(refused)

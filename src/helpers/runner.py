@@ -1521,9 +1521,9 @@ def run_reports(
     for outcome in invalid:
         report(outcome)
     outcomes = list(invalid)
-    if valid:
+    jobs = valid + ([OVERVIEW] if wants_overview(params, valid) else [])
+    if jobs:  # a refreshed overview runs even when the departments run are all invalid now
         ensure_kernel()
-        jobs = valid + ([OVERVIEW] if wants_overview(params, valid) else [])
         outcomes += ReportPipeline(params, step, lanes).run(jobs, report, kernels)
     else:
         for kernel in kernels:
@@ -1558,14 +1558,32 @@ def wants_overview(params: RunParams, valid: list[str]) -> bool:
     other formats is left alone: rewritten, it would link to report files the other
     departments' folders may not have, and lose the formats this run does not write.
     """
-    if not params.overview:
+    if not _may_have_overview(params):
         return False
     every = paths.list_departments(params.fiscal_year, params.data_dir)
-    has_notebook = params.notebook.with_name("overview.ipynb").is_file()
-    if not has_notebook or len(every) < 2:
-        return False
     if set(params.departments) == set(every):
-        return True
+        return bool(valid)  # no overview of a year whose every department is invalid
+    return refreshes_overview(params)
+
+
+def _may_have_overview(params: RunParams) -> bool:
+    """The params allow an overview, the notebook is there and the year has two departments."""
+    return (
+        params.overview
+        and params.notebook.with_name("overview.ipynb").is_file()
+        and len(paths.list_departments(params.fiscal_year, params.data_dir)) >= 2
+    )
+
+
+def refreshes_overview(params: RunParams) -> bool:
+    """Whether this run of some departments refreshes the year's overview (see above).
+
+    It does so whatever those departments' data are now: an overview that still showed a
+    department's earlier scores after its data went bad would be wrong.
+    """
+    every = paths.list_departments(params.fiscal_year, params.data_dir)
+    if not _may_have_overview(params) or set(params.departments) == set(every):
+        return False
     year_dir = params.output_dir / str(params.fiscal_year)
     written = {fmt for fmt in FORMATS if (year_dir / f"{OVERVIEW}.{fmt}").is_file()}
     return written == set(params.formats)

@@ -388,6 +388,31 @@ def test_a_year_of_invalid_data_writes_nothing_not_even_the_overview(
     assert not (tmp_path / "out").exists(), "nothing written"
 
 
+def test_a_run_of_one_now_invalid_department_refreshes_the_overview_on_dask(
+    tmp_path: Path, client, support: ModuleType
+) -> None:  # type: ignore[no-untyped-def]
+    for name in ("甲局", "乙局"):
+        support.copy_seed(tmp_path / "data", department=name)
+    year = tmp_path / "out" / "2021"
+    year.mkdir(parents=True)
+    (year / "overview.html").write_text("an earlier overview: 乙局 scored", "utf-8")
+    support.rewrite_projects(tmp_path / "data" / "2021" / "乙局", break_budget)
+    params = load_run_params(
+        None,
+        year=2021,
+        departments=["乙局"],
+        formats=["html"],
+        data_dir=str(tmp_path / "data"),
+        output_dir=str(tmp_path / "out"),
+    )
+    with support.captured_output() as captured:
+        outcome = _run_on_dask(params, client)
+    assert outcome.exit_code == 2, captured.text
+    assert [o.department for o in outcome.outcomes] == ["乙局", "overview"], captured.text
+    html = (year / "overview.html").read_text("utf-8")
+    assert "未纳入本汇总：乙局" in html and "an earlier overview" not in html
+
+
 def test_only_the_files_a_dataset_is_read_from_travel(tmp_path: Path, support: ModuleType) -> None:
     from helpers.job import pack_inputs
 

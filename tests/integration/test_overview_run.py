@@ -120,6 +120,14 @@ def test_a_left_out_department_is_said_and_a_later_run_of_it_refreshes_the_overv
     book = load_workbook(year / "年度得分.xlsx", read_only=True)
     assert len(list(book["未纳入部门"].iter_rows())) == 1  # the header alone
 
+    projects.write_text(good.replace("681.5307", "68y.5307", 1), "utf-8")  # bad again
+    with support.captured_output() as captured:
+        code = main(["report", str(params), "--output", str(out), "--department", "乙局"])
+    assert code == 2, captured.text
+    html = (year / "overview.html").read_text("utf-8")  # refreshed: no stale good scores
+    assert "另有 1 个部门数据校验未通过，未纳入本汇总：乙局" in html
+    assert (year / "乙局" / "report.html").is_file()  # its last good report stays
+
 
 def test_a_run_of_some_departments_refreshes_only_an_overview_of_its_own_formats(
     tmp_path, support: ModuleType
