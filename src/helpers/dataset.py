@@ -129,7 +129,14 @@ def _department_problems(exc: ValidationError, file: str) -> list[Problem]:
     return problems
 
 
-def _table_problems(exc: pa.errors.SchemaErrors, file: str, frame: pd.DataFrame) -> list[Problem]:
+def _table_problems(
+    exc: pa.errors.SchemaErrors,
+    file: str,
+    frame: pd.DataFrame,
+    as_written: dict[tuple[str, int], str] | None = None,
+) -> list[Problem]:
+    """Each failure case as a problem; ``as_written``: folded cells' text, by (column, row)."""
+    as_written = as_written or {}
     problems = []
     lines = frame["_line"].tolist()
     cells = frame[CELLS_COLUMN].tolist()
@@ -144,6 +151,8 @@ def _table_problems(exc: pa.errors.SchemaErrors, file: str, frame: pd.DataFrame)
         row = None if position is None else lines[position]
         cell = None if position is None else (cells[position] or {}).get(case.column)
         value = None if check == "not_nullable" else case.failure_case
+        if position is not None:  # as written in the file, not as folded (1，234, not 1,234)
+            value = as_written.get((case.column, position), value)
         problems.append(Problem(file, row, case.column, value, zh, en, cell))
     return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
@@ -167,13 +176,21 @@ _NUMBER_SUFFIXES = {
 }
 
 
-def _normalise_numbers(frame: pd.DataFrame, columns: tuple[str, ...], file: str) -> list[str]:
+def _normalise_numbers(
+    frame: pd.DataFrame,
+    columns: tuple[str, ...],
+    file: str,
+    written: dict[tuple[str, int], str] | None = None,
+) -> list[str]:
     """Fold full-width digits and drop a unit the column implies (``98.5%``, ``10分``).
 
     Returns a warning for every cell whose digits had to be folded (``３１０`` → ``310``): the
     value is unambiguous, but the analyst should know the cell is not what Excel calls a number.
+    ``written`` receives each changed cell's text as written, by (column, row position), for
+    the problems to quote.
     """
     notes = []
+    written = {} if written is None else written
     for column in columns:
         if column not in frame:
             continue
@@ -194,6 +211,8 @@ def _normalise_numbers(frame: pd.DataFrame, columns: tuple[str, ...], file: str)
                     f"[{where}，列 {column}] 全角字符“{text}”已按“{folded}”读取。"
                     f' / full-width "{text}" read as "{folded}".'
                 )
+            if folded != text:
+                written[(column, i)] = text
             values[i] = folded
         frame[column] = pd.Series(values, index=frame.index, dtype=object)
     return notes
@@ -401,11 +420,12 @@ def _validate_tables(
             names["indicators"],
         ),
     )
+    as_written: dict[str, dict[tuple[str, int], str]] = {}  # by file: folded cells' text
     for frame, columns, numbers, _, file in specs:
         text_problems, text_warnings = _normalise_texts(frame, columns, file)
         problems += text_problems
         warnings += text_warnings
-        warnings += _normalise_numbers(frame, numbers, file)
+        warnings += _normalise_numbers(frame, numbers, file, as_written.setdefault(file, {}))
     for frame, file, zh, en in (
         (projects_raw, names["projects"], "没有任何项目", "the dataset has no project"),
         (indicators_raw, names["indicators"], "没有任何绩效指标", "the dataset has no indicator"),
@@ -421,7 +441,7 @@ def _validate_tables(
         try:
             schema.validate(checked, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            problems += _table_problems(exc, file, frame)
+            problems += _table_problems(exc, file, frame, as_written.get(file))
     return problems, warnings
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -491,3 +493,18 @@ def test_a_dataset_without_any_actual_yet_converts_and_reads_back(seed_dataset, 
     assert (
         back.indicators["target"].notna().sum() == seed_dataset.indicators["target"].notna().sum()
     )
+
+
+@pytest.mark.parametrize("written", ["1，234", "６８x", "12万元x"])
+def test_a_refused_number_is_quoted_as_written_not_as_folded(seed_dataset, tmp_path, written):
+    import shutil
+
+    from helpers.paths import REPO_ROOT
+
+    folder = Path(shutil.copytree(REPO_ROOT / "data" / "2021" / "高新区科技局", tmp_path / "局"))
+    projects = folder / "projects.csv"
+    projects.write_text(projects.read_text("utf-8-sig").replace("681.5307", written, 1), "utf-8")
+    with pytest.raises(DatasetError) as info:
+        load_dataset(folder)
+    (problem,) = [p for p in info.value.problems if p.column == "budget_wan"]
+    assert problem.value == written
