@@ -70,28 +70,38 @@ def build_score_json(result: Any) -> dict[str, Any]:
 def _year_export_problem(args: argparse.Namespace, data_dir: Path | None) -> str:
     """Why ``--xlsx``/``--parquet`` of a year may not be written there ("" when they may).
 
-    Checked before any work: an ``.xlsx`` name, an existing folder, and nothing inside the
-    year's data folder (a workbook or a folder there would be read as a department).
+    Checked before any work: an ``.xlsx`` name, an existing folder, and nothing inside any
+    year's data folder of the data root (a workbook or a folder there would be read as a
+    department, this year's or another's).
     """
     from helpers.paths import get_data_dir
     from helpers.score_export import ExportPathError, export_paths
 
-    year_folder = (data_dir or get_data_dir()) / str(args.year)
+    root = (data_dir or get_data_dir()).resolve()
     try:
         if args.xlsx is not None:
-            export_paths(args.xlsx, "xlsx", source=year_folder)
+            export_paths(args.xlsx, "xlsx")
     except ExportPathError as exc:
         return f"{exc.zh} / {exc.en}"
-    if args.parquet is not None:
-        target = Path(args.parquet).resolve()
-        year = year_folder.resolve()
-        if target == year or year in target.parents:
+    for option, given in (("--xlsx", args.xlsx), ("--parquet", args.parquet)):
+        if given is None:
+            continue
+        target = Path(given).resolve()
+        year = next(
+            (p for p in (target, *target.parents) if p.parent == root and _is_year(p.name)), None
+        )
+        if year is not None:
             return (
-                f"Parquet 文件夹不能放在数据年度文件夹 {year_folder} 中，否则会被当作一个部门的数据："
-                f"{args.parquet} / will not put the Parquet folder in the data folder "
-                f"{year_folder}, where it would be read as a department: {args.parquet}"
+                f"{option} 不能写进数据年度文件夹 {year}，否则会被当作一个部门的数据：{given} / "
+                f"{option} will not write into the data folder {year}, where it would be read "
+                f"as a department: {given}"
             )
     return ""
+
+
+def _is_year(name: str) -> bool:
+    """A data root's year folder name: ``2021``."""
+    return bool(re.fullmatch(r"(19|20|21)\d{2}", name))
 
 
 def cmd_score_year(args: argparse.Namespace) -> int:

@@ -384,7 +384,13 @@ def run_reports_on_dask(
     chosen = unit or (publish_on_worker if params.shared_path else render_on_worker)
     run = _DaskRun(params, client, chosen, console or Console(stderr=True, highlight=False))
     outcomes = run.run()
-    runner._print_summary(run.console, len(params.departments), outcomes, params.formats)
+    runner._print_summary(
+        run.console,
+        len(params.departments),
+        outcomes,
+        params.formats,
+        runner.stale_overview_note(params),
+    )
     order = {d: n for n, d in enumerate([*params.departments, OVERVIEW])}
     return runner.RunOutcome(sorted(outcomes, key=lambda o: order[o.department]))
 

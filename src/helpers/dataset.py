@@ -145,7 +145,12 @@ def _table_problems(
         key = next((k for k in EXPECTED if check == k or check.startswith(k)), None)
         zh, en = EXPECTED.get(key or "", (f"未通过检查 {check}", f"failed the check {check}"))
         if check == "column_in_dataframe":
-            problems.append(Problem(file, 1, str(case.failure_case), None, zh, en))
+            missing = str(case.failure_case)
+            near = [c for c in map(str, frame.columns) if _closest(c, (missing,)) == missing]
+            if near:  # a misspelt header: say which one
+                zh = f"{zh}（表中有“{near[0]}”，是否应为“{missing}”？）"
+                en = f'{en} (the table has "{near[0]}": should it be "{missing}"?)'
+            problems.append(Problem(file, 1, missing, None, zh, en))
             continue
         position = None if case.index is None or pd.isna(case.index) else int(case.index)
         row = None if position is None else lines[position]

@@ -68,7 +68,7 @@ def ranking_table(scores: YearScores, report_links: dict[str, str] | None = None
         "各部门自评得分排名（按预算加权得分；平均得分为项目简单平均）",
         head,
         body,
-        widths=[0.6, 2.6, 0.7, 1.3, 0.9, 0.9, 0.6, 0.9, 0.6, 0.9],
+        widths=[0.75, 1.8, 0.7, 2.0, 0.9, 0.9, 0.7, 0.9, 0.7, 0.9],
     )
 
 

@@ -114,7 +114,7 @@ class RunnerSettings(BaseModel):
     workers: _Count | None = None  # local Dask workers to start
     scheduler: Annotated[str, AfterValidator(_scheduler)] | None = None  # a running one
     shared_path: bool = False  # Dask workers see data_dir and output_dir at the same paths
-    bureau: str = ""  # who issues the year's overview (its title), e.g. 苇塘县财政局
+    bureau: str | None = None  # who issues the year's overview (its title), e.g. 苇塘县财政局
 
     @model_validator(mode="after")
     def _one_executor(self) -> RunnerSettings:
@@ -350,5 +350,5 @@ def load_run_params(
         workers=checked.workers,
         scheduler=checked.scheduler,
         shared_path=checked.shared_path,
-        bureau=checked.bureau.strip(),
+        bureau=(checked.bureau or "").strip(),  # `bureau:` left blank: 财政局
     )

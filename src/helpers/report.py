@@ -214,7 +214,7 @@ class Report:
             head,
             body,
             foot,
-            widths=[3.0, 2.0, 1.4, 1.0, 0.8, 0.7, 2.3],
+            widths=[2.8, 1.8, 1.8, 1.0, 0.8, 0.7, 2.3],
         )
 
     def overview_blocks(self) -> list[Block]:

@@ -1421,8 +1421,8 @@ def write_review_workbook(
     """Write the bureau's 复核工作底稿 as one ``.xlsx``, atomically.
 
     Sheets: 复核工作底稿 (one row per scored item, :data:`WORKSHEET_HEADERS`), 复核发现 (every
-    finding), 规则 (every rule with its number of findings) and, when some departments' data
-    did not validate, 未纳入部门 (each with its problems: they were not reviewed). Numbers are numbers, every text
+    finding), 规则 (every rule with its number of findings) and 未纳入部门 (the departments
+    whose data did not validate, each with its problems: they were not reviewed). Numbers are numbers, every text
     cell is stored as text (a value such as ``=1+1`` is never a formula), the header rows are
     frozen and the columns sized. The file is written beside ``path`` and renamed over it, so a
     failure leaves no partial file.
@@ -1458,12 +1458,11 @@ def write_review_workbook(
     _write_sheet(
         book, _Sheet(RULES_SHEET, RULES_HEADERS, _RULES_WIDTHS, {3, 4, 5}), _rules_rows(findings)
     )
-    if excluded:
-        _write_sheet(
-            book,
-            _Sheet(EXCLUDED_SHEET, EXCLUDED_HEADERS, _EXCLUDED_WIDTHS, {2}),
-            [[department, problem] for department, problem in excluded],
-        )
+    _write_sheet(  # always there, as in 年度得分.xlsx: its header alone when none is left out
+        book,
+        _Sheet(EXCLUDED_SHEET, EXCLUDED_HEADERS, _EXCLUDED_WIDTHS, {2}),
+        [[department, problem] for department, problem in excluded],
+    )
     with paths.replacing([target]) as (partial,):
         book.save(partial)
     return target

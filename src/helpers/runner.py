@@ -1528,7 +1528,7 @@ def run_reports(
     else:
         for kernel in kernels:
             kernel.shutdown()
-    _print_summary(console, total, outcomes, params.formats)
+    _print_summary(console, total, outcomes, params.formats, stale_overview_note(params))
     order = {d: n for n, d in enumerate([*params.departments, OVERVIEW])}
     return RunOutcome(sorted(outcomes, key=lambda o: order[o.department]))
 
@@ -1589,11 +1589,32 @@ def refreshes_overview(params: RunParams) -> bool:
     return written == set(params.formats)
 
 
+def stale_overview_note(params: RunParams) -> str:
+    """Why a run of some departments left the year's overview as it was ("" if it did not).
+
+    That happens when the overview exists in other formats than the run's (see
+    :func:`wants_overview`); the user is told how to bring it up to date.
+    """
+    every = paths.list_departments(params.fiscal_year, params.data_dir)
+    if not _may_have_overview(params) or set(params.departments) == set(every):
+        return ""
+    year_dir = params.output_dir / str(params.fiscal_year)
+    written = [fmt.upper() for fmt in FORMATS if (year_dir / f"{OVERVIEW}.{fmt}").is_file()]
+    if not written or refreshes_overview(params):
+        return ""
+    return (
+        f"年度汇总分析未更新：已有的汇总为 {'、'.join(written)}，本次只生成 "
+        f"{'、'.join(f.upper() for f in params.formats)}；要更新汇总，请对整个年度运行 / the "
+        "year's overview was not refreshed (it has other formats than this run): run the whole year"
+    )
+
+
 def _print_summary(
     console: Any,
     total: int,
     outcomes: list[DepartmentOutcome],
     formats: Sequence[str] = FORMATS,
+    note: str = "",
 ) -> None:
     """Counts and failures on ``console``; the reports written on stdout, one path a line.
 
@@ -1621,6 +1642,10 @@ def _print_summary(
             f"{', '.join(formats)} written; the replaced folders keep no older {', '.join(left_out)}",
             soft_wrap=True,
         )
+    if note:
+        console.print(escape(note), soft_wrap=True)
+    if failed:
+        console.print("未完成 / not written:")
     for o in failed:
         kind = "数据校验失败" if o.kind == "invalid" else "运行失败"
         lines = [line for line in (o.message or "").splitlines() if line.strip()]

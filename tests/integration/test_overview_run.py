@@ -151,3 +151,15 @@ def test_a_run_of_some_departments_refreshes_only_an_overview_of_its_own_formats
     assert wanted("[html]")
     assert not wanted("[pdf]")  # would link to report.pdf and drop overview.html
     assert not wanted("[html, pdf]")
+
+    from helpers.runner import stale_overview_note
+
+    def note(formats: str) -> str:
+        text = (
+            f"fiscal_year: 2021\ndepartments: [甲局]\nformats: {formats}\n"
+            f"data_dir: {tmp_path / 'data'}\noutput_dir: {out}\n"
+        )
+        return stale_overview_note(load_run_params(support.write_params(tmp_path / "p.yaml", text)))
+
+    assert note("[html]") == ""  # refreshed
+    assert note("[pdf]").startswith("年度汇总分析未更新：已有的汇总为 HTML，本次只生成 PDF")

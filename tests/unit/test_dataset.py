@@ -508,3 +508,18 @@ def test_a_refused_number_is_quoted_as_written_not_as_folded(seed_dataset, tmp_p
         load_dataset(folder)
     (problem,) = [p for p in info.value.problems if p.column == "budget_wan"]
     assert problem.value == written
+
+
+def test_a_misspelt_required_header_is_named_in_the_problem(tmp_path):
+    import shutil
+
+    from helpers.paths import REPO_ROOT
+
+    folder = Path(shutil.copytree(REPO_ROOT / "data" / "2021" / "高新区科技局", tmp_path / "局"))
+    indicators = folder / "indicators.csv"
+    lines = indicators.read_text("utf-8-sig").splitlines(keepends=True)
+    indicators.write_text(lines[0].replace("target", "targt") + "".join(lines[1:]), "utf-8")
+    with pytest.raises(DatasetError) as info:
+        load_dataset(folder)
+    (problem,) = info.value.problems
+    assert problem.column == "target" and "表中有“targt”，是否应为“target”？" in str(problem)

@@ -78,3 +78,26 @@ def test_good_parameters_select_the_departments(tmp_path):
     params = load_run_params(path)
     assert params.fiscal_year == 2021
     assert params.departments == ["高新区科技局"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("", ""),
+        ("bureau:\n", ""),
+        ('bureau: ""\n', ""),
+        ("bureau: 苇塘县财政局 \n", "苇塘县财政局"),
+    ],
+)
+def test_bureau_may_be_left_blank(tmp_path, line, expected):
+    path = tmp_path / "p.yaml"
+    path.write_text(f"fiscal_year: 2021\ndepartments: all\n{line}", encoding="utf-8")
+    assert load_run_params(path).bureau == expected
+
+
+def test_bureau_must_be_text(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("fiscal_year: 2021\nbureau: [财政局]\n", encoding="utf-8")
+    with pytest.raises(ParamsError) as info:
+        load_run_params(path)
+    assert "bureau" in str(info.value) and "None" not in str(info.value)

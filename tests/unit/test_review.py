@@ -522,7 +522,10 @@ def test_the_workbook_round_trips(build, tmp_path):
     assert [p.name for p in target.parent.iterdir()] == [target.name]  # no partial file left
 
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["复核工作底稿", "复核发现", "规则"]
+    assert book.sheetnames == ["复核工作底稿", "复核发现", "规则", "未纳入部门"]
+    assert [[c.value for c in row] for row in book["未纳入部门"].iter_rows()] == [
+        ["部门", "数据校验问题（未复核）"]
+    ]
     sheet = book["复核工作底稿"]
     headers = [c.value for c in sheet[1]]
     assert headers == list(rv.WORKSHEET_HEADERS)

@@ -414,7 +414,10 @@ def test_the_summary_says_which_formats_a_run_of_some_leaves_out() -> None:
     runner._print_summary(console, 2, [ok, failed], ["html"])
     text = console.export_text()
     assert "本次只生成 HTML" in text and "不保留此前的 PDF、DOCX" in text
-    assert "  - 乙局：数据校验失败（共 2 条）：[乙局/projects.csv 第 2 行] 甲" in text
+    assert (
+        "未完成 / not written:\n  - 乙局：数据校验失败（共 2 条）：[乙局/projects.csv 第 2 行] 甲"
+        in text
+    )
     console = Console(record=True, width=60)
     runner._print_summary(console, 1, [ok], list(runner.FORMATS))
     assert "本次只生成" not in console.export_text()

@@ -161,6 +161,12 @@ def test_jixiao_score_year_writes_every_table(district: Path, tmp_path: Path, ca
         == 2
     )
     assert not folder.exists()
+    other_year = district / "2020" / "x.xlsx"  # the previous year would read it as a department
+    assert (
+        main(["score", "--year", "2021", "--data-dir", str(district), "--xlsx", str(other_year)])
+        == 2
+    )
+    assert not other_year.exists()
     beside = district / "exports.xlsx"  # under the data root, not in a year: allowed
     assert (
         main(["score", "--year", "2021", "--data-dir", str(district), "--xlsx", str(beside)]) == 0
