@@ -281,6 +281,30 @@ def dask_client(
             when given, ``workers`` is not used.
         threads_per_worker: departments each local worker runs at once.
     """
+    with _quiet_distributed():
+        yield from _dask_client(workers, scheduler, threads_per_worker)
+
+
+@contextlib.contextmanager
+def _quiet_distributed() -> Iterator[None]:
+    """Distributed's own log lines below ERROR kept off the terminal while a run uses Dask.
+
+    Its INFO records (``Batched Comm Closed`` with a traceback, as a local cluster shuts down
+    after Ctrl-C) would land between the run's own lines; the run reports what matters.
+    """
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(max(level, logging.ERROR))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _dask_client(
+    workers: int | None, scheduler: str | None, threads_per_worker: int
+) -> Iterator[Any]:
+    """:func:`dask_client`'s body (a generator, so that it can run inside a block)."""
     if scheduler:
         client = _connect(scheduler)
         try:

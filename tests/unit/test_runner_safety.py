@@ -439,3 +439,16 @@ def test_a_dead_kernel_is_described_in_chinese_and_nbclient_keeps_quiet(tmp_path
     died = logger.makeRecord("papermill", logging.ERROR, "x", 1, "Kernel died while …", (), None)
     other = logger.makeRecord("papermill", logging.WARNING, "x", 1, "Input notebook …", (), None)
     assert not logger.filter(died) and logger.filter(other)
+
+
+def test_distributed_s_info_lines_stay_off_the_terminal_during_a_dask_run() -> None:
+    import logging
+
+    from helpers.dask_executor import _quiet_distributed
+
+    logger = logging.getLogger("distributed")
+    before = logger.level
+    with _quiet_distributed():
+        assert not logger.isEnabledFor(logging.INFO)  # "Batched Comm Closed" + traceback
+        assert logger.isEnabledFor(logging.ERROR)
+    assert logger.level == before
