@@ -75,7 +75,7 @@ def _year_export_problem(args: argparse.Namespace, data_dir: Path | None) -> str
     department, this year's or another's).
     """
     from helpers.paths import get_data_dir
-    from helpers.score_export import ExportPathError, export_paths
+    from helpers.score_export import ExportPathError, export_paths, is_data_year_folder
 
     root = (data_dir or get_data_dir()).resolve()
     try:
@@ -87,9 +87,7 @@ def _year_export_problem(args: argparse.Namespace, data_dir: Path | None) -> str
         if given is None:
             continue
         target = Path(given).resolve()
-        year = next(
-            (p for p in (target, *target.parents) if p.parent == root and _is_year(p.name)), None
-        )
+        year = next((p for p in (target, *target.parents) if is_data_year_folder(p, root)), None)
         if year is not None:
             return (
                 f"{option} 不能写进数据年度文件夹 {year}，否则会被当作一个部门的数据：{given} / "
@@ -97,11 +95,6 @@ def _year_export_problem(args: argparse.Namespace, data_dir: Path | None) -> str
                 f"as a department: {given}"
             )
     return ""
-
-
-def _is_year(name: str) -> bool:
-    """A data root's year folder name: ``2021``."""
-    return bool(re.fullmatch(r"(19|20|21)\d{2}", name))
 
 
 def cmd_score_year(args: argparse.Namespace) -> int:

@@ -1078,9 +1078,7 @@ def _papermill_engine() -> str:
     # nbclient logs "Kernel died while waiting for execute reply." through papermill's logger
     # (in English, between our lines, on every Ctrl-C); the run reports a dead kernel itself
     # (_describe_failure), so that one line is dropped and papermill's other warnings stay.
-    logger = logging.getLogger("papermill")
-    if not any(isinstance(f, _NoDeadKernelLine) for f in logger.filters):
-        logger.addFilter(_NoDeadKernelLine())
+    logging.getLogger("papermill").addFilter(_NoDeadKernelLine())  # once: the function is cached
     return "jixiao"
 
 
@@ -1558,21 +1556,27 @@ def wants_overview(params: RunParams, valid: list[str]) -> bool:
     other formats is left alone: rewritten, it would link to report files the other
     departments' folders may not have, and lose the formats this run does not write.
     """
-    if not _may_have_overview(params):
-        return False
-    every = paths.list_departments(params.fiscal_year, params.data_dir)
-    if set(params.departments) == set(every):
+    case, written = _overview_case(params)
+    if case == "year":
         return bool(valid)  # no overview of a year whose every department is invalid
-    return refreshes_overview(params)
+    return case == "some" and written == set(params.formats)
 
 
-def _may_have_overview(params: RunParams) -> bool:
-    """The params allow an overview, the notebook is there and the year has two departments."""
-    return (
-        params.overview
-        and params.notebook.with_name("overview.ipynb").is_file()
-        and len(paths.list_departments(params.fiscal_year, params.data_dir)) >= 2
-    )
+def _overview_case(params: RunParams) -> tuple[str, set[str]]:
+    """Which overview question this run raises, and the formats the year's overview has.
+
+    ``"year"``: a run over every department of a year (two or more); ``"some"``: a run over
+    some of them; ``"none"``: no overview (switched off, no notebook, fewer than two
+    departments). The formats are those of ``overview.*`` in the year's output folder.
+    """
+    every = paths.list_departments(params.fiscal_year, params.data_dir)
+    notebook = params.notebook.with_name("overview.ipynb")
+    if not params.overview or not notebook.is_file() or len(every) < 2:
+        return "none", set()
+    if set(params.departments) == set(every):
+        return "year", set()
+    year_dir = params.output_dir / str(params.fiscal_year)
+    return "some", {fmt for fmt in FORMATS if (year_dir / f"{OVERVIEW}.{fmt}").is_file()}
 
 
 def refreshes_overview(params: RunParams) -> bool:
@@ -1581,12 +1585,8 @@ def refreshes_overview(params: RunParams) -> bool:
     It does so whatever those departments' data are now: an overview that still showed a
     department's earlier scores after its data went bad would be wrong.
     """
-    every = paths.list_departments(params.fiscal_year, params.data_dir)
-    if not _may_have_overview(params) or set(params.departments) == set(every):
-        return False
-    year_dir = params.output_dir / str(params.fiscal_year)
-    written = {fmt for fmt in FORMATS if (year_dir / f"{OVERVIEW}.{fmt}").is_file()}
-    return written == set(params.formats)
+    case, written = _overview_case(params)
+    return case == "some" and written == set(params.formats)
 
 
 def stale_overview_note(params: RunParams) -> str:
@@ -1595,17 +1595,14 @@ def stale_overview_note(params: RunParams) -> str:
     That happens when the overview exists in other formats than the run's (see
     :func:`wants_overview`); the user is told how to bring it up to date.
     """
-    every = paths.list_departments(params.fiscal_year, params.data_dir)
-    if not _may_have_overview(params) or set(params.departments) == set(every):
-        return ""
-    year_dir = params.output_dir / str(params.fiscal_year)
-    written = [fmt.upper() for fmt in FORMATS if (year_dir / f"{OVERVIEW}.{fmt}").is_file()]
-    if not written or refreshes_overview(params):
+    case, written = _overview_case(params)
+    if case != "some" or not written or written == set(params.formats):
         return ""
     return (
-        f"年度汇总分析未更新：已有的汇总为 {'、'.join(written)}，本次只生成 "
-        f"{'、'.join(f.upper() for f in params.formats)}；要更新汇总，请对整个年度运行 / the "
-        "year's overview was not refreshed (it has other formats than this run): run the whole year"
+        f"年度汇总分析未更新：已有的汇总为 {'、'.join(f.upper() for f in FORMATS if f in written)}，"
+        f"本次只生成 {'、'.join(f.upper() for f in params.formats)}；要更新汇总，请对整个年度运行 / "
+        "the year's overview was not refreshed (it has other formats than this run): run the "
+        "whole year"
     )
 
 

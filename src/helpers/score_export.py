@@ -440,7 +440,7 @@ def export_paths(
                 f"得分文件不能覆盖数据集或写进数据集文件夹：{target}",
                 f"will not write scores over or into the dataset: {target}",
             )
-        if kind == "xlsx" and _is_data_year_folder(resolved.parent):
+        if kind == "xlsx" and is_data_year_folder(resolved.parent):
             raise ExportPathError(
                 f"得分工作簿不能放在数据年度文件夹 {folder} 中，否则会被当作一个部门的数据集：{target}",
                 f"will not put a scores workbook in the data folder {folder}, where it would "
@@ -449,11 +449,16 @@ def export_paths(
     return targets
 
 
-def _is_data_year_folder(folder: Path) -> bool:
-    """Whether ``folder`` is ``<data root>/<year>``, where every workbook is a dataset."""
+def is_data_year_folder(folder: Path, data_root: Path | None = None) -> bool:
+    """Whether ``folder`` is ``<data root>/<year>``, where every workbook is a dataset.
+
+    Args:
+        folder: a resolved folder.
+        data_root: the data root; the configured one (``paths.get_data_dir()``) when omitted.
+    """
     if not re.fullmatch(r"(19|20|21)\d{2}", folder.name):
         return False
-    return folder.parent == paths.get_data_dir().resolve()
+    return folder.parent == (data_root or paths.get_data_dir()).resolve()
 
 
 def neutralise(text: str) -> str:
