@@ -72,7 +72,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.arrays import repeated
+from helpers.arrays import factorize_objects, repeated
 
 KIND_NUMERIC = "numeric"
 KIND_DEADLINE = "deadline"
@@ -1116,7 +1116,7 @@ def _parse_coded(
     """
     # Factorise twice: the written texts, then their normalised forms, so that the Python-level
     # normalisation and the regex passes each see every distinct text only once.
-    raw_codes, raw_uniques = pd.factorize(pd.Series(texts, dtype="object"), use_na_sentinel=True)
+    raw_codes, raw_uniques = factorize_objects(np.asarray(texts, dtype=object))
     normalized = np.array([_normalize_one(text) for text in raw_uniques.tolist()], dtype=object)
     norm_codes, uniques = pd.factorize(normalized)
     codes = np.where(
