@@ -16,24 +16,31 @@ Run ``.venv/bin/python bench/score_bench.py`` (``--rows``, ``--seed``, ``--repea
    (parse targets and actuals, score every row, weights, project scores and flags, department
    summary) with ``time.perf_counter``, median and best of ``--repeats`` runs; loading and
    validating the CSV files is timed once, separately, and is not part of the figure;
-3. times two references of the row rules on the first ``--sample`` rows, interleaved with the
-   runs above so that all see the same machine, both from the rule oracle of the unit tests
-   (``tests/unit/rule_oracle.py``, public names only):
+3. times three references on the first ``--sample`` rows (extended to the end of the last
+   project), interleaved with the runs above so that all see the same machine, all from the
+   rule oracle of the unit tests (``tests/unit/rule_oracle.py``, public names only):
 
-   - **row-by-row** (the target's reference, as the scoring issue states it): ``DataFrame.apply``
-     over the rows, each row's target and actual parsed on their own by the one-cell parser
-     :func:`helpers.parse.parse_indicator_value` (compiled regexes per cell; a test holds it to
-     the column parser's reading), its direction by :func:`helpers.parse.infer_direction_of`,
-     then the identical-text and row rules;
+   - **row-by-row** (the target's reference, as the scoring issue states it: "a plain row-by-row
+     ``DataFrame.apply`` version of the same rules", with largest-remainder cents): every row's
+     fraction by ``DataFrame.apply`` over the rows, each row's target and actual parsed on their
+     own by the one-cell parser :func:`helpers.parse.parse_indicator_value` (compiled regexes per
+     cell; a test holds it to the column parser's reading), its direction by
+     :func:`helpers.parse.infer_direction_of`, then the identical-text and row rules; then each
+     project's weights (分值) in plain Python over a ``groupby`` loop (template level weights,
+     handing on, published 分值, cents by largest remainder); then each row's score by
+     ``DataFrame.apply``: the engine's ``fraction``, ``weight_used`` and ``score`` columns;
+   - **row-by-row fractions**: the first step of the above alone (row fractions, no weights or
+     scores): a part of the engine's work, a lower bar;
    - **column-parse oracle**: the column parser over the sample's cells, then the row rules in
-     a plain Python loop (the parsing is already vectorised: a lower bar).
+     a plain Python loop (the parsing is already vectorised: the lowest bar).
 
-   It extrapolates each reference's per-row cost and checks that their row fractions agree
-   with the engine's. The references do less than ``score_dataset`` (no weights, project
-   scores, flags or summaries), so the ratios understate the engine's advantage;
+   It extrapolates each reference's per-row cost and checks that every value a reference
+   computes (fractions; weights and scores too for the first) agrees with the engine's. The
+   engine does more than any reference (project scores, flags and summaries), so the ratios
+   understate its advantage;
 4. prints rows/s, the seconds for 1M rows, the speed ratio (medians) and PASS/FAIL against the
    targets: 1M rows parsed and scored in under 2 s, at least 20× faster than the row-by-row
-   reference, row fractions identical to both references;
+   reference, every value identical to every reference's;
 5. prints peak memory: the Python allocations (``tracemalloc``) of one extra, untimed run of
    ``score_dataset`` (numpy and pandas buffers included, as they report to tracemalloc), and
    the whole process's peak resident set (``resource.getrusage`` ``ru_maxrss``: the dataset,
@@ -574,16 +581,43 @@ def _load_oracle() -> ModuleType:
 rule_oracle = _load_oracle()
 
 
+def _execution_weights(projects: pd.DataFrame) -> dict[str, float]:
+    """A project's own execution 分值 by project id, where the projects table states one."""
+    if "execution_weight" not in projects:
+        return {}
+    own = projects.dropna(subset=["execution_weight"]).drop_duplicates("project_id")
+    return dict(zip(own["project_id"], own["execution_weight"].astype(float), strict=True))
+
+
+def _whole_projects(indicators: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """The first ``rows`` indicator rows and the rest of the last project they reach."""
+    ids = indicators["project_id"].to_numpy(dtype=object)
+    stop = min(rows, len(ids))
+    while 0 < stop < len(ids) and ids[stop] == ids[stop - 1]:
+        stop += 1
+    return indicators.iloc[:stop]
+
+
 REFERENCES = {
     "row-by-row": (
-        "row_by_row_fractions: DataFrame.apply over the rows; each cell parsed on its own by "
-        "the one-cell parser parse_indicator_value, direction by infer_direction_of",
-        lambda sample, year, config: rule_oracle.row_by_row_fractions(sample, year, config),
+        "row_by_row_scores: DataFrame.apply over the rows for the fractions, each cell parsed on "
+        "its own by the one-cell parser parse_indicator_value, direction by infer_direction_of; "
+        "a groupby loop over the projects for the weights, cents by largest remainder; "
+        "DataFrame.apply for the row scores",
+        lambda sample, year, config, execution: rule_oracle.row_by_row_scores(
+            sample, year, config, execution
+        ),
+    ),
+    "row-by-row fractions": (
+        "row_by_row_fractions: the row-by-row reference's fractions alone, no weights or scores",
+        lambda sample, year, config, execution: rule_oracle.row_by_row_fractions(
+            sample, year, config
+        ),
     ),
     "column-parse oracle": (
         "table_fractions: the column parser over the sample's cells, then a Python loop over "
         "the rows",
-        lambda sample, year, config: rule_oracle.table_fractions(sample, year, config),
+        lambda sample, year, config, execution: rule_oracle.table_fractions(sample, year, config),
     ),
 }
 """The references, both from ``tests/unit/rule_oracle.py``; the target is against the first."""
@@ -592,6 +626,9 @@ REFERENCES = {
 # --------------------------------------------------------------------------------------------
 # 2 + 4. Timing and report
 # --------------------------------------------------------------------------------------------
+
+
+_COLUMN_WORDS = {"fraction": "row fractions", "weight_used": "weights", "score": "row scores"}
 
 
 def _timed(fn):  # type: ignore[no-untyped-def]
@@ -633,8 +670,9 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     # The references (the rule oracle of the unit tests) on the first --sample rows.
-    stop = min(args.sample, n)
-    sample = ind.iloc[:stop]
+    sample = _whole_projects(ind, args.sample)
+    stop = len(sample)
+    execution = _execution_weights(dataset.projects)
 
     # Interleave the paths so that all see the same state of the machine.
     times: list[float] = []
@@ -647,7 +685,9 @@ def main(argv: list[str] | None = None) -> int:
         times.append(elapsed)
         for name, (_, fn) in REFERENCES.items():
             refs.pop(name, None)
-            elapsed, refs[name] = _timed(lambda fn=fn: fn(sample, dataset.fiscal_year, config))
+            elapsed, refs[name] = _timed(
+                lambda fn=fn: fn(sample, dataset.fiscal_year, config, execution)
+            )
             ref_times[name].append(elapsed)
     assert result is not None
 
@@ -663,7 +703,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{dept['n_not_scored']:,} not scored), {dept['n_scored_projects']:,} projects scored, "
         f"mean score {dept['mean_score']}, {dept['n_flagged_projects']:,} projects flagged"
     )
-    engine = result.indicators["fraction"].iloc[:stop].to_numpy(float)
+    engine_rows = result.indicators.iloc[:stop]
     per_row_of: dict[str, float] = {}
     agreement_of: dict[str, float] = {}
     for name, (how, _) in REFERENCES.items():
@@ -675,20 +715,27 @@ def main(argv: list[str] | None = None) -> int:
             f"{per_row_of[name] * 1e6:.1f} µs/row, {per_row_of[name] * n:.1f} s extrapolated "
             f"to {n:,} rows"
         )
-        mine = refs[name].to_numpy(float)
-        same = (np.isnan(engine) & np.isnan(mine)) | (np.abs(engine - mine) < 1e-12)
+        computed = refs[name]
+        if isinstance(computed, pd.Series):
+            computed = computed.to_frame("fraction")
+        same = np.ones(stop, dtype=bool)
+        for column in computed.columns:  # fraction (and weight_used, score)
+            engine = engine_rows[column].to_numpy(float)
+            mine = computed[column].to_numpy(float)
+            agrees = (np.isnan(engine) & np.isnan(mine)) | (np.abs(engine - mine) < 1e-12)
+            same &= agrees
+            if not agrees.all():
+                bad = np.flatnonzero(~agrees)[:5]
+                print(
+                    sample.iloc[bad][["project_id", "name", "target", "actual"]]
+                    .assign(**{f"engine_{column}": engine[bad], f"reference_{column}": mine[bad]})
+                    .to_string()
+                )
         agreement_of[name] = same.mean() * 100
         print(
-            f"  row fractions agree with the engine on {agreement_of[name]:.3f}% of "
-            f"{len(sample):,} rows"
+            f"  {', '.join(_COLUMN_WORDS[c] for c in computed.columns)} agree with the engine "
+            f"on {agreement_of[name]:.3f}% of {len(sample):,} rows"
         )
-        if not same.all():
-            bad = np.flatnonzero(~same)[:5]
-            print(
-                sample.iloc[bad][["project_id", "name", "target", "actual"]]
-                .assign(engine=engine[bad], reference=mine[bad])
-                .to_string()
-            )
 
     if not args.no_csv:
         with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
@@ -743,7 +790,7 @@ def main(argv: list[str] | None = None) -> int:
         f"reference"
     )
     print(
-        f"{'PASS' if ok_agree else 'FAIL'}: row fractions identical to both references "
+        f"{'PASS' if ok_agree else 'FAIL'}: every value identical to the references' "
         f"({', '.join(f'{a:.3f}%' for a in agreement_of.values())})"
     )
     return 0 if ok_time and ok_ratio and ok_agree else 1

@@ -47,7 +47,7 @@ from pydantic import (
     model_validator,
 )
 
-from helpers.arrays import repeated
+from helpers.arrays import factorize_objects, repeated
 from helpers.dataset import Dataset
 from helpers.parse import (
     GRADE_MET,
@@ -752,7 +752,7 @@ def _largest_rests(pid: np.ndarray, rest: np.ndarray, deficit: np.ndarray) -> np
     """Rows whose rest (> 1e-6) is among the ``deficit`` largest of their project.
 
     As ``(groupby(pid).rank(method="first", ascending=False) <= deficit) & (rest > 1e-6)``:
-    ties go in row order. A row ranks behind every row of its project with a larger rest, so
+    ties go in row order, rests being compared to 1e-9 of a cent. A row ranks behind every row of its project with a larger rest, so
     among the rows with a rest above 1e-6 (in projects owed at least a cent) its rank is the
     same; rows outside a project have a NaN deficit and are never bumped.
     """
@@ -762,7 +762,8 @@ def _largest_rests(pid: np.ndarray, rest: np.ndarray, deficit: np.ndarray) -> np
     if not len(rows):
         return bump
     groups = pid[rows]
-    order = np.lexsort((-rest[rows], groups))  # stable: ties keep the row order
+    # Rests equal but for float noise (2/3 of a cent reached by two sums) are a tie: row order.
+    order = np.lexsort((-np.round(rest[rows], 9), groups))  # stable: ties keep the row order
     rows, groups = rows[order], groups[order]
     starts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
     first = np.repeat(starts, np.diff(np.append(starts, len(rows))))
@@ -922,9 +923,9 @@ def _score_rows_and_projects(dataset: Dataset, config: ScoringConfig) -> _Scored
     written = reason.notna().to_numpy()  # a missing reason reads as "", as does a blank one
     has_reason = np.zeros(len(scored), dtype=bool)
     if written.any():  # each distinct reason once; only text that strips to "" says nothing
-        codes, reasons = pd.factorize(np.asarray(reason, dtype=object)[written])
+        reason_codes, reasons = factorize_objects(np.asarray(reason, dtype=object)[written])
         says = [not (isinstance(r, str) and r.strip() == "") for r in reasons]
-        has_reason[written] = np.array([*says, False], dtype=bool)[codes]
+        has_reason[written] = np.array([*says, False], dtype=bool)[reason_codes]
     scored["lacks_deviation_reason"] = (
         scored["is_scorable"] & (scored["fraction"] < 1) & ~has_reason
     )

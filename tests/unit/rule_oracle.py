@@ -173,3 +173,167 @@ def row_by_row_fractions(
     if indicators.empty:
         return pd.Series(dtype=float, name="fraction")
     return indicators.apply(one, axis=1).astype(float).rename("fraction")
+
+
+# --------------------------------------------------------------------------------------------
+# Weights (分值) and row scores, one project at a time
+# --------------------------------------------------------------------------------------------
+
+
+def project_weights(
+    levels: list[str],
+    weights: list[float],
+    is_scorable: list[bool],
+    execution_weight: float | None = None,
+    config: ScoringConfig | None = None,
+) -> list[float]:
+    """The weight (分值) every indicator row of one project carries, in cents.
+
+    The weight rules of :func:`helpers.scoring.assign_weights` (README "Scoring rules"), one
+    project and one row at a time, in plain Python:
+
+    1. the project's indicator points are 100 − its execution 分值 (the config's by default);
+    2. a level's weight is its template weight scaled to those points (``成本`` counts as
+       ``产出``), or, when every row has a published 分值, the sum of its 分值; a level with no
+       scorable row hands its weight to the other levels in proportion;
+    3. with no published 分值, the scorable rows of a level share its weight equally; rows that
+       cannot be scored get nothing;
+    4. published 分值 are kept as printed, scorable or not; the blank scorable rows share what is
+       left of the project's points, each level's blank rows as much as the level has left;
+    5. every weight is rounded to cents by largest remainder, so that the rounded weights add up
+       to what the unrounded ones did (ties in row order, rests compared to 1e-9 of a cent).
+    """
+    config = config or ScoringConfig()
+    execution = config.execution_weight if execution_weight is None else execution_weight
+    if isinstance(execution, float) and math.isnan(execution):
+        execution = config.execution_weight
+    points = 100.0 - execution
+    pools = [config.level_pool.get(level, level) for level in levels]
+    explicit = [_has(w) for w in weights]
+    template_total = sum(config.level_weights.values()) or 1.0
+
+    # 2. Each level's weight, handed on where a level has nothing to score.
+    base: dict[str, float] = {}
+    is_present: dict[str, bool] = {}
+    for pool, weight, ok in zip(pools, weights, is_scorable, strict=True):
+        if all(explicit):
+            base[pool] = math.fsum([base.get(pool, 0.0), weight])
+        else:
+            base[pool] = config.level_weights.get(pool, 0.0) * points / template_total
+        is_present[pool] = is_present.get(pool, False) or ok
+    present_base = math.fsum(base[p] for p in base if is_present[p])
+    level_weight = {
+        p: (base[p] * points / present_base if present_base > 0 else math.nan)
+        if is_present[p]
+        else 0.0
+        for p in base
+    }
+
+    if any(explicit):
+        # 4. Published 分值 kept; the blank scorable rows share what is left.
+        published_in = {
+            p: math.fsum(
+                w for q, w, e in zip(pools, weights, explicit, strict=True) if q == p and e
+            )
+            for p in base
+        }
+        blank = [ok and not e for ok, e in zip(is_scorable, explicit, strict=True)]
+        n_blank_in = {p: sum(b for q, b in zip(pools, blank, strict=True) if q == p) for p in base}
+        share = [
+            max(level_weight[p] - published_in[p], 0.0) / max(n_blank_in[p], 1) if b else 0.0
+            for p, b in zip(pools, blank, strict=True)
+        ]
+        left = max(points - math.fsum(w for w, e in zip(weights, explicit, strict=True) if e), 0.0)
+        share_total = math.fsum(share)
+        n_blank = sum(blank)
+        used = []
+        for weight, e, b, s in zip(weights, explicit, blank, share, strict=True):
+            if e:
+                used.append(float(weight))
+            elif not b:
+                used.append(0.0)
+            elif share_total > 0:
+                used.append(left * s / share_total)
+            else:
+                used.append(left / max(n_blank, 1))
+    else:
+        # 3. The level's weight shared by its scorable rows.
+        n_scorable_in = {
+            p: sum(ok for q, ok in zip(pools, is_scorable, strict=True) if q == p) for p in base
+        }
+        used = [
+            level_weight[p] / n_scorable_in[p] if ok else 0.0
+            for p, ok in zip(pools, is_scorable, strict=True)
+        ]
+    return cents_by_largest_remainder(used)
+
+
+def cents_by_largest_remainder(weights: list[float]) -> list[float]:
+    """Round weights to 0.01, the largest remainders taking the cents the floors lost.
+
+    A missing weight stays missing and takes no part.
+    """
+    rows = [i for i, w in enumerate(weights) if not math.isnan(w)]
+    cents = {i: weights[i] * 100.0 for i in rows}
+    floors = {i: math.floor(cents[i] + 1e-6) for i in rows}
+    owed = round(math.fsum(cents.values())) - sum(floors.values())
+    rests = {i: cents[i] - floors[i] for i in rows}
+    # Ties (rests equal to 1e-9 of a cent) go in row order: sorted() is stable.
+    by_rest = sorted((i for i in rows if rests[i] > 1e-6), key=lambda i: -round(rests[i], 9))
+    for i in by_rest[: max(int(owed), 0)]:
+        floors[i] += 1
+    return [floors[i] / 100.0 if i in floors else math.nan for i in range(len(weights))]
+
+
+def round_half_up(x: float) -> float:
+    """Round half away from zero to 2 decimals, as finance systems do."""
+    return math.copysign(math.floor(abs(x) * 100.0 + 0.5 + 1e-9) / 100.0, x) if x else 0.0
+
+
+def row_by_row_scores(
+    indicators: pd.DataFrame,
+    fiscal_year: int | None,
+    config: ScoringConfig | None = None,
+    execution_weights: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Every row's fraction, weight and score, row by row: the benchmark's reference.
+
+    :func:`row_by_row_fractions` (``DataFrame.apply`` over the rows), then each project's rows
+    weighed by :func:`project_weights` (a ``groupby`` loop over the projects), then each row's
+    score, fraction × weight rounded half up to cents (``DataFrame.apply`` again): the same
+    rules as :func:`helpers.scoring.score_dataset` gives its ``fraction``, ``weight_used`` and
+    ``score`` columns. ``indicators`` must hold whole projects.
+
+    Args:
+        indicators: indicator rows (``project_id``, ``level1``, ``name``, ``target``,
+            ``actual``, ``weight``).
+        fiscal_year: the year to assume for dates written without one.
+        config: scoring rules.
+        execution_weights: a project's own execution 分值 by project id, where it has one.
+    """
+    config = config or ScoringConfig()
+    execution_weights = execution_weights or {}
+    rows = indicators[["project_id", "level1", "weight"]].copy()
+    rows["fraction"] = row_by_row_fractions(indicators, fiscal_year, config)
+    rows["is_scorable"] = rows["fraction"].notna()
+    weight_of: dict[object, float] = {}
+    for project_id, project in rows.groupby("project_id", sort=False):
+        weights = project_weights(
+            project["level1"].tolist(),
+            project["weight"].astype(float).tolist(),
+            project["is_scorable"].tolist(),
+            execution_weights.get(project_id),  # type: ignore[arg-type]
+            config,
+        )
+        weight_of.update(zip(project.index, weights, strict=True))
+    rows["weight_used"] = [weight_of.get(label, math.nan) for label in rows.index]
+
+    def score(row: pd.Series) -> float:
+        if not row["is_scorable"]:
+            return math.nan
+        return round_half_up(row["fraction"] * row["weight_used"])
+
+    if rows.empty:
+        return rows.assign(score=pd.Series(dtype=float))
+    rows["score"] = rows.apply(score, axis=1)
+    return rows[["fraction", "weight_used", "score"]]

@@ -13,10 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.dataset import load_dataset
 from helpers.parse import GRADE_MET, GRADE_PARTIAL, GRADE_UNMET, parse_indicator_values
-from helpers.scoring import ScoringConfig, score_dataset, score_rows
+from helpers.scoring import ScoringConfig, assign_weights, score_dataset, score_rows
 
+from ..corpus.compare import published_file, table_dirs
 from . import rule_oracle
+from .conftest import SEED_DIR
 
 FISCAL_YEAR = 2021
 ROWS_PER_SEED = 3000
@@ -279,3 +282,145 @@ def test_the_row_by_row_reference_agrees_with_score_dataset(seed_dataset) -> Non
     ind = seed_dataset.indicators.reset_index(drop=True)
     reference = rule_oracle.row_by_row_fractions(ind, seed_dataset.fiscal_year)
     assert_same_fractions(ind[["target", "actual"]], result.indicators["fraction"], reference)
+
+
+# --------------------------------------------------------------------------------------------
+# Weights (分值) and row scores: the engine against the plain per-project rules
+# --------------------------------------------------------------------------------------------
+
+WEIGHT_CONFIGS = {
+    "default": ScoringConfig(),
+    "execution 20, 40/40/20 of 80": ScoringConfig(
+        execution_weight=20, level_weights={"产出": 32, "效益": 32, "满意度": 16}
+    ),
+    "zero policy, no execution": ScoringConfig(
+        execution_weight=0,
+        level_weights={"产出": 50, "效益": 30, "满意度": 20},
+        missing_value_policy="zero",
+    ),
+}
+LEVELS_DRAWN = ["产出", "产出", "成本", "效益", "效益", "满意度", "其他"]
+
+
+def random_weight_rows(seed: int, n_projects: int = 400) -> pd.DataFrame:
+    """Projects of 1–12 rows: levels (some missing, 成本, an unknown one), no / some / every
+    分值 published (totals below, at and above the points), rows that cannot be scored, and a
+    project's own execution 分值 now and then."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for p in range(n_projects):
+        n = int(rng.integers(1, 13))
+        published = rng.choice(["none", "some", "all"], p=[0.5, 0.3, 0.2])
+        execution = float(rng.choice([10.0, 20.0, 0.0])) if rng.random() < 0.2 else np.nan
+        for _ in range(n):
+            has_weight = published == "all" or (published == "some" and rng.random() < 0.5)
+            rows.append(
+                {
+                    "project_id": f"P{p:04d}",
+                    "level1": LEVELS_DRAWN[int(rng.integers(len(LEVELS_DRAWN)))],
+                    "weight": float(rng.choice([2, 5, 7.5, 10, 15, 20, 33.3]))
+                    if has_weight
+                    else np.nan,
+                    "is_scorable": bool(rng.random() < 0.8),
+                    "execution_weight": execution,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def oracle_weights(rows: pd.DataFrame, config: ScoringConfig) -> list[float]:
+    out: list[float] = []
+    for _, project in rows.groupby("project_id", sort=False):
+        out += rule_oracle.project_weights(
+            project["level1"].tolist(),
+            project["weight"].tolist(),
+            project["is_scorable"].tolist(),
+            float(project["execution_weight"].iloc[0]),
+            config,
+        )
+    return out
+
+
+def assert_same_values(what: str, engine: pd.Series, oracle: list[float] | pd.Series) -> None:
+    mine, theirs = engine.to_numpy(float), np.asarray(oracle, dtype=float)
+    same = (np.isnan(mine) & np.isnan(theirs)) | (np.abs(mine - theirs) < 1e-9)
+    bad = np.flatnonzero(~same)[:5].tolist()
+    assert same.all(), f"{what}: rows {bad}: engine {mine[bad]}, oracle {theirs[bad]}"
+
+
+@pytest.mark.parametrize("config_name", list(WEIGHT_CONFIGS))
+@pytest.mark.parametrize("seed", SEEDS[:3])
+def test_assign_weights_agrees_with_the_per_project_rules(seed: int, config_name: str) -> None:
+    config = WEIGHT_CONFIGS[config_name]
+    rows = random_weight_rows(seed)
+    engine = assign_weights(rows, config)["weight_used"]
+    assert_same_values("weight_used", engine, oracle_weights(rows, config))
+
+
+def test_the_random_projects_cover_every_weight_rule() -> None:
+    """The generated projects reach each branch of the rules (else the agreement means little)."""
+    rows = random_weight_rows(SEEDS[0])
+    by_project = rows.groupby("project_id", sort=False)
+    published = by_project["weight"].agg(lambda w: w.notna().mean())
+    assert (published == 0).any() and (published == 1).any()
+    assert ((published > 0) & (published < 1)).any()
+    assert (by_project["is_scorable"].agg("sum") == 0).any()  # nothing to score
+    levels = by_project["level1"].agg(set)
+    assert levels.map(lambda s: "满意度" not in s).any()  # a level missing
+    assert levels.map(lambda s: "其他" in s).any()  # a level the template does not weigh
+    assert rows["execution_weight"].notna().any() and rows["execution_weight"].isna().any()
+    weights = oracle_weights(rows, ScoringConfig())
+    cents = np.asarray(weights) * 100
+    cents = cents[~np.isnan(cents)]  # a project with nothing to score weighs nothing
+    assert (np.abs(cents - np.round(cents)) < 1e-6).all()  # whole cents
+    assert len({round(w, 2) for w in weights if w % 1}) > 10  # and many uneven shares
+
+
+def _execution_weights(dataset) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    projects = dataset.projects
+    if "execution_weight" not in projects:
+        return {}
+    own = projects.dropna(subset=["execution_weight"]).drop_duplicates("project_id")
+    return dict(zip(own["project_id"], own["execution_weight"].astype(float), strict=True))
+
+
+SCORED_DATASETS = [
+    ("seed FY2021", lambda: SEED_DIR),
+    *((folder.name, lambda folder=folder: published_file(folder)) for folder in table_dirs()),
+]
+
+
+@pytest.mark.parametrize("config_name", ["template", "zero policy, no execution"])
+@pytest.mark.parametrize("where", SCORED_DATASETS, ids=[name for name, _ in SCORED_DATASETS])
+def test_the_row_by_row_scores_agree_with_score_dataset(where, config_name: str) -> None:  # type: ignore[no-untyped-def]
+    """The benchmark's reference gives every row the engine's fraction, weight and score, on the
+    shipped table and on every published table of the corpus (their printed 分值, execution 20
+    or 0, other level weights)."""
+    dataset = load_dataset(where[1]())
+    config = WEIGHT_CONFIGS.get(config_name) or ScoringConfig.for_template(dataset.template)
+    result = score_dataset(dataset, config)
+    ind = dataset.indicators.reset_index(drop=True)
+    reference = rule_oracle.row_by_row_scores(
+        ind, dataset.fiscal_year, config, _execution_weights(dataset)
+    )
+    for column in ("fraction", "weight_used", "score"):
+        assert_same_values(column, result.indicators[column], reference[column])
+
+
+def test_the_score_benchmark_runs_and_agrees_with_its_references(capsys) -> None:  # type: ignore[no-untyped-def]
+    """``bench/score_bench.py`` on a small table: it runs, and every value of every reference
+    agrees with the engine (its speed figures are printed, never asserted)."""
+    import importlib.util
+
+    from helpers.paths import REPO_ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "score_bench", REPO_ROOT / "bench" / "score_bench.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.main(["--rows", "4000", "--sample", "1000", "--repeats", "1", "--no-csv"])
+    out = capsys.readouterr().out
+    assert "row fractions, weights, row scores agree with the engine on 100.000%" in out
+    assert "PASS: every value identical to the references' (100.000%, 100.000%, 100.000%)" in out
