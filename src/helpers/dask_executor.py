@@ -414,6 +414,7 @@ def run_reports_on_dask(
         outcomes,
         params.formats,
         runner.stale_overview_note(params),
+        params.output_dir / str(params.fiscal_year),
     )
     order = {d: n for n, d in enumerate([*params.departments, OVERVIEW])}
     return runner.RunOutcome(sorted(outcomes, key=lambda o: order[o.department]))

@@ -1526,7 +1526,14 @@ def run_reports(
     else:
         for kernel in kernels:
             kernel.shutdown()
-    _print_summary(console, total, outcomes, params.formats, stale_overview_note(params))
+    _print_summary(
+        console,
+        total,
+        outcomes,
+        params.formats,
+        stale_overview_note(params),
+        params.output_dir / str(params.fiscal_year),
+    )
     order = {d: n for n, d in enumerate([*params.departments, OVERVIEW])}
     return RunOutcome(sorted(outcomes, key=lambda o: order[o.department]))
 
@@ -1606,17 +1613,34 @@ def stale_overview_note(params: RunParams) -> str:
     )
 
 
+def _earlier_report(year_dir: Path | None, department: str) -> Path | None:
+    """A department's (or the overview's) earlier report file in ``year_dir``, if one is there."""
+    if year_dir is None:
+        return None
+    folder, stem = (
+        (year_dir, OVERVIEW) if department == OVERVIEW else (year_dir / department, "report")
+    )
+    for suffix in FORMATS:
+        path = folder / f"{stem}.{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
 def _print_summary(
     console: Any,
     total: int,
     outcomes: list[DepartmentOutcome],
     formats: Sequence[str] = FORMATS,
     note: str = "",
+    year_dir: Path | None = None,
 ) -> None:
     """Counts and failures on ``console``; the reports written on stdout, one path a line.
 
     ``formats``: the run's; a run of some formats says that the folders it replaced keep no
-    file of the others (they would no longer match the data).
+    file of the others (they would no longer match the data). ``year_dir``: the year's report
+    folder; a failed department whose earlier report is still there is told so (a failure never
+    deletes a report, but that report no longer matches the data).
     """
     from rich.markup import escape
 
@@ -1652,6 +1676,13 @@ def _print_summary(
         console.print(
             f"  - {escape(o.department)}：{kind}{more}：{escape(first_line)}", soft_wrap=True
         )
+        earlier = _earlier_report(year_dir, o.department)
+        if earlier is not None:
+            console.print(
+                f"    此前生成的报告仍在 {escape(str(earlier))}，未按现在的数据更新 / the earlier "
+                "report there is kept and does not match the data now",
+                soft_wrap=True,
+            )
     for o in ok:
         for f in o.files:
             if f.suffix in {".html", ".pdf", ".docx"}:

@@ -98,8 +98,15 @@ def test_summary_names_the_failed_department(batch) -> None:  # type: ignore[no-
     summary = output[output.index("成功 1 个，失败 2 个") :]
     assert FAILING in summary and CRASHING in summary
     assert "运行失败" in summary
-    assert str(year / GOOD / "report.html") in output, "the written files are listed"
-    assert str(year / FAILING / "report.html") not in output
+    written = output.splitlines()  # the written files: one path a line
+    assert str(year / GOOD / "report.html") in written, "the written files are listed"
+    assert str(year / FAILING / "report.html") not in written
+    # Its previous report is still there, and the summary says that it no longer matches.
+    kept = [line for line in summary.splitlines() if "此前生成的报告仍在" in line]
+    assert kept == [
+        f"    此前生成的报告仍在 {year / FAILING / 'report.html'}，未按现在的数据更新 / the earlier "
+        "report there is kept and does not match the data now"
+    ]
 
 
 def test_a_dead_kernel_fails_only_its_department(batch) -> None:  # type: ignore[no-untyped-def]

@@ -100,6 +100,7 @@ def test_a_left_out_department_is_said_and_a_later_run_of_it_refreshes_the_overv
     with support.captured_output() as captured:
         code = main(["report", str(params), "--output", str(out)])
     assert code == 2, captured.text
+    assert "此前生成的报告仍在" not in captured.text  # 乙局 had none
     year = out / "2021"
     html = (year / "overview.html").read_text("utf-8")
     assert "另有 1 个部门数据校验未通过，未纳入本汇总：乙局" in html
@@ -126,7 +127,10 @@ def test_a_left_out_department_is_said_and_a_later_run_of_it_refreshes_the_overv
     assert code == 2, captured.text
     html = (year / "overview.html").read_text("utf-8")  # refreshed: no stale good scores
     assert "另有 1 个部门数据校验未通过，未纳入本汇总：乙局" in html
-    assert (year / "乙局" / "report.html").is_file()  # its last good report stays
+    assert (year / "乙局" / "report.html").is_file()  # its last good report stays, and is named
+    assert (
+        f"此前生成的报告仍在 {year / '乙局' / 'report.html'}，未按现在的数据更新" in captured.text
+    )
 
 
 def test_a_run_of_some_departments_refreshes_only_an_overview_of_its_own_formats(

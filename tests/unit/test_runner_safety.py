@@ -423,6 +423,30 @@ def test_the_summary_says_which_formats_a_run_of_some_leaves_out() -> None:
     assert "本次只生成" not in console.export_text()
 
 
+def test_the_summary_names_an_earlier_report_a_failure_left_in_place(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    year = tmp_path / "2021"
+    (year / "乙局").mkdir(parents=True)
+    (year / "乙局" / "report.pdf").write_text("last year's good run", "utf-8")
+    (year / "overview.html").write_text("old overview", "utf-8")
+    outcomes = [
+        runner.DepartmentOutcome("甲局", False, "invalid", "[甲局/projects.csv 第 2 行] 甲"),
+        runner.DepartmentOutcome("乙局", False, "invalid", "[乙局/projects.csv 第 2 行] 乙"),
+        runner.DepartmentOutcome(runner.OVERVIEW, False, "failed", "内核意外退出"),
+    ]
+    console = Console(record=True, width=200)
+    runner._print_summary(console, 2, outcomes, ["html"], year_dir=year)
+    lines = console.export_text().splitlines()
+    kept = [n for n, line in enumerate(lines) if "此前生成的报告仍在" in line]
+    assert [lines[n - 1].split("：")[0].strip() for n in kept] == ["- 乙局", f"- {runner.OVERVIEW}"]
+    assert str(year / "乙局" / "report.pdf") in lines[kept[0]]
+    assert str(year / "overview.html") in lines[kept[1]]
+    console = Console(record=True, width=200)
+    runner._print_summary(console, 2, outcomes, ["html"])  # no year folder given: nothing said
+    assert "此前生成的报告仍在" not in console.export_text()
+
+
 def test_a_dead_kernel_is_described_in_chinese_and_nbclient_keeps_quiet(tmp_path: Path) -> None:
     import logging
 
