@@ -620,7 +620,7 @@ REFERENCES = {
         lambda sample, year, config, execution: rule_oracle.table_fractions(sample, year, config),
     ),
 }
-"""The references, both from ``tests/unit/rule_oracle.py``; the target is against the first."""
+"""The references, all from ``tests/unit/rule_oracle.py``; the target is against the first."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -677,7 +677,7 @@ def main(argv: list[str] | None = None) -> int:
     # Interleave the paths so that all see the same state of the machine.
     times: list[float] = []
     ref_times: dict[str, list[float]] = {name: [] for name in REFERENCES}
-    refs: dict[str, pd.Series] = {}
+    refs: dict[str, pd.Series | pd.DataFrame] = {}
     result = None
     for _ in range(args.repeats):
         result = None

@@ -28,9 +28,12 @@ _SAMPLE_CELLS = 4096  # cells looked at to decide how to factorise a column
 
 
 def _addresses(values: np.ndarray) -> np.ndarray:
-    """The address of every object of a C-contiguous object array (CPython's ``id``), no copy."""
+    """The address of every object of a C-contiguous object array (CPython's ``id``).
+
+    A copy: a view of the array's buffer would not keep the array alive.
+    """
     buffer = (ctypes.c_ssize_t * len(values)).from_address(values.__array_interface__["data"][0])
-    return np.ctypeslib.as_array(buffer)
+    return np.ctypeslib.as_array(buffer).copy()
 
 
 def factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -40,11 +43,12 @@ def factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     cells are first told apart by their objects' addresses (whole numbers, hashed in C without
     touching the strings), and only one cell per distinct object is then factorised by value.
     The result is the same as ``pd.factorize(values)``: codes in order of first appearance,
-    -1 for a missing value. A column whose cells are mostly separate objects (as a workbook
-    reader gives) is factorised by value directly.
+    -1 for a missing value, the same objects as distinct values. A column whose first cells
+    are mostly objects of their own (as a workbook reader gives, or texts that all differ) is
+    factorised by value directly.
 
     Example:
-        >>> texts = np.array(["≥3次", None, "达成", "≥3次", "≥3" + "次"], dtype=object)
+        >>> texts = np.array(["≥3次", None, "达成", "≥3次", "≥3次".encode().decode()], dtype=object)
         >>> codes, uniques = factorize_objects(texts)
         >>> codes.tolist(), uniques.tolist()
         ([0, -1, 1, 0, 0], ['≥3次', '达成'])
@@ -53,9 +57,8 @@ def factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(values)
     if n < 2 * _SAMPLE_CELLS:
         return pd.factorize(values)
-    head = values[:_SAMPLE_CELLS]
-    if len(pd.unique(_addresses(head))) > 2 * len(pd.unique(head)):
-        return pd.factorize(values)  # few cells share an object: nothing to gain
+    if len(pd.unique(_addresses(values[:_SAMPLE_CELLS]))) > _SAMPLE_CELLS // 2:
+        return pd.factorize(values)  # most cells are objects of their own: nothing to gain
     object_codes, objects = pd.factorize(_addresses(values))
     one_cell_of = np.empty(len(objects), dtype=np.intp)
     one_cell_of[object_codes] = np.arange(n)  # any cell of an object will do: they are one

@@ -752,7 +752,7 @@ def _largest_rests(pid: np.ndarray, rest: np.ndarray, deficit: np.ndarray) -> np
     """Rows whose rest (> 1e-6) is among the ``deficit`` largest of their project.
 
     As ``(groupby(pid).rank(method="first", ascending=False) <= deficit) & (rest > 1e-6)``:
-    ties go in row order, rests being compared to 1e-9 of a cent. A row ranks behind every row of its project with a larger rest, so
+    ties go in row order, rests being compared in billionths of a cent (rounded). A row ranks behind every row of its project with a larger rest, so
     among the rows with a rest above 1e-6 (in projects owed at least a cent) its rank is the
     same; rows outside a project have a NaN deficit and are never bumped.
     """
@@ -762,8 +762,9 @@ def _largest_rests(pid: np.ndarray, rest: np.ndarray, deficit: np.ndarray) -> np
     if not len(rows):
         return bump
     groups = pid[rows]
-    # Rests equal but for float noise (2/3 of a cent reached by two sums) are a tie: row order.
-    order = np.lexsort((-np.round(rest[rows], 9), groups))  # stable: ties keep the row order
+    # Rests equal but for float noise (2/3 of a cent reached by two sums) are a tie, so they are
+    # compared in whole billionths of a cent.
+    order = np.lexsort((-np.rint(rest[rows] * 1e9), groups))  # stable: ties keep the row order
     rows, groups = rows[order], groups[order]
     starts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
     first = np.repeat(starts, np.diff(np.append(starts, len(rows))))

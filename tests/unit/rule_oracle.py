@@ -201,7 +201,8 @@ def project_weights(
     4. published 分值 are kept as printed, scorable or not; the blank scorable rows share what is
        left of the project's points, each level's blank rows as much as the level has left;
     5. every weight is rounded to cents by largest remainder, so that the rounded weights add up
-       to what the unrounded ones did (ties in row order, rests compared to 1e-9 of a cent).
+       to what the unrounded ones did (ties in row order, rests compared in billionths of a
+       cent, so that float noise decides nothing).
     """
     config = config or ScoringConfig()
     execution = config.execution_weight if execution_weight is None else execution_weight
@@ -215,8 +216,9 @@ def project_weights(
     # 2. Each level's weight, handed on where a level has nothing to score.
     base: dict[str, float] = {}
     is_present: dict[str, bool] = {}
+    is_all_published = all(explicit)
     for pool, weight, ok in zip(pools, weights, is_scorable, strict=True):
-        if all(explicit):
+        if is_all_published:
             base[pool] = math.fsum([base.get(pool, 0.0), weight])
         else:
             base[pool] = config.level_weights.get(pool, 0.0) * points / template_total
@@ -278,8 +280,8 @@ def cents_by_largest_remainder(weights: list[float]) -> list[float]:
     floors = {i: math.floor(cents[i] + 1e-6) for i in rows}
     owed = round(math.fsum(cents.values())) - sum(floors.values())
     rests = {i: cents[i] - floors[i] for i in rows}
-    # Ties (rests equal to 1e-9 of a cent) go in row order: sorted() is stable.
-    by_rest = sorted((i for i in rows if rests[i] > 1e-6), key=lambda i: -round(rests[i], 9))
+    # Ties (rests equal in billionths of a cent, rounded) go in row order: sorted() is stable.
+    by_rest = sorted((i for i in rows if rests[i] > 1e-6), key=lambda i: -round(rests[i] * 1e9))
     for i in by_rest[: max(int(owed), 0)]:
         floors[i] += 1
     return [floors[i] / 100.0 if i in floors else math.nan for i in range(len(weights))]
