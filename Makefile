@@ -3,15 +3,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.jixiao-installed
+TESTS  := $(VENV)/.jixiao-test-installed
 KERNEL := $(VENV)/share/jupyter/kernels/jixiao/kernel.json
 PARAMS ?= params/fy2021.yaml
 
 .PHONY: report test lab setup system-deps test-system-deps lint bench clean
 
-report: setup  ## render the FY2021 report (HTML + PDF) from the shipped seed data
+report: setup  ## render the FY2021 report (HTML, PDF and Word) from the shipped seed data
 	$(BIN)/jixiao report $(PARAMS)
 
-test: setup test-system-deps  ## install what is missing and run every test
+test: setup $(TESTS) test-system-deps  ## install what is missing and run every test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
@@ -24,8 +25,13 @@ setup: $(STAMP) $(KERNEL) system-deps
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+# The test tools (pytest, hypothesis, ruff, mypy, pypdf): only for `make test` and `make lint`.
+$(TESTS): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TESTS)
 
 $(KERNEL): $(STAMP)
 	$(BIN)/python -m ipykernel install --sys-prefix --name jixiao --display-name "Python (jixiao)" >/dev/null
@@ -36,7 +42,7 @@ system-deps:
 test-system-deps:
 	@scripts/install-system-deps.sh test
 
-lint: setup
+lint: setup $(TESTS)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check src tests bench
 
 bench: setup  ## print the benchmark figures
