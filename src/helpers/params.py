@@ -221,16 +221,32 @@ def _problems(exc: ValidationError, settable: _Specs, where: Callable[[str], str
     return lines
 
 
+_DATA_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".docx", ".csv")  # a dataset given for a params file
+
+
 def _read_params_file(source: Path) -> dict[str, Any]:
     """The mapping in a parameters file; :class:`ParamsError` when it is missing or unreadable."""
+    if source.is_dir() or source.suffix.lower() in _DATA_SUFFIXES:
+        raise ParamsError(
+            [
+                f"{source} 是数据，不是参数文件（.yaml，如 params/fy2021.yaml）；要为一个单位生成报告，"
+                "请把数据放在 data/<年度>/ 下，运行 jixiao report --year <年度> --department <单位名> / "
+                f"{source} is data, not a parameters file (.yaml): put it under data/<year>/ and "
+                "run jixiao report --year <year> --department <name>"
+            ]
+        )
     if not source.is_file():
         raise ParamsError([f"找不到参数文件 {source} / parameters file not found: {source}"])
     from helpers.readers.safeyaml import YamlProblem, load_yaml_text
 
     try:
         raw = load_yaml_text(source.read_text("utf-8")) or {}
-    except (YamlProblem, UnicodeDecodeError) as exc:
-        line = f" 第 {exc.line} 行" if isinstance(exc, YamlProblem) and exc.line else ""
+    except UnicodeDecodeError as exc:
+        raise ParamsError(
+            [f"{source}: 不是 UTF-8 编码的文本，请另存为 UTF-8 / not UTF-8 text: save it as UTF-8"]
+        ) from exc
+    except YamlProblem as exc:
+        line = f" 第 {exc.line} 行" if exc.line else ""
         raise ParamsError([f"{source}{line}: {exc}"]) from exc
     if not isinstance(raw, dict):
         raise ParamsError([f"{source}: 应为键值映射 / expected a mapping"])

@@ -266,6 +266,27 @@ def test_missing_dataset_exits_2(tmp_path, capsys):
     assert "找不到数据集" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["validate", "score", "convert"])
+@pytest.mark.parametrize("name", ["无.xls", "无.xlsx", "无.docx"])
+def test_a_mistyped_table_file_is_not_found_not_an_internal_error(tmp_path, capsys, name, command):
+    extra = ["-o", str(tmp_path / "out")] if command == "convert" else []
+    assert main([command, str(tmp_path / name), *extra]) == 2
+    err = capsys.readouterr().err
+    assert f"{name}] 找不到文件。" in err and "file not found" in err, err
+    assert "内部错误" not in err and "Package not found" not in err
+
+
+@pytest.mark.parametrize("command", ["validate", "score"])
+def test_a_year_folder_given_as_a_dataset_says_what_to_give(tmp_path, capsys, command):
+    year = tmp_path / "2022"
+    (year / "某某镇").mkdir(parents=True)
+    (year / "某某街道办事处.xlsx").write_bytes(b"")
+    assert main([command, str(year)]) == 2
+    err = capsys.readouterr().err
+    assert "这是年度文件夹，不是一个单位的数据" in err and "jixiao score --year 2022" in err, err
+    assert "未找到自评表" not in err
+
+
 def test_every_problem_is_listed(seed_copy, capsys):
     _duplicate_id(seed_copy)
     _amount("-310")[0](seed_copy)

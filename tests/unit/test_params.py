@@ -60,6 +60,32 @@ def test_bad_parameters_name_the_problem(tmp_path, text, expected):
     assert any(expected in problem for problem in info.value.problems), info.value.problems
 
 
+@pytest.mark.parametrize(
+    "name", ["某某镇.xlsx", "某某镇.xls", "某某中学.docx", "projects.csv", "2022"]
+)
+def test_a_dataset_given_as_the_parameters_file_says_how_to_run_it(tmp_path, name):
+    path = tmp_path / name
+    if "." in name:
+        path.write_bytes(b"PK\x03\x04\xc7\xeb")  # not text, as a workbook is not
+    else:
+        path.mkdir()
+    with pytest.raises(ParamsError) as info:
+        load_run_params(path)
+    (problem,) = info.value.problems
+    assert problem.startswith(f"{path} 是数据，不是参数文件（.yaml")
+    assert "--year <年度> --department <单位名>" in problem and "codec" not in problem
+
+
+def test_a_parameters_file_not_in_utf8_is_named_so(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_bytes("fiscal_year: 2021\n# 说明\n".encode("gb18030"))
+    with pytest.raises(ParamsError) as info:
+        load_run_params(path)
+    assert info.value.problems == [
+        f"{path}: 不是 UTF-8 编码的文本，请另存为 UTF-8 / not UTF-8 text: save it as UTF-8"
+    ]
+
+
 def test_alias_bomb_is_refused_quickly(tmp_path):
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     lines += [

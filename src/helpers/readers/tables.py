@@ -216,6 +216,13 @@ def read_folder(source: Path) -> SourceTables:
         for p in source.iterdir()
         if p.suffix.lower() in GRID_SUFFIXES and p.is_file() and not p.name.startswith(("~$", "."))
     )
+    if not has_tables and re.fullmatch(r"(19|20|21)\d{2}", source.name):
+        raise ReadError.about(
+            str(source),
+            f"这是年度文件夹，不是一个单位的数据：请校验其中的单位（{source}/<单位>），"
+            f"或用 jixiao score --year {source.name} 一次评分全部单位",
+            "a year folder, not one unit's data: give a unit in it, or run jixiao score --year",
+        )
     if not has_tables and forms:
         return read_form_files(forms, source)
     missing = [
