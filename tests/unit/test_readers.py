@@ -186,6 +186,54 @@ def test_form_error_names_the_sheet_and_cell(tmp_path):
     assert str(problem).startswith("[自评表.xlsx 工作表「项目1」G13，列 weight] 值 “二十”")
 
 
+def _stacked_with(tmp_path, old: str, new: str, occurrence: int) -> Path:
+    """Two stacked projects with the ``occurrence``-th cell reading ``old`` retyped as ``new``."""
+    path = write_form_xlsx(
+        tmp_path / "自评表.xlsx",
+        [sample_project(), sample_project(name="第二个项目", total=None)],
+        stacked=True,
+    )
+    book = openpyxl.load_workbook(path)
+    cells = [c for row in book.active.iter_rows() for c in row if c.value == old]
+    cells[occurrence].value = new
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "occurrence", "where", "expected"),
+    [
+        # A misspelt header of the second project: before, the project was left out in silence.
+        ("三级指标", "三级指桥", 1, "第 23 行", "这个项目的表中找不到指标表头"),
+        ("一级指标", "一级指木", 1, "第 23 行", "这个项目的表中找不到指标表头"),
+        # A misspelt 项目名称: its indicators went unread, or into the project above.
+        ("项目名称", "项目名字", 1, "第 32 行", "这里又有一张指标表，但它上方没有“项目名称”行"),
+        ("项目名称", "项目名字", 0, "第 12 行", "这张指标表上方没有“项目名称”行"),
+        # A misspelt value column: every row read as missing, blamed on the data.
+        ("年度指标值", "年度指标", 0, "第 12 行", "指标表头中找不到“年度指标值”或“目标值”列"),
+        ("实际完成值", "实际完成", 1, "第 32 行", "指标表头中找不到“实际完成值”列"),
+    ],
+)
+def test_a_misspelt_form_label_is_an_error_naming_its_place(
+    tmp_path, old, new, occurrence, where, expected
+):
+    path = _stacked_with(tmp_path, old, new, occurrence)
+    with pytest.raises(DatasetError) as info:
+        load_dataset(path)
+    (problem,) = info.value.problems
+    assert expected in str(problem), str(problem)
+    assert f"工作表「自评表」{where}" in str(problem), str(problem)
+
+
+def test_a_footnote_naming_the_levels_is_not_a_header(tmp_path):
+    path = _stacked_with(tmp_path, "三级指标", "三级指标", 0)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    sheet.cell(sheet.max_row + 2, 1, "注：1.一级指标分值统一设置，三级指标由单位自定。")
+    book.save(path)
+    assert len(load_dataset(path).projects) == 2
+
+
 def test_form_sichuan_columns_compose_the_target(tmp_path):
     project = sample_project()
     project.indicators[0] = FormIndicator(

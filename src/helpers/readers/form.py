@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from helpers.readers.base import CELLS_COLUMN, WHERE_COLUMN
+from helpers.readers.errors import Problem, ReadError
 from helpers.readers.grid import Grid
 
 _SPACE = re.compile(r"[\s\u3000]+")
@@ -295,6 +296,105 @@ def _blocks(grid: Grid) -> list[_Block]:
             # The title rows above the first block belong to it (年度 in the title).
             blocks.append(_Block(grid, start, stop))
     return blocks
+
+
+# Labels only a project's own table has (a list of projects has 项目名称 but none of these).
+_PROJECT_TABLE_WORDS = ("主管部门", "实施单位", "项目资金", "年度总体目标", "总体目标", "绩效指标")
+_HEADER_HINT = "“一级指标”“二级指标”“三级指标”“指标值”“实际完成值”"
+
+
+def _is_header_row(grid: Grid, row: int) -> bool:
+    """Whether a row is an indicator header: 一级指标 and 三级指标 as short labels.
+
+    Not a footnote such as ``注：1.一级指标分值统一设置…三级指标…``.
+    """
+    labels = [norm_label(t) for _, t in grid.row_texts(row)]
+    short = [x for x in labels if len(x) <= 10]
+    return any("一级指标" in x for x in short) and any("三级指标" in x for x in short)
+
+
+def _header_rows(grid: Grid) -> list[int]:
+    """Rows holding an indicator header (a header spread over two merged rows counts once)."""
+    rows = [r for r in range(grid.n_rows) if _is_header_row(grid, r)]
+    return [r for n, r in enumerate(rows) if n == 0 or rows[n - 1] != r - 1]
+
+
+def _structure_problems(grid: Grid) -> list[Problem]:
+    """Project tables whose indicator header or 项目名称 label cannot be read (likely misspelt).
+
+    Without these checks such a project, or its indicators, would be left out in silence.
+    """
+    problems: list[Problem] = []
+    starts = _find_rows(grid, _is_name_label)
+    headers = _header_rows(grid)
+    for i, start in enumerate(starts):
+        stop = starts[i + 1] if i + 1 < len(starts) else grid.n_rows
+        inside = [h for h in headers if start <= h < stop]
+        labels = {norm_label(t) for r in range(start, stop) for _, t in grid.row_texts(r)}
+        is_project_table = any(w in label for label in labels for w in _PROJECT_TABLE_WORDS)
+        name = _labelled(grid, range(start, stop), "项目名称")[0] or ""
+        if not inside and is_project_table:
+            problems.append(
+                Problem(
+                    grid.file,
+                    None,
+                    None,
+                    name or None,
+                    f"这个项目的表中找不到指标表头（应有一行写着{_HEADER_HINT}等，可能有表头写错了），"
+                    "整个项目无法读取",
+                    "no indicator header in this project's table (a row with 一级指标, 二级指标, "
+                    "三级指标 …; one may be misspelt): the project cannot be read",
+                    cell=_ref(grid, start),
+                )
+            )
+        for extra in inside[1:]:
+            problems.append(
+                Problem(
+                    grid.file,
+                    None,
+                    None,
+                    None,
+                    "这里又有一张指标表，但它上方没有“项目名称”行（可能写错了），这些指标无法归入项目",
+                    "another indicator table without a 项目名称 row above it (it may be misspelt)",
+                    cell=_ref(grid, extra),
+                )
+            )
+    for header in headers:
+        if not starts or header < starts[0]:
+            problems.append(
+                Problem(
+                    grid.file,
+                    None,
+                    None,
+                    None,
+                    "这张指标表上方没有“项目名称”行（可能写错了），这些指标无法归入项目",
+                    "an indicator table without a 项目名称 row above it (it may be misspelt)",
+                    cell=_ref(grid, header),
+                )
+            )
+    for start in starts:
+        stop = next((s for s in starts if s > start), grid.n_rows)
+        found = _find_header(grid, start, stop)
+        if found is None:
+            continue
+        columns, _ = _header_layout(grid, found, stop)
+        for column, words, words_en in (
+            ("target", "“年度指标值”或“目标值”", "年度指标值 or 目标值"),
+            ("actual", "“实际完成值”", "实际完成值"),
+        ):
+            if column not in columns:
+                problems.append(
+                    Problem(
+                        grid.file,
+                        None,
+                        None,
+                        None,
+                        f"指标表头中找不到{words}列（表头可能写错了）",
+                        f"the indicator header has no {words_en} column (it may be misspelt)",
+                        cell=_ref(grid, found),
+                    )
+                )
+    return problems
 
 
 def fiscal_year_of(grid: Grid, before_row: int) -> int | None:
@@ -699,6 +799,9 @@ def read_form(
     years: list[int] = []
     departments: list[str] = []
     level_points: dict[str, float] = {}
+    problems = [p for grid in grids for p in _structure_problems(grid)]
+    if problems:
+        raise ReadError(problems)
     blocks = [block for grid in grids for block in _blocks(grid)]
     for number, block in enumerate(blocks, start=first_id):
         grid, rows = block.grid, range(block.start, block.stop)
