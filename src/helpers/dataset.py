@@ -33,6 +33,7 @@ from helpers.readers.errors import Problem, ReadError
 from helpers.readers.limits import MAX_CELL_CHARS
 from helpers.schema import (
     AMOUNT_COLUMNS,
+    COLUMN_ALIASES,
     EXPECTED,
     FORM_PROJECTS_SCHEMA,
     INDICATOR_COLUMNS,
@@ -47,6 +48,7 @@ from helpers.schema import (
     DepartmentInfo,
     Template,
     canonical_level,
+    header_key,
 )
 
 __all__ = ["Dataset", "DatasetError", "Problem", "load_dataset", "write_workbook"]
@@ -146,10 +148,17 @@ def _table_problems(
         zh, en = EXPECTED.get(key or "", (f"未通过检查 {check}", f"failed the check {check}"))
         if check == "column_in_dataframe":
             missing = str(case.failure_case)
-            near = [c for c in map(str, frame.columns) if _closest(c, (missing,)) == missing]
+            # Its English name and the Chinese headers read as it (项目名称 for name).
+            spellings = (missing, *(a for a, n in COLUMN_ALIASES.items() if n == missing))
+            near = [
+                (c, meant)
+                for c in map(str, frame.columns)
+                if (meant := _closest(c, spellings)) is not None
+            ]
             if near:  # a misspelt header: say which one
-                zh = f"{zh}（表中有“{near[0]}”，是否应为“{missing}”？）"
-                en = f'{en} (the table has "{near[0]}": should it be "{missing}"?)'
+                written, meant = near[0]
+                zh = f"{zh}（表中有“{written}”，是否应为“{meant}”？）"
+                en = f'{en} (the table has "{written}": should it be "{meant}"?)'
             problems.append(Problem(file, 1, missing, None, zh, en))
             continue
         position = None if case.index is None or pd.isna(case.index) else int(case.index)
@@ -307,19 +316,48 @@ def _prepare(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _unknown_columns(frame: pd.DataFrame, known: tuple[str, ...], file: str) -> list[str]:
-    warnings = []
+def _unknown_columns(
+    frame: pd.DataFrame, known: tuple[str, ...], file: str, required: set[str]
+) -> tuple[list[Problem], list[str]]:
+    """Problems and warnings for the columns no table knows.
+
+    A column near a known one is named with the header it likely means. When it is one edit
+    from an optional column the table lacks (``budget_wn``, ``全年预算书（万元）``), its data
+    would be lost in silence (no budget: every project unscored), so it is an error; a missing
+    required column is the schema's error already, with the same hint.
+    """
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    chinese = {alias: name for alias, name in COLUMN_ALIASES.items() if name in known}
     for column in frame.columns:
         if column.startswith("_") or column in known:
             continue
-        guess = _closest(column, known)
+        probe = header_key(column)
+        guess = _closest(column, known) or _closest(probe, tuple(chinese))
+        meant = chinese.get(guess or "", guess)
+        is_typo = (
+            guess is not None
+            and min(edit_distance(column, guess), edit_distance(probe, guess)) <= 1
+        )
+        if is_typo and meant not in frame.columns and meant not in required:
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    column,
+                    None,
+                    f"列名无法识别，是否应为“{guess}”？（不改正，这一列的数据会被忽略）",
+                    f'unknown column: should it be "{guess}"? (else its data is ignored)',
+                )
+            )
+            continue
         hint = f"，是否应为“{guess}”？" if guess else ""
         hint_en = f'; did you mean "{guess}"?' if guess else ""
         warnings.append(
             f"[{file}] 未知列“{column}”已忽略{hint}（见 docs/data-format.md）。 / unknown column "
             f'"{column}" ignored{hint_en}'
         )
-    return warnings
+    return problems, warnings
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -439,7 +477,10 @@ def _validate_tables(
             problems.append(Problem(file, None, None, None, zh, en))
     _canonical_labels(indicators_raw)
     for frame, columns, _, schema, file in specs:
-        warnings += _unknown_columns(frame, columns, file)
+        required = {name for name, column in schema.columns.items() if column.required}
+        column_problems, column_warnings = _unknown_columns(frame, columns, file, required)
+        problems += column_problems
+        warnings += column_warnings
         checked = _as_text(frame[[c for c in frame.columns if c in columns]])
         if _surely_valid(checked, schema):
             continue

@@ -189,12 +189,13 @@ _EXTRA_ALIASES = {
 }
 
 
-def _alias_key(text: str) -> str:
+def header_key(text: str) -> str:
+    """A header as compared: no white space, half-width brackets as full-width."""
     return "".join(text.split()).replace("(", "（").replace(")", "）")
 
 
-COLUMN_ALIASES: dict[str, str] = {_alias_key(zh): en for en, zh in COLUMN_LABELS_ZH.items()} | {
-    _alias_key(zh): en for zh, en in _EXTRA_ALIASES.items()
+COLUMN_ALIASES: dict[str, str] = {header_key(zh): en for en, zh in COLUMN_LABELS_ZH.items()} | {
+    header_key(zh): en for zh, en in _EXTRA_ALIASES.items()
 }
 """Header text (spaces removed, half-width brackets as full-width) → column name."""
 
@@ -210,7 +211,7 @@ def canonical_column(header: str) -> str:
         ('budget_wan', 'budget_wan', 'level1')
     """
     bare = header.strip().lstrip("\ufeff")
-    return COLUMN_ALIASES.get(_alias_key(bare), bare)
+    return COLUMN_ALIASES.get(header_key(bare), bare)
 
 
 EXPECTED: dict[str, tuple[str, str]] = {

@@ -968,7 +968,9 @@ def header_cases() -> Iterator[Case]:
                 refused(f"wb.xlsx[{table}]", "表头重复", row=1, column="name"),
                 spec,
             )
-    # A misspelled optional column is ignored with a warning naming the right one.
+    # A misspelled optional column is refused, naming the right one (ignoring it lost its data:
+    # no budget left every project unscored, no deviation reasons made every unmet row a
+    # finding); a column only like a known one is the analyst's own, ignored with a hint.
     for table, typo, right in (
         ("projects", "outcomes", "outcome"),
         ("projects", "notes", "note"),
@@ -986,9 +988,25 @@ def header_cases() -> Iterator[Case]:
         yield _folder_case(
             f"header-misspelled-{typo}-folder",
             "header",
-            accepted(table, "name", rows[0]["name"], warning=f"是否应为“{right}”"),
+            refused(
+                f"{table}.csv",
+                f"列名无法识别，是否应为“{right}”？（不改正，这一列的数据会被忽略）",
+                row=1,
+                column=typo,
+            ),
             spec,
         )
+    spec = Spec()
+    columns, rows = spec.table("projects")
+    columns.append("执行进度说明")
+    for row in rows:
+        row["执行进度说明"] = "按计划推进"
+    yield _folder_case(
+        "header-own-column-folder",
+        "header",
+        accepted("projects", "name", rows[0]["name"], warning="未知列“执行进度说明”已忽略"),
+        spec,
+    )
     # Chinese headers as printed, with half-width brackets and spaces.
     spec = Spec()
     spec.project_columns = [

@@ -523,3 +523,44 @@ def test_a_misspelt_required_header_is_named_in_the_problem(tmp_path):
         load_dataset(folder)
     (problem,) = info.value.problems
     assert problem.column == "target" and "表中有“targt”，是否应为“target”？" in str(problem)
+
+
+def _retitled(seed_copy: Path, old: str, new: str) -> Path:
+    """The seed with one projects.csv header written another way."""
+    path = seed_copy / "projects.csv"
+    header, rest = path.read_text("utf-8").split("\n", 1)
+    names = header.split(",")
+    names[names.index(old)] = new
+    path.write_text(",".join(names) + "\n" + rest, "utf-8")
+    return seed_copy
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "meant"),
+    [
+        ("budget_wan", "budget_wn", "budget_wan"),
+        ("budget_wan", "全年预算书（万元）", "全年预算数（万元）"),
+        ("budget_wan", "全年预算(万元)", "全年预算数（万元）"),
+        ("spent_wan", "全年执行（万元）", "全年执行数（万元）"),
+    ],
+)
+def test_a_misspelt_optional_header_is_an_error_naming_the_header_meant(seed_copy, old, new, meant):
+    """An optional column misspelt was ignored with a warning: every project went unscored."""
+    with pytest.raises(DatasetError) as info:
+        load_dataset(_retitled(seed_copy, old, new))
+    (problem,) = info.value.problems
+    assert f"是否应为“{meant}”？（不改正，这一列的数据会被忽略）" in str(problem), str(problem)
+    assert problem.row == 1 and problem.file.endswith("projects.csv")
+
+
+def test_a_misspelt_required_header_in_chinese_names_the_chinese_header(seed_copy):
+    with pytest.raises(DatasetError) as info:
+        load_dataset(_retitled(seed_copy, "name", "项目名"))
+    (problem,) = info.value.problems
+    assert "缺少此列（表中有“项目名”，是否应为“项目名称”？）" in str(problem), str(problem)
+
+
+def test_a_column_only_like_a_known_one_stays_a_warning(seed_copy):
+    """A column of the analyst's own (备注说明, 执行进度) is ignored with a hint, never refused."""
+    dataset = load_dataset(_retitled(seed_copy, "note", "执行进度"))
+    assert any("未知列“执行进度”已忽略" in w for w in dataset.warnings)
