@@ -86,17 +86,48 @@ def test_cli_validate_score_and_convert_every_table(folder, tmp_path, capsys):
     assert main(["validate", str(out)]) == 0  # the transcription validates too
 
 
-def test_a_form_without_a_year_takes_its_year_folder(tmp_path):
-    import shutil
+def _school_form(path, title: str):  # type: ignore[no-untyped-def]
+    """The 明朗中学 .docx saved at ``path`` with its title paragraph retyped."""
+    import docx
 
     folder = next(d for d in TABLES if d.name.startswith("04_"))
-    year_dir = tmp_path / "data" / "2022"
-    year_dir.mkdir(parents=True)
-    shutil.copy(published_file(folder), year_dir / "明朗中学.docx")
-    dataset = load_dataset(year_dir / "明朗中学.docx")
+    document = docx.Document(str(published_file(folder)))
+    assert document.paragraphs[0].text == "2022年度项目支出绩效自评表"
+    document.paragraphs[0].text = title
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def test_a_form_without_a_year_takes_its_year_folder(tmp_path):
+    path = _school_form(tmp_path / "data" / "2022" / "明朗中学.docx", "项目支出绩效自评表")
+    dataset = load_dataset(path)
     assert dataset.fiscal_year == 2022
     assert dataset.department.name == "永德县明朗中学"
     assert any("按所在文件夹 2022 年处理" in w for w in dataset.warnings)
+
+
+def test_a_word_goal_achieved_as_expected_is_read_from_its_own_cell(tmp_path):
+    """明朗中学 writes the same sentence under 预期目标 and 实际完成情况, in two Word cells."""
+    dataset = load_dataset(_school_form(tmp_path / "某某中学.docx", "2022年度项目支出绩效自评表"))
+    goal = dataset.projects.loc[0, "goal_target"]
+    assert goal.startswith("确保每一个学生都能享受到")
+    assert dataset.projects.loc[0, "goal_actual"] == goal
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("2022年度项目支出绩效自评表", 2022),
+        ("项目支出绩效自评表（2023年度）", 2023),
+        ("(2021年)", 2021),
+    ],
+)
+def test_a_word_form_takes_the_year_of_its_title_paragraph(tmp_path, title, year):
+    """The year printed above a Word table (not in it, nor in the file name) is read."""
+    dataset = load_dataset(_school_form(tmp_path / "某某中学.docx", title))
+    assert dataset.fiscal_year == year
+    assert not any("年度" in w and "处理" in w for w in dataset.warnings)
 
 
 def test_a_folder_of_forms_takes_the_year_of_its_year_folder(tmp_path):

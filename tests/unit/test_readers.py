@@ -225,6 +225,28 @@ def test_a_misspelt_form_label_is_an_error_naming_its_place(
     assert f"工作表「自评表」{where}" in str(problem), str(problem)
 
 
+@pytest.mark.parametrize("merged", [False, True], ids=["two cells", "one merged cell"])
+def test_an_achieved_goal_written_as_the_expected_one_is_kept(tmp_path, merged):
+    """实际完成情况 in a cell of its own is read even when it repeats 预期目标 word for word;
+    one merged cell across both columns is the goal alone."""
+    project = sample_project(goal=("完成年度任务。", "完成年度任务。"))
+    path = write_form_xlsx(tmp_path / "自评表.xlsx", [project])
+    if merged:
+        book = openpyxl.load_workbook(path)
+        sheet = book.active
+        sheet.unmerge_cells("B11:E11")
+        sheet.unmerge_cells("F11:I11")
+        sheet["F11"] = None
+        sheet.merge_cells("B11:I11")
+        book.save(path)
+    projects = load_dataset(path).projects
+    assert projects.loc[0, "goal_target"] == "完成年度任务。"
+    if merged:
+        assert "goal_actual" not in projects or pd.isna(projects.loc[0, "goal_actual"])
+    else:
+        assert projects.loc[0, "goal_actual"] == "完成年度任务。"
+
+
 def test_a_footnote_naming_the_levels_is_not_a_header(tmp_path):
     path = _stacked_with(tmp_path, "三级指标", "三级指标", 0)
     book = openpyxl.load_workbook(path)

@@ -28,6 +28,7 @@ from helpers.readers.grid import Grid
 
 _SPACE = re.compile(r"[\s\u3000]+")
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年\s*度?")
+_YEAR_ALONE = re.compile(r"[（(]?(20\d{2})年度?[)）]?")
 _LEVEL_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$")
 _CODE_PREFIX = re.compile(r"^\s*[\dA-Za-z]{2,}[-—_\s]+(?=\D)")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -400,12 +401,16 @@ def _structure_problems(grid: Grid) -> list[Problem]:
 def fiscal_year_of(grid: Grid, before_row: int) -> int | None:
     """The year printed in the title nearest above a row (``（2022年度）``), else anywhere."""
     candidates = []
-    for r in range(grid.n_rows):
-        for _, text in grid.row_texts(r):
-            if "年度" in text or "自评表" in text:
-                match = _YEAR_IN_TITLE.search(text)
-                if match and ("年度" in text[match.start() : match.end() + 1] or "自评" in text):
-                    candidates.append((r, int(match.group(1))))
+    # A Word table's title is a paragraph above it: read as rows above the table's first.
+    lines = [(-1, text) for text in grid.preamble]
+    lines += [(r, text) for r in range(grid.n_rows) for _, text in grid.row_texts(r)]
+    for r, text in lines:
+        if alone := _YEAR_ALONE.fullmatch(_SPACE.sub("", text)):  # a title line （2021年）
+            candidates.append((r, int(alone.group(1))))
+        elif "年度" in text or "自评表" in text:
+            match = _YEAR_IN_TITLE.search(text)
+            if match and ("年度" in text[match.start() : match.end() + 1] or "自评" in text):
+                candidates.append((r, int(match.group(1))))
     above = [year for r, year in candidates if r <= before_row]
     if above:
         return above[-1]
@@ -577,7 +582,7 @@ def _goal(block: _Block, project: dict[str, Any], cells: dict[str, str]) -> None
             if target is not None and norm_label(target) not in ("年度总体目标", "总体目标"):
                 project["goal_target"], cells["goal_target"] = target, _ref(grid, rr, expected)
                 actual = grid.get(rr, achieved)
-                if actual != target:
+                if actual != target or not grid.is_copy(rr, achieved):  # one merged cell: no
                     project["goal_actual"], cells["goal_actual"] = actual, _ref(grid, rr, achieved)
                 return
         return

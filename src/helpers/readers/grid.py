@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from helpers.readers.cells import cell_text, format_date
 
@@ -52,6 +53,14 @@ class Grid:
     is_word_table: bool = False
     source: Path | None = None
     """The .xlsx the sheet came from (formulas are looked up there only when asked)."""
+    preamble: list[str] = field(default_factory=list)
+    """A Word table's paragraphs above it (since the table before): its title, the unit."""
+    copies: set[tuple[int, int]] = field(default_factory=set)
+    """(row, col) holding a copy of a merged cell's text (not the merge's own first cell)."""
+
+    def is_copy(self, row: int, col: int) -> bool:
+        """Whether a cell only repeats a merged cell (two cells of equal text are not copies)."""
+        return (row, col) in self.copies
 
     @property
     def formula_cells(self) -> set[tuple[int, int]]:
@@ -104,8 +113,14 @@ class Grid:
                 yield col, text
 
 
-def _fill_merges(cells: list[list[str | None]], merges: list[tuple[int, int, int, int]]) -> None:
-    """Copy each merged range's top-left text into all its cells (0-based, inclusive bounds)."""
+def _fill_merges(
+    cells: list[list[str | None]], merges: list[tuple[int, int, int, int]]
+) -> set[tuple[int, int]]:
+    """Copy each merged range's top-left text into all its cells (0-based, inclusive bounds).
+
+    Returns the positions that received a copy.
+    """
+    copies = set()
     for top, left, bottom, right in merges:
         value = cells[top][left] if top < len(cells) and left < len(cells[top]) else None
         for r in range(top, min(bottom, len(cells) - 1) + 1):
@@ -114,6 +129,9 @@ def _fill_merges(cells: list[list[str | None]], merges: list[tuple[int, int, int
                 row.extend([None] * (right + 1 - len(row)))
             for c in range(left, right + 1):
                 row[c] = value
+                if (r, c) != (top, left):
+                    copies.add((r, c))
+    return copies
 
 
 def _read_xlsx(path: Path) -> list[Grid]:
@@ -135,8 +153,8 @@ def _read_xlsx(path: Path) -> list[Grid]:
             (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
             for m in sheet.merged_cells.ranges
         ]
-        _fill_merges(cells, merges)
-        grids.append(Grid(path.name, sheet.title, cells, source=path))
+        copies = _fill_merges(cells, merges)
+        grids.append(Grid(path.name, sheet.title, cells, source=path, copies=copies))
     return grids
 
 
@@ -198,8 +216,8 @@ def _read_xls(path: Path) -> list[Grid]:
                     row.append(cell_text(cell.value, fmt))
             cells.append(row)
         merges = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in sheet.merged_cells]
-        _fill_merges(cells, merges)
-        grids.append(Grid(path.name, sheet.name, cells))
+        copies = _fill_merges(cells, merges)
+        grids.append(Grid(path.name, sheet.name, cells, copies=copies))
     return grids
 
 
@@ -210,15 +228,42 @@ def _read_docx(path: Path) -> list[Grid]:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises zip, XML and value errors
         raise GridReadError(str(exc)) from exc
-    grids = []
-    for number, table in enumerate(document.tables, start=1):
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    grids: list[Grid] = []
+    paragraphs: list[str] = []  # the body's paragraphs since the last table
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            if text := cell_text(item.text):
+                paragraphs.append(text)
+            continue
+        assert isinstance(item, Table)
         cells = []
-        for row in table.rows:
-            # python-docx repeats a merged cell in every grid column it spans: merges come filled.
-            cells.append(
-                [cell_text("\n".join(p.text for p in cell.paragraphs)) for cell in row.cells]
+        # python-docx repeats a merged cell in every column it spans. The cell elements are
+        # kept (not their ids: lxml's proxies die and their ids come back for other cells).
+        seen: set[Any] = set()
+        copies = set()
+        for r, row in enumerate(item.rows):
+            texts = []
+            for c, cell in enumerate(row.cells):
+                texts.append(cell_text("\n".join(p.text for p in cell.paragraphs)))
+                if cell._tc in seen:
+                    copies.add((r, c))
+                seen.add(cell._tc)
+            cells.append(texts)
+        number = len(grids) + 1
+        grids.append(
+            Grid(
+                path.name,
+                f"表格 {number}",
+                cells,
+                is_word_table=True,
+                preamble=paragraphs,
+                copies=copies,
             )
-        grids.append(Grid(path.name, f"表格 {number}", cells, is_word_table=True))
+        )
+        paragraphs = []
     return grids
 
 
