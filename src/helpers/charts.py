@@ -356,9 +356,13 @@ def plot_scores(projects: pd.DataFrame, config: ScoringConfig | None = None) -> 
             ax.text(value - 1, yi, format_score(value), ha="right", va="center", fontsize=8)
     ax.set_yticks(y, [short_project_name(n, 24) for n in projects["name"]])
     ax.set_ylim(len(projects) - 0.4, -0.6)  # first row on top; half a row clear of each edge
-    ax.set_xlim(low_edge, 101)
+    # Printed 分值 are kept as published: a form whose 分值 add up to more than 100 scores above
+    # it, and such a project's dot must still show.
+    top = float(np.nanmax(scores)) if scored.any() else 100.0
+    ax.set_xlim(low_edge, 101 if top <= 100 else np.ceil(top / 10) * 10 + 1)
     ax.grid(axis="x", visible=False)  # the grade bands are the reference; gridlines cut labels
-    ax.set_xlabel(f"自评得分（满分 100）；{_bands_caption(bands)}")
+    above = "；按表中分值有项目超过 100" if top > 100 else ""
+    ax.set_xlabel(f"自评得分（满分 100{above}）；{_bands_caption(bands)}")
     ax.grid(axis="y", visible=False)
     _fit_margins(fig, ax, top_in=0.3)  # the grade names above the first row
     return fig

@@ -761,6 +761,14 @@ def _collect_warnings(
             f"[{names['department']}] 全年支出 {format_wan(department.spent_wan)} 万元超过预算 "
             f"{format_wan(department.budget_wan)} 万元。 / spending exceeds the budget."
         )
+    project_total = round(float(projects["budget_wan"].sum()), 4)  # 万元 to 4 decimals
+    unit_total = round(float(department.budget_wan), 4)
+    if 0 < unit_total < project_total:  # 0: a form that states no unit budget
+        warnings.append(
+            f"[{names['department']}] 单位全年预算 {format_wan(department.budget_wan)} 万元小于其"
+            f"项目预算合计 {format_wan(project_total)} 万元，请核对（是否填成了某一项目的预算，"
+            "或金额单位不一致）。 / the unit's budget is below the sum of its projects' budgets."
+        )
     # Each selection only when it holds a row: a department's tables are small, and pandas'
     # selections cost more than the comparisons.
     over = (projects["spent_wan"] > projects["budget_wan"]).to_numpy()

@@ -221,6 +221,9 @@ def _by_indicators(
     return "年初既定绩效目标全部完成", 2
 
 
+_MET_BUT_UNSPENT = "各项绩效指标虽均已完成，但资金"  # every indicator met, the money not spent
+
+
 def _overall(summary: dict, indicators: pd.DataFrame, low_execution_pct: float) -> tuple[str, int]:
     """The conclusion and how much completion it claims (see :func:`_claim`)."""
     actual_blank = _blank(_column(indicators, "actual", None))
@@ -229,11 +232,25 @@ def _overall(summary: dict, indicators: pd.DataFrame, low_execution_pct: float) 
     rate = summary.get("execution_rate_pct")
     if rate is None or rate != rate:
         return "年初既定绩效目标完成情况见下文", 0
+    by_indicators = _by_indicators(summary, indicators, actual_blank)
+    # Every indicator met while money went unspent: both are said, neither is hidden.
+    all_met = by_indicators[0] == "年初既定绩效目标全部完成"
     if rate < 60:
+        if all_met:
+            return (
+                f"预算执行率偏低，{_MET_BUT_UNSPENT}未按计划支出，年初既定绩效目标未能如期完成",
+                0,
+            )
         return "预算执行率偏低，年初既定绩效目标未能如期完成", 0
     if rate < low_execution_pct:
+        if all_met:
+            return (
+                f"预算执行率未达到{low_execution_pct:g}%，{_MET_BUT_UNSPENT}未全部按计划支出，"
+                "年初既定绩效目标部分完成",
+                0,
+            )
         return f"预算执行率未达到{low_execution_pct:g}%，年初既定绩效目标部分完成", 0
-    return _by_indicators(summary, indicators, actual_blank)
+    return by_indicators
 
 
 def conclude(summary: dict, indicators: pd.DataFrame, *, low_execution_pct: float = 90.0) -> str:
@@ -255,10 +272,14 @@ def conclude(summary: dict, indicators: pd.DataFrame, *, low_execution_pct: floa
         >>> rows = pd.DataFrame({"actual": ["8个", "100%"]})
         >>> conclude({"execution_rate_pct": 99.5, "n_unmet": 0}, rows)
         '年初既定绩效目标全部完成'
-        >>> conclude({"execution_rate_pct": 20.0, "n_unmet": 0}, rows)
+        >>> conclude({"execution_rate_pct": 20.0, "n_met": 1, "n_unmet": 1}, rows)
         '预算执行率偏低，年初既定绩效目标未能如期完成'
-        >>> conclude({"execution_rate_pct": 82.81, "n_unmet": 0}, rows)
+        >>> conclude({"execution_rate_pct": 20.0, "n_unmet": 0}, rows)
+        '预算执行率偏低，各项绩效指标虽均已完成，但资金未按计划支出，年初既定绩效目标未能如期完成'
+        >>> conclude({"execution_rate_pct": 82.81, "n_met": 1, "n_unmet": 1}, rows)
         '预算执行率未达到90%，年初既定绩效目标部分完成'
+        >>> conclude({"execution_rate_pct": 82.81, "n_met": 2, "n_unmet": 0}, rows)
+        '预算执行率未达到90%，各项绩效指标虽均已完成，但资金未全部按计划支出，年初既定绩效目标部分完成'
         >>> conclude({"execution_rate_pct": 99.5, "n_met": 9, "n_unmet": 1}, rows)
         '年初既定绩效目标基本完成'
         >>> conclude({"execution_rate_pct": 99.5, "n_unmet": 0}, pd.DataFrame({"actual": [None]}))

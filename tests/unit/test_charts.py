@@ -64,6 +64,16 @@ def test_band_names_lie_inside_the_figure_whatever_the_number_of_projects(n_proj
         assert box.y0 >= fig.axes[0].bbox.y1  # above the plot, not over a row
 
 
+@pytest.mark.parametrize("top", [100.0, 110.0, 123.5])
+def test_a_score_above_100_keeps_its_dot_in_view(top):
+    """A form whose printed 分值 add up to more than 100 scores above it: the dot still shows."""
+    projects = pd.DataFrame({"name": ["甲项目", "乙项目"], "score": [top, 85.0]})
+    ax = charts.plot_scores(projects).axes[0]
+    low, high = ax.get_xlim()
+    assert low < 85.0 and top < high <= top + 11
+    assert ("超过 100" in ax.get_xlabel()) == (top > 100)
+
+
 def test_default_bands_are_90_80_60():
     fig = charts.plot_scores(PROJECTS)
     assert band_spans(fig) == {"优": (90, 100), "良": (80, 90), "中": (60, 80), "差": (40, 60)}

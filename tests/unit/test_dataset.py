@@ -111,9 +111,22 @@ def test_valid_amounts(make_dataset, amount):
     ("written", "value"), [("150万", 150.0), ("125.25万元", 125.25), ("３１０", 310.0)]
 )
 def test_amounts_as_printed_in_real_tables(make_dataset, written, value):
-    ds = make_dataset([{"budget_wan": written, "spent_wan": written}], [{"target": "1个"}])
+    department = "name: 某某镇\nfiscal_year: 2022\nbudget_wan: 1000\nspent_wan: 900\n"
+    ds = make_dataset(
+        [{"budget_wan": written, "spent_wan": written}], [{"target": "1个"}], department=department
+    )
     assert ds.projects["budget_wan"].iloc[0] == value
     assert all("３１０" in w for w in ds.warnings) if written == "３１０" else ds.warnings == []
+
+
+def test_a_unit_budget_below_its_projects_budgets_is_a_warning(make_dataset):
+    department = "name: 某某中学\nfiscal_year: 2022\nbudget_wan: 50\nspent_wan: 40\n"
+    ds = make_dataset(
+        [{"budget_wan": "1289.5", "spent_wan": "1200"}], [{"target": "1个"}], department=department
+    )
+    assert any("单位全年预算 50 万元小于其项目预算合计 1289.5 万元" in w for w in ds.warnings), (
+        ds.warnings
+    )
 
 
 @pytest.mark.parametrize(

@@ -214,6 +214,8 @@ def test_twenty_percent_execution_is_never_completion(texts):
     assert result.department["n_unmet"] == 0  # every indicator is met
     assert t.evaluation.dataset.department.sections.conclusion == "年初既定绩效目标基本完成"
     assert "预算执行率仅为20%" in t.totals and "未能如期完成" in t.totals
+    # Every indicator is met: said, with the money unspent, never as completion of the goals.
+    assert "各项绩效指标虽均已完成，但资金未按计划支出，年初既定绩效目标未能如期完成" in t.totals
     for claim in ("全部完成", "基本完成", "达到20%"):
         assert claim not in t.totals, t.totals
     for pid, paragraph in t.paragraphs.items():
@@ -276,7 +278,8 @@ def test_every_completion_claim_is_backed_by_the_data(texts, key):
     result = t.evaluation.result
     threshold = result.config.low_execution_pct
     dept = result.department
-    if any(claim in t.totals for claim in CLAIMS):
+    stated = t.totals.replace("各项绩效指标虽均已完成，但", "")  # indicators met, goals not
+    if any(claim in stated for claim in CLAIMS):
         judged = dept["n_met"] + dept["n_near_met"] + dept["n_unmet"]
         assert dept["execution_rate_pct"] >= threshold and dept["n_unmet"] * 3 <= judged
     if "年初既定绩效目标全部完成" in t.totals:
