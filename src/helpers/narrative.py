@@ -474,12 +474,29 @@ def _completion(indicators: pd.DataFrame, low: str) -> str:
     return "".join(f"{s}。" for s in sentences)
 
 
-def _full_marks(project: pd.Series, indicators: pd.DataFrame) -> str:
-    """``（满分90分）`` when the points available are not 100 (a table's own 分值), else empty."""
+def points_available(project: pd.Series, indicators: pd.DataFrame) -> float:
+    """A project's full marks: its indicators' 分值 and its execution 分值.
+
+    100 by the rules; a table's own printed 分值 may add up to more or less.
+
+    Args:
+        project: a row of ``ScoreResult.projects`` (``execution_weight``).
+        indicators: that project's scored indicator rows (``weight_used``).
+
+    Example:
+        >>> rows = pd.DataFrame({"weight_used": [8.0] * 5 + [10.0] * 3})
+        >>> points_available(pd.Series({"execution_weight": 10.0}), rows)
+        80.0
+    """
     weight = project.get("execution_weight")
     if "weight_used" not in indicators or weight is None or pd.isna(weight):
-        return ""
-    total = float(indicators["weight_used"].fillna(0).sum()) + float(weight)
+        return 100.0
+    return round(float(indicators["weight_used"].fillna(0).sum()) + float(weight), 4)
+
+
+def _full_marks(project: pd.Series, indicators: pd.DataFrame) -> str:
+    """``（满分90分）`` when the points available are not 100 (a table's own 分值), else empty."""
+    total = points_available(project, indicators)
     return "" if abs(total - 100) < 0.005 or total <= 0 else f"（满分{format_score(total)}分）"
 
 

@@ -396,7 +396,7 @@ class Report:
         foot = [
             [
                 _label("总分", 5),
-                _num("100"),
+                _num(format_score(narrative.points_available(project, rows))),
                 _num(score),
                 Cell(grade),
                 Cell(""),

@@ -780,11 +780,13 @@ def _level_notes(
     first_of_level: np.ndarray,
     n_codes: int,
     config: ScoringConfig,
+    is_printed: np.ndarray,
 ) -> list[list[str]]:
     """Per project code, a sentence for every level that handed its weight to the others.
 
     ``first_of_level`` marks the first row of every (project, pool); level_weight is the same
-    on all rows of one.
+    on all rows of one. A project whose every scorable row has a published 分值
+    (``is_printed``, per code) hands no weight on: its 分值 are scored as printed.
     """
     first = np.flatnonzero(first_of_level & (pid >= 0) & (pool >= 0))
     # Columns as the (project, pool) table would have them: pools in order of appearance.
@@ -804,7 +806,7 @@ def _level_notes(
         ]
         or [np.zeros(n_codes, dtype=bool)]
     )
-    noted = np.flatnonzero(has_rows & missing.any(axis=1) & present.any(axis=1))
+    noted = np.flatnonzero(has_rows & ~is_printed & missing.any(axis=1) & present.any(axis=1))
     notes: list[list[str]] = [[] for _ in range(n_codes)]
     if not len(noted):
         return notes
@@ -1232,8 +1234,23 @@ def _score_projects(
     for key, column in (("unmet", "is_unmet"), ("near_met", "is_near_met")):
         proj[key] = rows_of.names_per_project(scored[column].to_numpy(dtype=bool), proj.index)
     level_weight = scored["level_weight"].to_numpy(dtype=float)
+    # Published 分值 are kept as printed: a level hands its weight on only where blank rows
+    # share it (not in a project whose every scorable row has its 分值).
+    is_weighted = scored["weight"].notna().to_numpy()
+    is_blank = ~is_weighted & scored["is_scorable"].to_numpy(dtype=bool)
+    inside = pid >= 0
+    has_published = np.bincount(pid[inside & is_weighted], minlength=n_codes)[:n_codes] > 0
+    has_blank = np.bincount(pid[inside & is_blank], minlength=n_codes)[:n_codes] > 0
+    is_printed = has_published & ~has_blank
     notes = _level_notes(
-        level_weight, pid, codes.pool, codes.pools, codes.first_of_level, n_codes, config
+        level_weight,
+        pid,
+        codes.pool,
+        codes.pools,
+        codes.first_of_level,
+        n_codes,
+        config,
+        is_printed,
     )
     proj["level_notes"] = per_project(notes)
     return proj, rows_of

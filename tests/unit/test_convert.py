@@ -111,3 +111,28 @@ def test_form_names_the_units(seed_dataset, seed_result, tmp_path):
     ).worksheets[0]
     assert sheet["C4"].value == "高新区科技局"  # 主管部门, from the dataset when no column says
     assert sheet["G4"].value == "高新区科技局"  # 实施单位
+
+
+def test_the_total_row_shows_the_points_the_printed_weights_give(tmp_path):
+    """A form whose printed 分值 add up to 70 (+ 10 execution): its 总分 row says 80, as the
+    narrative's 满分80分 does, in the written form and in the report's 自评表."""
+    from helpers.narrative import points_available
+    from helpers.report import Report
+    from helpers.scoring import score_dataset
+    from helpers.writers.form import write_form_workbook
+
+    from .formbuilder import sample_project, write_form_xlsx
+
+    project = sample_project()
+    project.indicators[0].weight = 10  # 培训人次 20 → 10
+    project.indicators[0].score = 10
+    project.indicators[4].weight = project.indicators[4].score = 20  # 效益 30 → 20
+    dataset = load_dataset(write_form_xlsx(tmp_path / "自评表.xlsx", [project]))
+    result = score_dataset(dataset)
+    row = result.projects.iloc[0]
+    assert points_available(row, result.indicators) == 80.0
+    book = openpyxl.load_workbook(write_form_workbook(dataset, result, tmp_path / "out.xlsx"))
+    totals = [r for r in book.active.iter_rows(values_only=True) if r and r[0] == "总分"]
+    assert totals[0][6] == 80
+    table = Report(dataset, result)._form_indicator_table(row, result.indicators)
+    assert [c.text for c in table.foot[0]][:2] == ["总分", "80"]

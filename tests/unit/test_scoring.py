@@ -396,6 +396,19 @@ def test_weights_in_a_dataset_total_100_and_level_notes_name_the_missing_level(s
     assert "满意度 15 分" in notes[0]
 
 
+def test_a_project_scored_by_its_printed_weights_has_no_level_note(score_project):
+    """Every row printed with its 分值 and no 满意度 row: the 分值 are scored as printed, so no
+    note may say the missing level's points went to the others (a user trial found one)."""
+    result = score_project(
+        [
+            {"name": "甲", "target": "≥4个", "actual": "4个", "weight": "60"},
+            {"name": "乙", "level1": "效益", "target": "显著", "actual": "显著", "weight": "30"},
+        ]
+    )
+    assert result.indicators["weight_used"].tolist() == [60.0, 30.0]
+    assert project(result)["level_notes"] == []
+
+
 def test_full_levels_have_no_level_notes(score_project):
     result = score_project(
         [

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from helpers.narrative import points_available
 from helpers.writers.workbook import put
 
 if TYPE_CHECKING:
@@ -189,7 +190,7 @@ def _project_sheet(ws: Any, dataset: Dataset, result: ScoreResult, project: Any)
     rows = result.indicators[result.indicators["project_id"] == project["project_id"]]
     r = _write_indicators(ws, rows)
     _cell(ws, r, 1, "总分", merge_to=(r, 6))
-    _cell(ws, r, 7, 100)
+    _cell(ws, r, 7, points_available(project, rows))
     _cell(ws, r, 8, _missing_as_none(project["score"]))
     grade = project["grade"]
     _cell(ws, r, 9, f"自评等级：{grade}" if isinstance(grade, str) else None)
