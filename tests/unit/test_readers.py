@@ -207,7 +207,7 @@ def _stacked_with(tmp_path, old: str, new: str, occurrence: int) -> Path:
         ("三级指标", "三级指桥", 1, "第 23 行", "这个项目的表中找不到指标表头"),
         ("一级指标", "一级指木", 1, "第 23 行", "这个项目的表中找不到指标表头"),
         # A misspelt 项目名称: its indicators went unread, or into the project above.
-        ("项目名称", "项目名字", 1, "第 32 行", "这里又有一张指标表，但它上方没有“项目名称”行"),
+        ("项目名称", "项目名字", 1, "第 32 行", "这张指标表上方没有“项目名称”行"),
         ("项目名称", "项目名字", 0, "第 12 行", "这张指标表上方没有“项目名称”行"),
         # A misspelt value column: every row read as missing, blamed on the data.
         ("年度指标值", "年度指标", 0, "第 12 行", "指标表头中找不到“年度指标值”或“目标值”列"),

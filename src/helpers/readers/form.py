@@ -320,6 +320,11 @@ def _header_rows(grid: Grid) -> list[int]:
     return [r for n, r in enumerate(rows) if n == 0 or rows[n - 1] != r - 1]
 
 
+def _problem_at(grid: Grid, row: int, zh: str, en: str, value: str | None = None) -> Problem:
+    """A problem of a form's layout, at the first cell of ``row``."""
+    return Problem(grid.file, None, None, value, zh, en, cell=_ref(grid, row))
+
+
 def _structure_problems(grid: Grid) -> list[Problem]:
     """Project tables whose indicator header or 项目名称 label cannot be read (likely misspelt).
 
@@ -328,73 +333,44 @@ def _structure_problems(grid: Grid) -> list[Problem]:
     problems: list[Problem] = []
     starts = _find_rows(grid, _is_name_label)
     headers = _header_rows(grid)
+    orphan = (
+        "这张指标表上方没有“项目名称”行（可能写错了），这些指标无法归入项目",
+        "an indicator table without a 项目名称 row above it (it may be misspelt)",
+    )
     for i, start in enumerate(starts):
         stop = starts[i + 1] if i + 1 < len(starts) else grid.n_rows
         inside = [h for h in headers if start <= h < stop]
         labels = {norm_label(t) for r in range(start, stop) for _, t in grid.row_texts(r)}
         is_project_table = any(w in label for label in labels for w in _PROJECT_TABLE_WORDS)
-        name = _labelled(grid, range(start, stop), "项目名称")[0] or ""
         if not inside and is_project_table:
             problems.append(
-                Problem(
-                    grid.file,
-                    None,
-                    None,
-                    name or None,
+                _problem_at(
+                    grid,
+                    start,
                     f"这个项目的表中找不到指标表头（应有一行写着{_HEADER_HINT}等，可能有表头写错了），"
                     "整个项目无法读取",
                     "no indicator header in this project's table (a row with 一级指标, 二级指标, "
                     "三级指标 …; one may be misspelt): the project cannot be read",
-                    cell=_ref(grid, start),
+                    _labelled(grid, range(start, stop), "项目名称")[0],
                 )
             )
-        for extra in inside[1:]:
-            problems.append(
-                Problem(
-                    grid.file,
-                    None,
-                    None,
-                    None,
-                    "这里又有一张指标表，但它上方没有“项目名称”行（可能写错了），这些指标无法归入项目",
-                    "another indicator table without a 项目名称 row above it (it may be misspelt)",
-                    cell=_ref(grid, extra),
-                )
-            )
-    for header in headers:
-        if not starts or header < starts[0]:
-            problems.append(
-                Problem(
-                    grid.file,
-                    None,
-                    None,
-                    None,
-                    "这张指标表上方没有“项目名称”行（可能写错了），这些指标无法归入项目",
-                    "an indicator table without a 项目名称 row above it (it may be misspelt)",
-                    cell=_ref(grid, header),
-                )
-            )
-    for start in starts:
-        stop = next((s for s in starts if s > start), grid.n_rows)
+        problems += [_problem_at(grid, extra, *orphan) for extra in inside[1:]]
         found = _find_header(grid, start, stop)
-        if found is None:
-            continue
-        columns, _ = _header_layout(grid, found, stop)
-        for column, words, words_en in (
+        columns = _header_layout(grid, found, stop)[0] if found is not None else {}
+        for column, zh, en in (
             ("target", "“年度指标值”或“目标值”", "年度指标值 or 目标值"),
             ("actual", "“实际完成值”", "实际完成值"),
         ):
-            if column not in columns:
+            if found is not None and column not in columns:
                 problems.append(
-                    Problem(
-                        grid.file,
-                        None,
-                        None,
-                        None,
-                        f"指标表头中找不到{words}列（表头可能写错了）",
-                        f"the indicator header has no {words_en} column (it may be misspelt)",
-                        cell=_ref(grid, found),
+                    _problem_at(
+                        grid,
+                        found,
+                        f"指标表头中找不到{zh}列（表头可能写错了）",
+                        f"the indicator header has no {en} column (it may be misspelt)",
                     )
                 )
+    problems += [_problem_at(grid, h, *orphan) for h in headers if not starts or h < starts[0]]
     return problems
 
 
