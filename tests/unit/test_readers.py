@@ -135,6 +135,24 @@ def test_gb18030_csv_is_read_and_the_note_says_so(seed_copy, seed_result):
     )
 
 
+def test_excel_unicode_text_is_read_as_utf16_tab_separated(seed_copy, seed_result):
+    """Excel's 另存为“Unicode 文本”: UTF-16 with a BOM, tabs between the fields."""
+    import csv
+    import io
+
+    for name in ("projects.csv", "indicators.csv"):
+        path = seed_copy / name
+        rows = list(csv.reader(io.StringIO(path.read_text("utf-8"), newline="")))
+        out = io.StringIO(newline="")
+        csv.writer(out, delimiter="\t", lineterminator="\r\n").writerows(rows)
+        path.write_bytes(out.getvalue().encode("utf-16"))
+    dataset = load_dataset(seed_copy)
+    assert any("以制表符分隔" in w and "projects.csv" in w for w in dataset.warnings)
+    assert score_dataset(dataset).projects["score"].tolist() == pytest.approx(
+        seed_result.projects["score"].tolist(), nan_ok=True
+    )
+
+
 def test_utf8_bom_csv_is_read_silently(seed_copy):
     path = seed_copy / "projects.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())

@@ -88,7 +88,11 @@ def read_csv_rows(path: Path) -> tuple[list[dict[str, Any]], list[str], list[str
             "文件含有大量空字符（NUL），不是文本 CSV（UTF-16 请另存为“CSV UTF-8”）",
             "the file is mostly NUL bytes; not a text CSV (save UTF-16 as CSV UTF-8)",
         )
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    if delimiter == "\t":  # Excel's 另存为“Unicode 文本”: UTF-16, tab-separated
+        notes.append(f"{file} 以制表符分隔，已按制表符读取。 / {file} is tab-separated; read so.")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     problems: list[Problem] = []
     try:
         header = next(reader, None)
