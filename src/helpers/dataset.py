@@ -106,6 +106,20 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
 _FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".docx")
 
 
+def _field_names(path: tuple[object, ...]) -> tuple[str, ...]:
+    """The fields ``department.yaml`` allows at ``path`` (``("sections",)``: its sections)."""
+    model: Any = DepartmentInfo
+    for part in path:
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return ()
+        inner = [a for a in (field.annotation, *getattr(field.annotation, "__args__", ())) if a]
+        model = next((a for a in inner if hasattr(a, "model_fields")), None)
+        if model is None:
+            return ()
+    return tuple(getattr(model, "model_fields", {}))
+
+
 def _department_problems(exc: ValidationError, file: str) -> list[Problem]:
     problems = []
     for err in exc.errors():
@@ -122,6 +136,12 @@ def _department_problems(exc: ValidationError, file: str) -> list[Problem]:
             zh, en = "缺少此字段", "the field is missing"
         elif err["type"] == "extra_forbidden":
             zh, en = "未知字段（见 docs/data-format.md）", "unknown field (see docs/data-format.md)"
+            guess = _closest(str(err["loc"][-1]), _field_names(err["loc"][:-1]))
+            if guess:
+                zh, en = (
+                    f"未知字段，是否应为“{guess}”？（见 docs/data-format.md）",
+                    (f'unknown field; did you mean "{guess}"? (see docs/data-format.md)'),
+                )
         else:
             zh, en = f"不符合要求（{message}）", message
         value = err.get("input") if err["type"] != "missing" else None

@@ -577,3 +577,21 @@ def test_a_column_only_like_a_known_one_stays_a_warning(seed_copy):
     """A column of the analyst's own (备注说明, 执行进度) is ignored with a hint, never refused."""
     dataset = load_dataset(_retitled(seed_copy, "note", "执行进度"))
     assert any("未知列“执行进度”已忽略" in w for w in dataset.warnings)
+
+
+@pytest.mark.parametrize(
+    ("yaml_tail", "key", "meant"),
+    [
+        ("sections:\n  next_step: 明年继续\n", "sections.next_step", "next_steps"),
+        ("sectons:\n  next_steps: 明年继续\n", "sectons", "sections"),
+        ("budget_wn: 100\n", "budget_wn", "budget_wan"),
+    ],
+)
+def test_a_misspelt_yaml_key_names_the_key_meant(seed_copy, yaml_tail, key, meant):
+    path = seed_copy / "department.yaml"
+    head = "name: 某某镇\nfiscal_year: 2021\nbudget_wan: 40000\nspent_wan: 39000\n"
+    path.write_text(head + yaml_tail, "utf-8")
+    with pytest.raises(DatasetError) as info:
+        load_dataset(seed_copy)
+    (problem,) = [p for p in info.value.problems if p.column == key]
+    assert f"未知字段，是否应为“{meant}”？" in str(problem), str(problem)
