@@ -46,6 +46,7 @@ Unit = Callable[[RunParams, str, Inputs], Any]  # a ReportBundle, or an outcome 
 _IDLE_KERNELS: list[Any] = []  # a worker's warm kernels, free for its next department
 _KERNELS_LOCK = threading.Lock()
 _RELEASE_LOCK = threading.Lock()
+_STOPPING = threading.Event()  # this worker is being stopped: its kernels are being killed
 
 
 def _take_kernel() -> Any:
@@ -79,7 +80,12 @@ def publish_on_worker(params: RunParams, department: str, inputs: Inputs) -> Any
     The client holds the output lock for the whole run; the department's folder is replaced
     atomically (:func:`~helpers.job.publish_bundle`), as on the client.
     """
-    return _published(params, render_on_worker(params, department, inputs or None))
+    bundle = render_on_worker(params, department, inputs or None)
+    if _STOPPING.is_set():  # a kill or a closing cluster stopped the kernel: write nothing
+        return runner.DepartmentOutcome(
+            department, False, "failed", "工作进程已停止，未写入 / the worker was stopped"
+        )
+    return _published(params, bundle)
 
 
 def _sees_shared_paths(data_year: str, notebook: str, token: str, secret: str) -> str | None:
@@ -162,6 +168,7 @@ def _kill_child_kernels() -> None:
 
 def _release_everything() -> None:
     """Stop this worker's kernels (idle or busy) and delete its jobs' temporary folders."""
+    _STOPPING.set()  # before the kernels die: a task seeing its kernel die publishes nothing
     with _RELEASE_LOCK:  # SIGTERM may come while the worker's close is doing this already
         _kill_child_kernels()
         with _KERNELS_LOCK:
@@ -218,6 +225,7 @@ class KernelKeeper(WorkerPlugin):  # type: ignore[misc]
         if self.temp_root:
             tempfile.tempdir = self.temp_root
             _leave_stopping_to_the_client()
+        _STOPPING.clear()  # registered again on a live worker: it works again
         runner.ensure_kernel()
         atexit.register(_release_everything)  # a worker stopped by a signal ends through here
         with _KERNELS_LOCK:

@@ -476,3 +476,20 @@ def test_distributed_s_info_lines_stay_off_the_terminal_during_a_dask_run() -> N
         assert not logger.isEnabledFor(logging.INFO)  # "Batched Comm Closed" + traceback
         assert logger.isEnabledFor(logging.ERROR)
     assert logger.level == before
+
+
+def test_a_stopping_worker_publishes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A --shared-path worker being stopped (Ctrl-C, SIGTERM, a closing cluster) kills its
+    kernels; the task whose kernel died so must not write a failure record into the report
+    folder (a kill leaves the previous report as it was; seen once in a CI kill test)."""
+    from helpers import dask_executor
+
+    published: list[object] = []
+    monkeypatch.setattr(dask_executor, "render_on_worker", lambda *a: "bundle")
+    monkeypatch.setattr(dask_executor, "_published", lambda p, b: published.append(b) or "ok")
+    monkeypatch.setattr(dask_executor, "_STOPPING", type(dask_executor._STOPPING)())
+    assert dask_executor.publish_on_worker(None, "甲局", {}) == "ok"  # type: ignore[arg-type]
+    assert published == ["bundle"]
+    dask_executor._STOPPING.set()
+    outcome = dask_executor.publish_on_worker(None, "甲局", {})  # type: ignore[arg-type]
+    assert published == ["bundle"] and not outcome.ok and "未写入" in outcome.message
