@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -86,6 +87,16 @@ def find_dataset(fiscal_year: int, department: str, data_dir: Path | None = None
         if candidate.suffix.lower() in DATASET_SUFFIXES and candidate.is_file():
             return candidate
     return folder
+
+
+def is_year_name(name: str) -> bool:
+    """Whether a folder name is a fiscal year (``data/2021``), not a unit's name.
+
+    Example:
+        >>> is_year_name("2021"), is_year_name("高新区科技局"), is_year_name("2021年")
+        (True, False, False)
+    """
+    return re.fullmatch(r"(19|20|21)\d{2}", name) is not None
 
 
 def list_departments(fiscal_year: int, data_dir: Path | None = None) -> list[str]:

@@ -1563,10 +1563,9 @@ def wants_overview(params: RunParams, valid: list[str]) -> bool:
     other formats is left alone: rewritten, it would link to report files the other
     departments' folders may not have, and lose the formats this run does not write.
     """
-    case, written = _overview_case(params)
-    if case == "year":
+    if _overview_case(params)[0] == "year":
         return bool(valid)  # no overview of a year whose every department is invalid
-    return case == "some" and written == set(params.formats)
+    return refreshes_overview(params)
 
 
 def _overview_case(params: RunParams) -> tuple[str, set[str]]:

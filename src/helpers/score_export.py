@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -456,7 +455,7 @@ def is_data_year_folder(folder: Path, data_root: Path | None = None) -> bool:
         folder: a resolved folder.
         data_root: the data root; the configured one (``paths.get_data_dir()``) when omitted.
     """
-    if not re.fullmatch(r"(19|20|21)\d{2}", folder.name):
+    if not paths.is_year_name(folder.name):
         return False
     return folder.parent == (data_root or paths.get_data_dir()).resolve()
 

@@ -49,9 +49,9 @@ def read_source(path: str | Path) -> SourceTables:
     source = Path(path)
     if source.is_dir():
         return read_folder(source)
-    if source.suffix.lower() in GRID_SUFFIXES and not source.is_file():
-        raise ReadError.about(str(source), "找不到文件", "file not found")
     if source.suffix.lower() in GRID_SUFFIXES:
+        if not source.is_file():
+            raise ReadError.about(str(source), "找不到文件", "file not found")
         return (
             read_workbook(source)
             if source.suffix.lower() in (".xlsx", ".xlsm")

@@ -220,7 +220,7 @@ def read_folder(source: Path) -> SourceTables:
         for p in source.iterdir()
         if p.suffix.lower() in GRID_SUFFIXES and p.is_file() and not p.name.startswith(("~$", "."))
     )
-    if not has_tables and re.fullmatch(r"(19|20|21)\d{2}", source.name):
+    if not has_tables and paths.is_year_name(source.name):
         raise ReadError.about(
             str(source),
             f"这是年度文件夹，不是一个单位的数据：请校验其中的单位（{source}/<单位>），"
